@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from evaluations import views as evaluation_views
+
+account_patterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+]
+
+region_patterns = [
+    path("", include("evaluations.urls")),
+    path("instrumen/", include("instruments.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("akun/", include(account_patterns)),
+    path("", evaluation_views.home, name="home"),
+    path("<slug:region>/", include(region_patterns)),
+]

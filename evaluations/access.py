@@ -1,0 +1,69 @@
+"""Who may do what, in one place.
+
+Roles live in `Membership`; the matching django-guardian object permissions are granted by
+`evaluations.services.membership_grant`. Checks below run only on objects that were fetched
+inside the active region scope, so a permission can never reach across regions.
+"""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+
+from evaluations.models import Kecamatan, Membership, Region, Role
+
+
+class Action(StrEnum):
+    VIEW_REGION = "view_region"  # dashboard, kecamatan list
+    MANAGE_REGION = "manage_region"  # instruments, periods, imports (Admin Tapem)
+    VIEW_RESULTS = "view_results"  # rankings and breakdowns (Admin Tapem, pimpinan)
+    SCORE = "score"  # enter assessor scores (penilai)
+    VIEW_KECAMATAN = "view_kecamatan"
+    FILL_SELF_ASSESSMENT = "fill_self_assessment"
+
+
+# Region-level actions and the guardian permission that grants each on the Region object.
+REGION_PERMISSIONS = {
+    Action.MANAGE_REGION: "evaluations.manage_region",
+    Action.VIEW_RESULTS: "evaluations.view_results",
+    Action.SCORE: "evaluations.score_region",
+}
+
+# The guardian permissions each role receives on its Region (or, for operators, Kecamatan).
+ROLE_REGION_PERMISSIONS = {
+    Role.ADMIN_TAPEM: ("manage_region", "view_results"),
+    Role.PIMPINAN: ("view_results",),
+    Role.PENILAI: ("score_region",),
+    Role.OPERATOR: (),
+}
+ROLE_KECAMATAN_PERMISSIONS = {Role.OPERATOR: ("fill_self_assessment",)}
+
+
+def can(user: AbstractBaseUser, action: Action, obj: Region | Kecamatan) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if isinstance(obj, Region):
+        if action == Action.VIEW_REGION:
+            return _is_member(user, obj)
+        return user.has_perm(REGION_PERMISSIONS[action], obj)
+    if isinstance(obj, Kecamatan):
+        if action == Action.FILL_SELF_ASSESSMENT:
+            return user.has_perm("evaluations.fill_self_assessment", obj)
+        if action == Action.VIEW_KECAMATAN:
+            return (
+                user.has_perm("evaluations.fill_self_assessment", obj)
+                or user.has_perm("evaluations.manage_region", obj.region)
+                or user.has_perm("evaluations.view_results", obj.region)
+                or user.has_perm("evaluations.score_region", obj.region)
+            )
+    raise ValueError(f"No access rule for {action} on {type(obj).__name__}")
+
+
+def require(user: AbstractBaseUser, action: Action, obj: Region | Kecamatan) -> None:
+    """Raise PermissionDenied (403) when `user` may not do `action` on an in-scope object."""
+    if not can(user, action, obj):
+        raise PermissionDenied
+
+
+def _is_member(user: AbstractBaseUser, region: Region) -> bool:
+    return Membership.objects.filter(user=user, region=region).exists()

@@ -1,0 +1,63 @@
+from django.contrib import admin
+from guardian.admin import GuardedModelAdmin
+
+from evaluations.models import Kecamatan, Membership, Participation, Period, Region, TeamMember
+from evaluations.services import membership_grant, membership_revoke
+
+
+class KecamatanInline(admin.TabularInline):
+    model = Kecamatan
+    extra = 0
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Region)
+class RegionAdmin(GuardedModelAdmin):
+    list_display = ["name", "slug", "kind", "is_active"]
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [KecamatanInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "region", "role", "kecamatan", "position"]
+    list_filter = ["region", "role"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "nip"]
+    autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        # Roles carry guardian permissions: always go through the service.
+        if change:
+            membership_revoke(membership=Membership.objects.get(pk=obj.pk))
+        membership_grant(
+            user=obj.user,
+            region=obj.region,
+            role=obj.role,
+            kecamatan=obj.kecamatan,
+            position=obj.position,
+            nip=obj.nip,
+        )
+
+    def delete_model(self, request, obj):
+        membership_revoke(membership=obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            membership_revoke(membership=membership)
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "slug", "year_evaluated", "status"]
+    list_filter = ["region", "status"]
+    inlines = [ParticipationInline, TeamMemberInline]

@@ -1,0 +1,121 @@
+"""Demo data for the four shipped regions: accounts, kecamatan, instrument sets, period 2026.
+
+Idempotent: running it again changes nothing that is already there.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django_scopes import scope
+
+from evaluations.models import Period, Role
+from evaluations.services import (
+    kecamatan_upsert,
+    membership_grant,
+    period_create,
+    region_upsert,
+    team_member_add,
+)
+from instruments.models import InstrumentSet
+from instruments.services import instrument_set_import_data
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+DEMO_PASSWORD = "kinerja-demo"
+PENILAI_PER_REGION = 5
+User = get_user_model()
+
+
+@dataclass
+class DemoReport:
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (region, role, username)
+
+
+def demo_region_slugs() -> list[str]:
+    return sorted(path.parent.name for path in FIXTURES.glob("*/region.json"))
+
+
+@transaction.atomic
+def load_demo() -> DemoReport:
+    report = DemoReport()
+    _user("admin", superuser=True)
+    report.logins.append(("-", "superuser (Django admin)", "admin"))
+    multi_region = _user("penilai-lintas")
+    for slug in demo_region_slugs():
+        _load_region(slug, report, multi_region)
+    return report
+
+
+def _load_region(slug: str, report: DemoReport, multi_region_user) -> None:
+    info = json.loads((FIXTURES / slug / "region.json").read_text(encoding="utf-8"))
+    region = region_upsert(
+        slug=info["slug"], name=info["name"], kind=info["kind"], head_title=info["head_title"]
+    )
+    with scope(region=region):
+        kecamatan = [kecamatan_upsert(region=region, name=name) for name in info["kecamatan"]]
+
+        tapem = _user(f"tapem-{slug}")
+        membership_grant(
+            user=tapem, region=region, role=Role.ADMIN_TAPEM, position="Bagian Tata Pemerintahan"
+        )
+        report.logins.append((slug, "Admin Tapem", tapem.username))
+
+        pimpinan = _user(f"pimpinan-{slug}")
+        membership_grant(
+            user=pimpinan, region=region, role=Role.PIMPINAN, position=info["head_title"]
+        )
+        report.logins.append((slug, "Pimpinan", pimpinan.username))
+
+        for index, kec in enumerate(kecamatan):
+            operator = _user(f"op-{slug}-{kec.slug}")
+            membership_grant(user=operator, region=region, role=Role.OPERATOR, kecamatan=kec)
+            if index == 0:
+                report.logins.append((slug, f"Operator {kec.name}", operator.username))
+
+        penilai = [_user(f"penilai-{slug}-{n}") for n in range(1, PENILAI_PER_REGION + 1)]
+        for user in penilai:
+            membership_grant(user=user, region=region, role=Role.PENILAI)
+        report.logins.append((slug, "Penilai", penilai[0].username))
+        if slug in ("bekasi", "tegal"):
+            membership_grant(user=multi_region_user, region=region, role=Role.PENILAI)
+
+        set_path = FIXTURES / slug / "instrument_set.json"
+        if not set_path.exists():
+            return
+        data = json.loads(set_path.read_text(encoding="utf-8"))
+        instrument_set = InstrumentSet.objects.filter(
+            region=region, code=data["code"], version=data["version"]
+        ).first() or instrument_set_import_data(region=region, data=data)
+
+        period_info = info["demo_period"]
+        if Period.objects.filter(region=region, slug=period_info["slug"]).exists():
+            return
+        period = period_create(
+            region=region,
+            slug=period_info["slug"],
+            name=period_info["name"],
+            year_evaluated=period_info["year_evaluated"],
+            instrument_set=instrument_set,
+            kecamatan=kecamatan,
+        )
+        for stage in instrument_set.stages.all():
+            for position, user in enumerate(penilai):
+                team_member_add(
+                    period=period,
+                    stage=stage,
+                    user=user,
+                    position=["ketua", "sekretaris"][position] if position < 2 else "anggota",
+                )
+
+
+def _user(username: str, superuser: bool = False):
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"is_staff": superuser, "is_superuser": superuser}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from evaluations.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the four demo regions with accounts, instrument sets and period 2026."
+
+    def handle(self, *args, **options) -> None:
+        report = load_demo()
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
+        for region, role, username in report.logins:
+            self.stdout.write(f"  {region:<11} {role:<28} {username}")
+        self.stdout.write(
+            "  Every kecamatan has an operator: op-<region>-<kecamatan>; "
+            "penilai-<region>-1…5; penilai-lintas holds roles in bekasi and tegal."
+        )

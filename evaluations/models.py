@@ -1,0 +1,275 @@
+"""Tenancy (region, kecamatan, roles) and a region's evaluation periods.
+
+A Region is the tenant. Every other model here belongs to exactly one region and is
+reachable only through a django-scopes manager, so a query without an active region
+scope raises instead of leaking another region's rows.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    _("Gunakan huruf kecil, angka dan tanda hubung saja."),
+)
+
+
+class Region(models.Model):
+    """A Pemerintah Daerah (kota or kabupaten): the tenant."""
+
+    class Kind(models.TextChoices):
+        KOTA = "kota", _("Kota")
+        KABUPATEN = "kabupaten", _("Kabupaten")
+
+    slug = models.SlugField(_("kode URL"), max_length=50, unique=True, validators=[slug_validator])
+    name = models.CharField(_("nama"), max_length=120, unique=True)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    head_title = models.CharField(
+        _("jabatan kepala daerah"), max_length=40, help_text=_("Misalnya Bupati atau Wali Kota.")
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("pemerintah daerah")
+        verbose_name_plural = _("pemerintah daerah")
+        permissions = [
+            ("manage_region", _("Mengelola evaluasi di pemerintah daerah (Admin Tapem)")),
+            ("view_results", _("Melihat hasil evaluasi pemerintah daerah")),
+            ("score_region", _("Menilai sebagai penilai di pemerintah daerah")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Kecamatan(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="kecamatan_set")
+    slug = models.SlugField(_("kode URL"), max_length=60, validators=[slug_validator])
+    name = models.CharField(_("nama"), max_length=120)
+
+    objects = ScopedManager(region="region")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "slug"], name="kecamatan_unique_slug"),
+            models.UniqueConstraint(fields=["region", "name"], name="kecamatan_unique_name"),
+        ]
+        permissions = [
+            ("fill_self_assessment", _("Mengisi penilaian mandiri kecamatan")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN_TAPEM = "admin_tapem", _("Admin Tapem")
+    OPERATOR = "operator", _("Operator kecamatan")
+    PENILAI = "penilai", _("Penilai")
+    PIMPINAN = "pimpinan", _("Pimpinan")
+
+
+class Membership(models.Model):
+    """A user's role in one region; the readable record behind the guardian permissions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    kecamatan = models.ForeignKey(
+        Kecamatan,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="operators",
+        help_text=_("Wajib untuk operator kecamatan, kosong untuk peran lain."),
+    )
+    position = models.CharField(
+        _("jabatan"), max_length=200, blank=True, help_text=_("Misalnya Kepala Bagian Tapem.")
+    )
+    nip = models.CharField(_("NIP"), max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(region="region")
+
+    class Meta:
+        ordering = ["region", "role", "user__username"]
+        verbose_name = _("peran pengguna")
+        verbose_name_plural = _("peran pengguna")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "region", "role"], name="membership_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=(Q(role="operator") & Q(kecamatan__isnull=False))
+                | (~Q(role="operator") & Q(kecamatan__isnull=True)),
+                name="membership_operator_has_kecamatan",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.region}"
+
+
+class Period(models.Model):
+    """One evaluation round of a region, run on one version of an instrument set."""
+
+    class Status(models.TextChoices):
+        PREPARATION = "preparation", _("Persiapan")
+        OPEN = "open", _("Berlangsung")
+        CLOSED = "closed", _("Penilaian ditutup")
+        PUBLISHED = "published", _("Hasil diumumkan")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="periods")
+    slug = models.SlugField(_("kode URL"), max_length=50, validators=[slug_validator])
+    name = models.CharField(_("nama"), max_length=250)
+    year_evaluated = models.PositiveSmallIntegerField(_("tahun yang dinilai"))
+    instrument_set = models.ForeignKey(
+        "instruments.InstrumentSet", on_delete=models.PROTECT, related_name="periods"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PREPARATION
+    )
+    participants = models.ManyToManyField(
+        Kecamatan, through="Participation", related_name="periods"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(region="region")
+
+    class Meta:
+        ordering = ["-year_evaluated", "slug"]
+        verbose_name = _("periode")
+        verbose_name_plural = _("periode")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "slug"], name="period_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Participation(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="participations")
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="participations"
+    )
+    disqualified = models.BooleanField(_("tidak dinilai"), default=False)
+    disqualification_reason = models.TextField(_("alasan tidak dinilai"), blank=True)
+
+    objects = ScopedManager(region="period__region")
+
+    class Meta:
+        ordering = ["period", "kecamatan__name"]
+        verbose_name = _("peserta")
+        verbose_name_plural = _("peserta")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "kecamatan"], name="participation_unique_kecamatan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan} · {self.period}"
+
+
+class TeamMember(models.Model):
+    """A penilai on the team that scores one stage of one period."""
+
+    class Position(models.TextChoices):
+        KETUA = "ketua", _("Ketua")
+        SEKRETARIS = "sekretaris", _("Sekretaris")
+        ANGGOTA = "anggota", _("Anggota")
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="team_members")
+    stage = models.ForeignKey(
+        "instruments.Stage", on_delete=models.PROTECT, related_name="team_members"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="team_seats"
+    )
+    position = models.CharField(
+        _("kedudukan"), max_length=20, choices=Position.choices, default=Position.ANGGOTA
+    )
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    objects = ScopedManager(region="period__region")
+
+    class Meta:
+        ordering = ["period", "stage__order", "order", "user__username"]
+        verbose_name = _("anggota tim")
+        verbose_name_plural = _("anggota tim")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "stage", "user"], name="teammember_unique_seat"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.stage}"
+
+
+class ScoreEntry(models.Model):
+    """One value as entered for one kecamatan: by a team member, or by the kecamatan itself.
+
+    `assessor` is null for values the kecamatan enters (self-assessment, "mandiri").
+    `part` names the part of a multi-part indicator (fisik/keuangan, target/realisasi).
+    """
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="score_entries")
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(
+        "instruments.Indicator", on_delete=models.PROTECT, related_name="score_entries"
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="score_entries",
+    )
+    part = models.CharField(_("bagian"), max_length=20, blank=True, default="")
+    value = models.DecimalField(_("nilai"), max_digits=14, decimal_places=4, null=True)
+    option_code = models.CharField(_("pilihan"), max_length=10, blank=True, default="")
+    text = models.TextField(_("uraian"), blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ScopedManager(region="period__region")
+
+    class Meta:
+        verbose_name = _("nilai")
+        verbose_name_plural = _("nilai")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "kecamatan", "indicator", "assessor", "part"],
+                name="scoreentry_unique_assessor_value",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "kecamatan", "indicator", "part"],
+                condition=Q(assessor__isnull=True),
+                name="scoreentry_unique_kecamatan_value",
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "kecamatan"])]
+
+    def __str__(self) -> str:
+        who = self.assessor or "mandiri"
+        return (
+            f"{self.kecamatan} · {self.indicator_id}{':' + self.part if self.part else ''} · {who}"
+        )

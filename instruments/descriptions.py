@@ -1,0 +1,76 @@
+"""Each level's formula in words, as Tapem reads it next to the regulation."""
+
+from django.utils.translation import gettext as _
+
+from instruments.models import Aspect, Indicator, InstrumentSet, Stage
+from scoring.rules import AspectCombine, FinalCombine, IndicatorKind, MemberCombine
+
+
+def _num(value) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def final_formula(instrument_set: InstrumentSet) -> str:
+    stages = list(instrument_set.stages.all())
+    if instrument_set.final_combine == FinalCombine.SINGLE_STAGE:
+        return _("Nilai akhir = nilai tahap %(code)s") % {
+            "code": stages[-1].code if stages else "?"
+        }
+    if instrument_set.final_combine == FinalCombine.MEAN_OF_STAGES:
+        return _("Nilai akhir = (%(terms)s) / %(n)s") % {
+            "terms": " + ".join(s.code for s in stages),
+            "n": len(stages),
+        }
+    return _("Nilai akhir = %(terms)s") % {
+        "terms": " + ".join(f"{s.code} × {_num(s.weight or 0)}%" for s in stages)
+    }
+
+
+def combine_formula(combine: str, items: list, label) -> str:
+    if combine == AspectCombine.WEIGHTED_SUM:
+        return " + ".join(f"{label(i)} × {_num(i.weight or 0)}%" for i in items)
+    if combine == AspectCombine.SUM:
+        return " + ".join(label(i) for i in items)
+    return "(" + " + ".join(label(i) for i in items) + f") / {len(items)}"
+
+
+def stage_formula(stage: Stage) -> str:
+    aspects = [a for a in stage.aspects.all() if a.counts_toward_total]
+    combined = combine_formula(stage.aspect_combine, aspects, lambda a: a.code)
+    if stage.member_combine == MemberCombine.SUM_OF_ASPECT_MEANS:
+        return _("Setiap aspek dirata-rata atas anggota tim, lalu nilai tahap = %(formula)s") % {
+            "formula": combined
+        }
+    return _("Total anggota = %(formula)s; nilai tahap = rata-rata total anggota") % {
+        "formula": combined
+    }
+
+
+def aspect_formula(aspect: Aspect) -> str:
+    scored = [i for i in aspect.indicators.all() if i.kind != IndicatorKind.TEXT]
+    return combine_formula(aspect.indicator_combine, scored, lambda i: i.code)
+
+
+def indicator_formula(indicator: Indicator) -> str:
+    params = indicator.params or {}
+    kind = indicator.kind
+    if kind == IndicatorKind.PERCENTAGE_PAIR:
+        parts = params.get("parts", {})
+        return " + ".join(f"{name} % × {weight}%" for name, weight in parts.items())
+    if kind == IndicatorKind.CAPAIAN:
+        if params.get("polarity") == "lower_is_better":
+            return _("(target − (realisasi − target)) / target × 100")
+        return _("realisasi / target × 100")
+    if kind == IndicatorKind.COUNT_NORMALISED:
+        return _("jumlah / jumlah tertinggi antarpeserta × %(max)s") % {
+            "max": _num(indicator.max_value or 100)
+        }
+    if kind in (IndicatorKind.CHOICE, IndicatorKind.YES_NO):
+        return _("skor pilihan yang dipilih")
+    if kind == IndicatorKind.TEXT:
+        return _("uraian, tidak dinilai")
+    rng = f"{_num(indicator.min_value or 0)}–{_num(indicator.max_value or 0)}"
+    if indicator.integer_only:
+        return _("nilai bulat %(range)s") % {"range": rng}
+    return _("nilai %(range)s") % {"range": rng}

@@ -1,0 +1,158 @@
+"""Checks an instrument set and explains every finding in Indonesian.
+
+Errors block use of the set (scoring would be wrong or impossible); warnings are shown on
+the set and on every ranking that uses it (a regulation that contradicts itself, weights
+that do not add up to 100).
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from instruments.models import InstrumentSet
+from scoring.rules import AspectCombine, IndicatorKind, Polarity
+
+HUNDRED = Decimal("100")
+CHOICE_KINDS = {IndicatorKind.CHOICE, IndicatorKind.YES_NO}
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # "error" | "warning"
+    where: str
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == "error"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+def validate_instrument_set(instrument_set: InstrumentSet) -> list[Finding]:
+    """Every error and warning of the set; expects stages/aspects/indicators prefetched."""
+    findings: list[Finding] = []
+
+    def error(where: str, message: str) -> None:
+        findings.append(Finding("error", where, message))
+
+    def warning(where: str, message: str) -> None:
+        findings.append(Finding("warning", where, message))
+
+    if instrument_set.regulation_conflict.strip():
+        warning(_("Regulasi"), instrument_set.regulation_conflict.strip())
+
+    stages = list(instrument_set.stages.all())
+    if not stages:
+        error("", _("Set instrumen belum memiliki tahap."))
+    _duplicates(stages, _("Tahap"), error)
+
+    if instrument_set.final_combine == "weighted_stages":
+        _check_weights(
+            [s.weight for s in stages], _("Bobot tahap"), instrument_set.name, error, warning
+        )
+
+    for stage in stages:
+        where_stage = _("Tahap %(code)s") % {"code": stage.code}
+        aspects = list(stage.aspects.all())
+        if not aspects:
+            error(where_stage, _("Tahap tidak memiliki aspek."))
+        _duplicates(aspects, where_stage + " · " + _("aspek"), error)
+        counting = [a for a in aspects if a.counts_toward_total]
+        if stage.aspect_combine == AspectCombine.WEIGHTED_SUM:
+            _check_weights([a.weight for a in counting], where_stage, stage.name, error, warning)
+        for aspect in aspects:
+            where_aspect = f"{where_stage} · {aspect.code}"
+            indicators = list(aspect.indicators.all())
+            scored = [i for i in indicators if i.kind != IndicatorKind.TEXT]
+            if not scored:
+                error(where_aspect, _("Aspek tidak memiliki indikator yang dinilai."))
+            _duplicates(indicators, where_aspect + " · " + _("indikator"), error)
+            if aspect.indicator_combine == AspectCombine.WEIGHTED_SUM:
+                _check_weights(
+                    [i.weight for i in scored], where_aspect, aspect.name, error, warning
+                )
+            for indicator in indicators:
+                _check_indicator(indicator, f"{where_aspect} · {indicator.code}", error)
+
+    bands = list(instrument_set.predicate_bands.all())
+    for band in bands:
+        if band.lower is not None and band.upper is not None and band.lower > band.upper:
+            error(
+                _("Predikat %(label)s") % {"label": band.label},
+                _("Batas bawah lebih besar dari batas atas."),
+            )
+    ranks = [tier.rank for tier in instrument_set.award_tiers.all()]
+    if len(ranks) != len(set(ranks)):
+        error(_("Penghargaan"), _("Ada peringkat penghargaan yang ganda."))
+    return findings
+
+
+def _check_indicator(indicator, where: str, error) -> None:
+    kind = indicator.kind
+    low, high = indicator.min_value, indicator.max_value
+    if kind != IndicatorKind.TEXT and kind not in CHOICE_KINDS and (low is None or high is None):
+        error(where, _("Nilai minimal dan maksimal wajib diisi."))
+    if low is not None and high is not None and low > high:
+        error(where, _("Nilai minimal lebih besar dari nilai maksimal."))
+    options = list(indicator.options.all())
+    if kind in CHOICE_KINDS:
+        if len(options) < 2:
+            error(where, _("Indikator pilihan membutuhkan sedikitnya dua pilihan."))
+        codes = Counter(option.code for option in options)
+        for code, count in codes.items():
+            if count > 1:
+                error(where, _("Kode pilihan %(code)s ganda.") % {"code": code})
+        if kind == IndicatorKind.YES_NO and set(codes) != {"ya", "tidak"}:
+            error(where, _("Indikator ya/tidak harus memiliki pilihan 'ya' dan 'tidak'."))
+        for option in options:
+            if (low is not None and option.score < low) or (
+                high is not None and option.score > high
+            ):
+                error(
+                    where,
+                    _("Skor pilihan %(code)s (%(score)s) di luar rentang indikator.")
+                    % {"code": option.code, "score": option.score},
+                )
+    elif options:
+        error(where, _("Hanya indikator pilihan yang boleh memiliki pilihan jawaban."))
+    params = indicator.params or {}
+    if kind == IndicatorKind.PERCENTAGE_PAIR:
+        parts = params.get("parts") or {}
+        if len(parts) < 2:
+            error(where, _("Pasangan persentase membutuhkan sedikitnya dua bagian berbobot."))
+        try:
+            total = sum((Decimal(str(w)) for w in parts.values()), Decimal(0))
+        except ArithmeticError:
+            error(where, _("Bobot bagian harus berupa angka."))
+        else:
+            if parts and total != HUNDRED:
+                error(where, _("Bobot bagian berjumlah %(total)s, bukan 100.") % {"total": total})
+    if kind == IndicatorKind.CAPAIAN and params.get("polarity") not in set(Polarity):
+        error(where, _("Capaian membutuhkan polaritas (semakin tinggi/rendah semakin baik)."))
+
+
+def _check_weights(weights, where: str, name: str, error, warning) -> None:
+    if any(weight is None for weight in weights):
+        error(where, _("Setiap bagian yang dijumlahkan berbobot harus memiliki bobot."))
+        return
+    total = sum(weights, Decimal(0))
+    if weights and total != HUNDRED:
+        warning(
+            where,
+            _("Bobot %(name)s berjumlah %(total)s%%, bukan 100%%.")
+            % {"name": name, "total": _plain(total)},
+        )
+
+
+def _duplicates(items, where: str, error) -> None:
+    for code, count in Counter(item.code for item in items).items():
+        if count > 1:
+            error(where, _("Kode %(code)s dipakai lebih dari sekali.") % {"code": code})
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")

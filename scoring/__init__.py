@@ -1,0 +1,1 @@
+"""Pure-Python scoring: regulations' arithmetic over plain data, no ORM."""

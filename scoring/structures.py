@@ -1,0 +1,221 @@
+"""Plain data in and out of the scoring engine.
+
+Selectors build the `*Spec` and `Entry` objects from the database; the engine returns
+`Ranking`. Nothing here knows about Django. Every `Decimal` is exact: rounding happens only
+in `scoring.rounding`, where each rule is named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from scoring.rules import (
+    AspectCombine,
+    EnteredBy,
+    FinalCombine,
+    IndicatorKind,
+    MemberCombine,
+    Polarity,
+    PredicateRounding,
+)
+
+# ---------------------------------------------------------------- instrument (input)
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    code: str
+    label: str
+    score: Decimal
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    code: str
+    name: str
+    kind: IndicatorKind
+    entered_by: EnteredBy = EnteredBy.TEAM
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    integer_only: bool = False
+    weight: Decimal | None = None  # used when the aspect combines by weighted sum
+    # percentage_pair: each part's name and weight in %, e.g. (("fisik", 50), ("keuangan", 50))
+    parts: tuple[tuple[str, Decimal], ...] = ()
+    polarity: Polarity | None = None  # capaian only
+    options: tuple[OptionSpec, ...] = ()
+
+    @property
+    def scored(self) -> bool:
+        return self.kind != IndicatorKind.TEXT
+
+
+@dataclass(frozen=True)
+class AspectSpec:
+    code: str
+    name: str
+    combine: AspectCombine
+    max_score: Decimal
+    weight: Decimal | None = None  # used when the stage combines aspects by weighted sum
+    counts_toward_total: bool = True  # False: a tie-break-only aspect (indikator penunjang)
+    indicators: tuple[IndicatorSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    code: str
+    name: str
+    member_combine: MemberCombine
+    aspect_combine: AspectCombine
+    max_score: Decimal
+    weight: Decimal | None = None  # used when the final combines stages by weight
+    shortlist_size: int | None = None  # only the top N of this stage go on to later stages
+    aspects: tuple[AspectSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class BandSpec:
+    label: str
+    lower: Decimal | None
+    lower_inclusive: bool
+    upper: Decimal | None
+    upper_inclusive: bool
+
+
+@dataclass(frozen=True)
+class TieBreakSpec:
+    stage_code: str
+    aspect_code: str
+    indicator_code: str | None = None  # None: the aspect's score
+    higher_wins: bool = True
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class AwardSpec:
+    rank: int
+    label: str
+
+
+@dataclass(frozen=True)
+class InstrumentSpec:
+    name: str
+    final_combine: FinalCombine
+    stages: tuple[StageSpec, ...]
+    predicate_rounding: PredicateRounding = PredicateRounding.NONE
+    bands: tuple[BandSpec, ...] = ()
+    tie_breaks: tuple[TieBreakSpec, ...] = ()
+    awards: tuple[AwardSpec, ...] = ()
+    award_for_others: str = ""
+    warnings: tuple[str, ...] = ()  # validation warnings carried onto every ranking
+
+
+# ---------------------------------------------------------------- entries (input)
+
+
+@dataclass(frozen=True)
+class Participant:
+    key: str  # kecamatan slug
+    name: str
+    disqualified: bool = False
+    disqualification_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One value as entered: by a team member (`assessor`) or by the kecamatan (None)."""
+
+    stage_code: str
+    participant_key: str
+    aspect_code: str
+    indicator_code: str
+    assessor: str | None
+    part: str = ""  # "" for single-value kinds; "fisik", "target", … for multi-part kinds
+    value: Decimal | None = None
+    option_code: str | None = None
+
+
+@dataclass(frozen=True)
+class ScoringInput:
+    instrument: InstrumentSpec
+    participants: tuple[Participant, ...]
+    teams: tuple[tuple[str, tuple[str, ...]], ...]  # (stage code, member usernames)
+    entries: tuple[Entry, ...]
+
+
+# ---------------------------------------------------------------- results (output)
+
+
+class ResultStatus(StrEnum):
+    RANKED = "ranked"
+    DISQUALIFIED = "disqualified"
+    NOT_SHORTLISTED = "not_shortlisted"
+    INCOMPLETE = "incomplete"
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """An indicator's score for one member (or for the kecamatan) and the entries behind it."""
+
+    code: str
+    name: str
+    score: Decimal | None
+    entries: tuple[Entry, ...] = ()
+    formula: str = ""  # the worked arithmetic, e.g. "80 × 50% + 90 × 50% = 85"
+    note: str = ""  # why a value could not be scored, e.g. a capaian with target 0
+
+
+@dataclass(frozen=True)
+class AspectResult:
+    code: str
+    name: str
+    weight: Decimal | None
+    score: Decimal | None
+    counts_toward_total: bool = True
+    indicators: tuple[IndicatorResult, ...] = ()
+    formula: str = ""
+
+
+@dataclass(frozen=True)
+class MemberResult:
+    """One assessor's sheet for one kecamatan in one stage ("mandiri" for kecamatan-only)."""
+
+    assessor: str
+    total: Decimal | None  # None: the member did not (fully) score and is excluded
+    aspects: tuple[AspectResult, ...] = ()
+    excluded_reason: str = ""
+    formula: str = ""
+
+
+@dataclass(frozen=True)
+class StageResult:
+    code: str
+    name: str
+    score: Decimal | None
+    aspects: tuple[AspectResult, ...] = ()  # the kecamatan-level aspect scores
+    members: tuple[MemberResult, ...] = ()
+    formula: str = ""
+    skipped_reason: str = ""  # e.g. not shortlisted for this stage
+
+
+@dataclass(frozen=True)
+class ParticipantResult:
+    key: str
+    name: str
+    status: ResultStatus
+    rank: int | None
+    final_score: Decimal | None  # exact, unrounded
+    published_score: Decimal | None  # two decimals, the figure that is ranked and printed
+    predikat: str = ""
+    award: str = ""
+    stages: tuple[StageResult, ...] = ()
+    tie_break_values: tuple[Decimal | None, ...] = ()
+    notes: tuple[str, ...] = ()
+    formula: str = ""
+
+
+@dataclass(frozen=True)
+class Ranking:
+    results: tuple[ParticipantResult, ...]  # rank order, unranked last
+    warnings: tuple[str, ...] = field(default_factory=tuple)

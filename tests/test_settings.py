@@ -1,0 +1,94 @@
+"""Production settings refuse insecure configuration; the deploy check is clean."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DEBUG")
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("secret", ["", "short", "x" * 60 + "not-secret"])
+def test_production_refuses_to_start_without_a_real_secret_key(secret):
+    result = _manage(
+        "check", DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY=secret
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_deploy_check_reports_nothing():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="kinerja.example.go.id",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_settings_come_from_the_environment():
+    result = _manage(
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.ALLOWED_HOSTS, s.CELERY_TASK_ALWAYS_EAGER,"
+        " s.TIME_ZONE, s.LANGUAGE_CODE)",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        DATABASE_URL="postgres://u@db.internal:5432/kinerja",
+        ALLOWED_HOSTS="a.example,b.example",
+        CELERY_BROKER_URL="redis://redis:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "['a.example',",
+        "'b.example']",
+        "False",
+        "Asia/Jakarta",
+        "id",
+    ]
+
+
+def test_embedded_default_needs_no_broker():
+    result = _manage(
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
+        "from django.conf import settings as s; print(s.CELERY_TASK_ALWAYS_EAGER,"
+        " s.DATABASES['default']['ENGINE'])",
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DATABASE_URL="",
+        CELERY_BROKER_URL="",
+        REDIS_URL="",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "django.db.backends.sqlite3"]
