@@ -5,10 +5,12 @@ Idempotent: running it again changes nothing that is already there.
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_scopes import scope
 
@@ -111,11 +113,19 @@ def _load_region(slug: str, report: DemoReport, multi_region_user) -> None:
                 )
 
 
+@cache
+def _demo_password_hash() -> str:
+    # Hashing is deliberately slow; the hundred demo accounts share one hash of one password.
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(username: str, superuser: bool = False):
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"is_staff": superuser, "is_superuser": superuser}
+    user, _created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "is_staff": superuser,
+            "is_superuser": superuser,
+            "password": _demo_password_hash(),
+        },
     )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
     return user

@@ -92,3 +92,11 @@ def test_embedded_default_needs_no_broker():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "django.db.backends.sqlite3"]
+
+
+def test_health_probe_answers_without_an_allowed_host(client, db, settings):
+    settings.ALLOWED_HOSTS = ["kinerja.example.go.id"]
+    response = client.get("/healthz", HTTP_HOST="127.0.0.1")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert client.get("/", HTTP_HOST="127.0.0.1").status_code == 400
