@@ -100,3 +100,15 @@ def test_health_probe_answers_without_an_allowed_host(client, db, settings):
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
     assert client.get("/", HTTP_HOST="127.0.0.1").status_code == 400
+
+
+def test_celery_reaches_the_configured_broker():
+    """CI sets CELERY_BROKER_URL to a real Redis; the embedded default needs none."""
+    broker_url = os.environ.get("CELERY_BROKER_URL")
+    if not broker_url:
+        pytest.skip("no broker configured: tasks run eagerly (the embedded default)")
+    from config.celery import app
+
+    with app.connection_for_write(broker_url) as connection:
+        connection.ensure_connection(max_retries=1, timeout=5)
+        assert connection.connected

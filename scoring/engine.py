@@ -1,0 +1,1088 @@
+"""`compute_ranking`: the whole scoring of one period, from entries to a ranked decree.
+
+The order of work follows the regulations: each member's indicator scores make aspect
+scores and a total (`formulas.combine`); the members make the stage score
+(`formulas.mean_of_member_totals` or `formulas.sum_of_aspect_means`); a stage with a
+shortlist sends only its top N on; the stages make the final score (`formulas.final_score`);
+the published two-decimal score ranks, with the set's tie-breaks, then gets its predikat
+and award. Decisions where the regulations are silent are stated in the docstrings below.
+
+Entries are grouped in one pass into sheets keyed by (stage, kecamatan, assessor); every
+sheet is then read by key, so the work is linear in the number of entries. Everything runs
+in `formulas.CONTEXT` (a local decimal context; the global one is never touched).
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal, localcontext
+from operator import add
+
+from scoring import formulas, rounding
+from scoring.rules import (
+    CAPAIAN_PARTS,
+    KECAMATAN_ASSESSOR,
+    AspectCombine,
+    EnteredBy,
+    FinalCombine,
+    IndicatorKind,
+    MemberCombine,
+)
+from scoring.structures import (
+    AspectResult,
+    AspectSpec,
+    Entry,
+    IndicatorResult,
+    IndicatorSpec,
+    InstrumentSpec,
+    MemberResult,
+    Participant,
+    ParticipantResult,
+    Ranking,
+    ResultStatus,
+    ScoringInput,
+    StageResult,
+    StageSpec,
+    TieBreakSpec,
+)
+from scoring.validation import instrument_errors
+
+NOT_SCORED = "belum menilai"
+NOT_COMPLETE = "penilaian belum lengkap"
+
+_TIMES = "\u00d7"  # multiplication sign, as the regulations print it
+_FOUR = Decimal("0.0001")
+
+_INFINITY = Decimal("Infinity")
+_NEGATIVE_INFINITY = Decimal("-Infinity")
+_KECAMATAN, _VALUE, _CHOICE, _OTHER = range(4)  # how the member loop reads an indicator
+_NO_SHEET: dict[tuple[str, str, str], Entry] = {}
+_PLAIN: dict[Decimal, str] = {}
+
+_Key = tuple[str, str, str]  # (aspect code, indicator code, part) inside one sheet
+_Order = tuple[Decimal, tuple[tuple[int, Decimal], ...]]  # (-published, tie-break parts)
+_Sheet = dict[_Key, Entry]
+
+
+# ---------------------------------------------------------------- public
+
+
+def compute_ranking(data: ScoringInput, *, trace: bool = True) -> Ranking:
+    """Score, rank and label every participant of `data`.
+
+    `trace=False` gives the same ranks, scores, predikat, awards, notes and warnings with a
+    lighter trace, for national-scale runs: each member's aspect scores and totals are
+    kept, but not their indicator results nor the member-level formulas, and the
+    kecamatan-level indicator means are kept only for the indicators a tie-break reads.
+
+    Raises `ValueError` when the instrument cannot be scored (`validation.instrument_errors`)
+    or when entries contradict it: an unknown stage, kecamatan, aspect, indicator, part or
+    option; an assessor who is not on the stage's team; a kecamatan value for an indicator
+    the team enters (or the reverse); two values for the same cell; a value outside the
+    indicator's range. The import refuses all of these, so they signal a bug, not data to
+    be silently repaired.
+
+    The result is independent of the order of participants, teams, team members and
+    entries.
+    """
+    with _collector_paused(), localcontext(formulas.CONTEXT):
+        return _Engine(data, trace=trace).run()
+
+
+_collector_lock = threading.Lock()
+_collector_users = 0
+_collector_was_enabled = False
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while scoring.
+
+    A national run allocates millions of small acyclic result objects; the collector would
+    rescan them again and again (about 40% of the run time) and can reclaim none of them.
+    Reference counting still frees everything. Nested and concurrent runs share one pause,
+    and the collector's previous state is restored when the last run ends.
+    """
+    global _collector_users, _collector_was_enabled
+    with _collector_lock:
+        if _collector_users == 0:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+        _collector_users += 1
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _collector_users -= 1
+            if _collector_users == 0 and _collector_was_enabled:
+                gc.enable()
+
+
+# ---------------------------------------------------------------- formatting for traces
+
+
+def _plain(value: Decimal) -> str:
+    """A number for a trace: no exponent, no trailing zeros, at most 4 decimals ("…" when
+    more were cut). Memoised: traces repeat the same few hundred numbers."""
+    text = _PLAIN.get(value)
+    if text is None:
+        text = _render(value)
+        if len(_PLAIN) < 10_000:
+            _PLAIN[value] = text
+    return text
+
+
+def _render(value: Decimal) -> str:
+    text = str(value)
+    dot = text.find(".")
+    if "E" in text or (dot >= 0 and len(text) - dot > 5):
+        shown = value.quantize(_FOUR)
+        return _trim(format(shown, "f")) + ("" if shown == value else "…")
+    return _trim(text) if dot >= 0 else text
+
+
+def _trim(text: str) -> str:
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _kecamatan(participant: Participant) -> str:
+    name = participant.name
+    return name if name.lower().startswith("kecamatan") else f"Kecamatan {name}"
+
+
+def _id_number(value: Decimal) -> str:
+    """A published score the Indonesian way, for warnings: 85,50."""
+    return format(value, "f").replace(".", ",")
+
+
+class _Template:
+    """The worked arithmetic of one way of combining scores, e.g. "80 × 35% + 70 × 30% = 49"
+    or "(A1 80 + A2 70) / 2 = 75", with its constant pieces (labels, weights) rendered once."""
+
+    __slots__ = ("after", "before", "close", "open")
+
+    def __init__(
+        self, method: AspectCombine, weights: Sequence[Decimal | None], labels: Sequence[str] = ()
+    ) -> None:
+        self.before = tuple(f"{label} " for label in labels)
+        self.after = tuple(
+            f" {_TIMES} {_plain(w)}%" if method == AspectCombine.WEIGHTED_SUM else ""  # type: ignore[arg-type]
+            for w in weights
+        )
+        mean = method == AspectCombine.MEAN
+        self.open = "(" if mean else ""
+        self.close = f") / {len(weights)}" if mean else ""
+
+    def render(self, scores: Iterable[Decimal], result: Decimal) -> str:
+        terms = map(add, map(_plain, scores), self.after)
+        if self.before:
+            terms = map(add, self.before, terms)
+        return f"{self.open}{' + '.join(terms)}{self.close} = {_plain(result)}"
+
+
+def _mean_formula(values: Sequence[Decimal], result: Decimal) -> str:
+    if len(values) == 1:
+        return _plain(result)
+    return f"({' + '.join(map(_plain, values))}) / {len(values)} = {_plain(result)}"
+
+
+# ---------------------------------------------------------------- the instrument, compiled
+
+
+class _Indicator:
+    """An indicator with everything the inner loop needs precomputed."""
+
+    __slots__ = (
+        "aspect_code",
+        "by_kecamatan",
+        "code",
+        "hi",
+        "high",
+        "highest",
+        "integer_only",
+        "keep",
+        "key",
+        "kind",
+        "lo",
+        "low",
+        "missing",
+        "mode",
+        "name",
+        "options",
+        "parts",
+        "polarity",
+        "spec",
+        "weight",
+    )
+
+    def __init__(self, aspect: AspectSpec, spec: IndicatorSpec) -> None:
+        self.spec = spec
+        self.aspect_code = aspect.code
+        self.code = spec.code
+        self.name = spec.name
+        self.kind = spec.kind
+        self.by_kecamatan = spec.entered_by == EnteredBy.KECAMATAN
+        self.key: _Key = (aspect.code, spec.code, "")
+        self.lo = spec.min_value
+        self.hi = spec.max_value
+        self.integer_only = spec.integer_only
+        self.weight = spec.weight
+        self.polarity = spec.polarity
+        self.options = {option.code: option.score for option in spec.options}
+        if spec.kind == IndicatorKind.PERCENTAGE_PAIR:
+            names: Iterable[tuple[str, Decimal | None]] = spec.parts
+        elif spec.kind == IndicatorKind.CAPAIAN:
+            names = ((part, None) for part in CAPAIAN_PARTS)
+        else:
+            names = ()
+        self.parts = tuple((name, (aspect.code, spec.code, name), w) for name, w in names)
+        self.missing = IndicatorResult(spec.code, spec.name, None)
+        self.highest: Decimal | None = None  # count_normalised: set per stage run
+        self.keep = True  # whether member sheets keep this indicator's result (the trace)
+        # The member loop reads the common kinds inline: a value inside [low, high], or an
+        # option the indicator offers; anything else goes through `_Engine._indicator`.
+        self.low = spec.min_value if spec.min_value is not None else _NEGATIVE_INFINITY
+        self.high = spec.max_value if spec.max_value is not None else _INFINITY
+        if self.by_kecamatan:
+            self.mode = _KECAMATAN
+        elif spec.kind in (IndicatorKind.SCORE, IndicatorKind.PERCENTAGE) and not self.integer_only:
+            self.mode = _VALUE
+        elif spec.kind in (IndicatorKind.CHOICE, IndicatorKind.YES_NO):
+            self.mode = _CHOICE
+        else:
+            self.mode = _OTHER
+
+    def cells(self) -> list[_Key]:
+        return [key for _, key, _ in self.parts] if self.parts else [self.key]
+
+
+class _Aspect:
+    __slots__ = (
+        "code",
+        "combine",
+        "counts",
+        "indicators",
+        "kept",
+        "name",
+        "spec",
+        "template",
+        "weight",
+        "weights",
+    )
+
+    def __init__(self, spec: AspectSpec) -> None:
+        self.spec = spec
+        self.code = spec.code
+        self.name = spec.name
+        self.weight = spec.weight
+        self.combine = spec.combine
+        self.counts = spec.counts_toward_total
+        self.indicators = tuple(_Indicator(spec, i) for i in spec.indicators if i.scored)
+        self.weights = tuple(i.weight for i in self.indicators)
+        self.template = _Template(spec.combine, self.weights)
+        self.kept = self.indicators
+
+
+class _Stage:
+    __slots__ = (
+        "aspects",
+        "code",
+        "counting",
+        "counts",
+        "kecamatan_indicators",
+        "kecamatan_keys",
+        "members",
+        "name",
+        "pseudo",
+        "spec",
+        "team_keys",
+        "template",
+        "text_keys",
+        "traced",
+    )
+
+    def __init__(
+        self,
+        spec: StageSpec,
+        team: Sequence[str],
+        traced: Iterable[tuple[str, str | None]],
+        trace: bool,
+    ) -> None:
+        self.spec = spec
+        self.code = spec.code
+        self.name = spec.name
+        self.aspects = tuple(_Aspect(a) for a in spec.aspects)
+        self.counting = tuple(a for a in self.aspects if a.counts)
+        self.template = _Template(
+            spec.aspect_combine, [a.weight for a in self.counting], [a.code for a in self.counting]
+        )
+        self.traced = frozenset((aspect, indicator) for aspect, indicator in traced)
+        for each in self.aspects:
+            for ind in each.indicators:
+                ind.keep = trace or (each.code, ind.code) in self.traced
+            each.kept = tuple(ind for ind in each.indicators if ind.keep)
+        indicators = [i for a in self.aspects for i in a.indicators]
+        self.kecamatan_indicators = tuple(i for i in indicators if i.by_kecamatan)
+        self.counts = tuple(i for i in indicators if i.kind == IndicatorKind.COUNT_NORMALISED)
+        self.team_keys = frozenset(k for i in indicators if not i.by_kecamatan for k in i.cells())
+        self.kecamatan_keys = frozenset(k for i in self.kecamatan_indicators for k in i.cells())
+        self.text_keys = frozenset(
+            (a.code, i.code, "") for a in spec.aspects for i in a.indicators if not i.scored
+        )
+        # A stage whose every scored indicator is entered by the kecamatan has one sheet,
+        # the kecamatan's own: the pseudo-member "mandiri".
+        self.pseudo = len(self.kecamatan_indicators) == len(indicators)
+        self.members: tuple[str, ...] = (
+            (KECAMATAN_ASSESSOR,) if self.pseudo else tuple(sorted(set(team)))
+        )
+
+
+# ---------------------------------------------------------------- per-participant state
+
+
+class _Track:
+    """What the engine knows about one participant while it walks the stages."""
+
+    __slots__ = ("active", "cut_reason", "notes", "participant", "stages", "status")
+
+    def __init__(self, participant: Participant) -> None:
+        self.participant = participant
+        self.stages: list[StageResult] = []
+        self.notes: list[str] = []
+        self.active = not participant.disqualified
+        self.status: ResultStatus | None = None  # decided by a shortlist cut
+        self.cut_reason = ""
+
+    def stage(self, code: str) -> StageResult | None:
+        return next((s for s in self.stages if s.code == code), None)
+
+
+# ---------------------------------------------------------------- the engine
+
+
+class _Engine:
+    def __init__(self, data: ScoringInput, *, trace: bool = True) -> None:
+        self.spec: InstrumentSpec = data.instrument
+        self.trace = trace
+        errors = instrument_errors(self.spec)
+        if errors:
+            raise ValueError("Set instrumen tidak dapat dinilai: " + " ".join(errors))
+        self.warnings: list[str] = list(self.spec.warnings)
+        self.tracks = self._tracks(data.participants)
+        teams = self._teams(data.teams)
+        self.stages = tuple(
+            _Stage(
+                s,
+                teams.get(s.code, ()),
+                (
+                    (t.aspect_code, t.indicator_code)
+                    for t in self.spec.tie_breaks
+                    if t.stage_code == s.code
+                ),
+                trace,
+            )
+            for s in self.spec.stages
+        )
+        self.sheets = self._group(data.entries, teams)
+        self.final_template = _Template(
+            AspectCombine.MEAN
+            if self.spec.final_combine == FinalCombine.MEAN_OF_STAGES
+            else AspectCombine.WEIGHTED_SUM,
+            [stage.weight for stage in self.spec.stages],
+            [stage.code for stage in self.spec.stages],
+        )
+        self.entered = {(stage, participant) for stage, participant, _ in self.sheets}
+
+    # ------------------------------------------------------------ input checks, grouping
+
+    def _tracks(self, participants: Sequence[Participant]) -> dict[str, _Track]:
+        tracks: dict[str, _Track] = {}
+        for participant in sorted(participants, key=lambda p: (p.name, p.key)):
+            if participant.key in tracks:
+                raise ValueError(f"Kecamatan {participant.key!r} tercantum dua kali.")
+            tracks[participant.key] = _Track(participant)
+        return tracks
+
+    def _teams(self, teams: Sequence[tuple[str, Sequence[str]]]) -> dict[str, tuple[str, ...]]:
+        known = {stage.code for stage in self.spec.stages}
+        result: dict[str, tuple[str, ...]] = {}
+        for stage_code, members in teams:
+            if stage_code not in known:
+                raise ValueError(f"Tim untuk tahap {stage_code!r} yang tidak dikenal.")
+            if stage_code in result:
+                raise ValueError(f"Tim tahap {stage_code!r} tercantum dua kali.")
+            result[stage_code] = tuple(members)
+        return result
+
+    def _group(
+        self, entries: Iterable[Entry], teams: dict[str, tuple[str, ...]]
+    ) -> dict[tuple[str, str, str | None], _Sheet]:
+        """One pass: entries into sheets keyed (stage, kecamatan, assessor), then each sheet
+        checked once against the stage, the team and the indicators."""
+        sheets: dict[tuple[str, str, str | None], _Sheet] = {}
+        get = sheets.get
+        for entry in entries:
+            sheet_key = (entry.stage_code, entry.participant_key, entry.assessor)
+            sheet = get(sheet_key)
+            if sheet is None:
+                sheet = sheets[sheet_key] = {}
+            cell = (entry.aspect_code, entry.indicator_code, entry.part)
+            if sheet.setdefault(cell, entry) is not entry:
+                raise ValueError(
+                    f"Dua nilai untuk {cell} pada tahap {entry.stage_code}, "
+                    f"kecamatan {entry.participant_key}, penilai {entry.assessor}."
+                )
+        stages = {stage.code: stage for stage in self.stages}
+        team_sets = {code: frozenset(members) for code, members in teams.items()}
+        for (stage_code, participant_key, assessor), sheet in sheets.items():
+            stage = stages.get(stage_code)
+            if stage is None:
+                raise ValueError(f"Nilai untuk tahap {stage_code!r} yang tidak dikenal.")
+            if participant_key not in self.tracks:
+                raise ValueError(f"Nilai untuk kecamatan {participant_key!r} yang tidak dikenal.")
+            if assessor is None:
+                allowed = stage.kecamatan_keys
+            elif assessor in team_sets.get(stage_code, ()):
+                allowed = stage.team_keys
+            else:
+                raise ValueError(
+                    f"Penilai {assessor!r} tidak termasuk tim tahap {stage_code!r} "
+                    f"(kecamatan {participant_key!r})."
+                )
+            if not sheet.keys() <= allowed:
+                self._reject_cells(stage, assessor, sheet, allowed)
+        return sheets
+
+    @staticmethod
+    def _reject_cells(
+        stage: _Stage, assessor: str | None, sheet: _Sheet, allowed: frozenset[_Key]
+    ) -> None:
+        """Drop text cells (never scored) from `sheet`; raise for any other stray cell."""
+        for cell in sorted(sheet.keys() - allowed):
+            if cell in stage.text_keys:
+                del sheet[cell]
+                continue
+            other = stage.team_keys if assessor is None else stage.kecamatan_keys
+            if cell in other:
+                who = "tim" if assessor is None else "kecamatan"
+                raise ValueError(
+                    f"Indikator {cell[0]}/{cell[1]} tahap {stage.code} diisi oleh {who}, "
+                    f"bukan oleh {assessor or 'kecamatan'}."
+                )
+            raise ValueError(
+                f"Sel {cell} tidak dikenal pada tahap {stage.code} (penilai {assessor})."
+            )
+
+    # ------------------------------------------------------------ the walk
+
+    def run(self) -> Ranking:
+        for stage in self.stages:
+            active = [t for t in self.tracks.values() if t.active]
+            self._set_highest(stage, active)
+            for track in self.tracks.values():
+                if track.participant.disqualified:
+                    continue
+                if track.active:
+                    track.stages.append(self._score_stage(stage, track))
+                else:
+                    self._skip_stage(stage, track)
+            if stage.spec.shortlist_size is not None:
+                self._shortlist(stage, active)
+        return self._rank()
+
+    def _skip_stage(self, stage: _Stage, track: _Track) -> None:
+        track.stages.append(
+            StageResult(stage.code, stage.name, None, skipped_reason=track.cut_reason)
+        )
+        if (stage.code, track.participant.key) in self.entered:
+            track.notes.append(
+                f"Nilai yang dimasukkan pada tahap {stage.name} diabaikan: {track.cut_reason}."
+            )
+
+    def _set_highest(self, stage: _Stage, active: list[_Track]) -> None:
+        """count_normalised: the highest value entered for each such indicator by the
+        participants still in the stage (disqualified and cut participants excluded), over
+        every sheet (the kecamatan's, or every member's when the team enters the count)."""
+        for indicator in stage.counts:
+            highest: Decimal | None = None
+            assessors = (None,) if indicator.by_kecamatan else stage.members
+            for track in active:
+                for assessor in assessors:
+                    sheet = self.sheets.get((stage.code, track.participant.key, assessor))
+                    entry = sheet.get(indicator.key) if sheet else None
+                    if entry is not None and entry.value is not None:
+                        if entry.value < 0:
+                            raise ValueError(f"Jumlah negatif pada indikator {indicator.code}.")
+                        if highest is None or entry.value > highest:
+                            highest = entry.value
+            indicator.highest = highest
+            if highest is not None and highest == 0:
+                self.warnings.append(
+                    f"Indikator {indicator.code} tahap {stage.name}: jumlah tertinggi di antara "
+                    f"peserta 0; semua peserta mendapat nilai 0."
+                )
+
+    # ------------------------------------------------------------ one indicator
+
+    def _indicator(self, ind: _Indicator, sheet: _Sheet | None) -> IndicatorResult:
+        kind = ind.kind
+        if not ind.parts and kind != IndicatorKind.COUNT_NORMALISED:
+            entry = sheet.get(ind.key) if sheet is not None else None
+            if entry is None:
+                return ind.missing
+            if kind == IndicatorKind.CHOICE or kind == IndicatorKind.YES_NO:
+                code = entry.option_code
+                if code is None:
+                    if entry.value is not None:
+                        raise ValueError(f"Indikator pilihan {ind.code} diisi angka.")
+                    return IndicatorResult(ind.code, ind.name, None, (entry,))
+                try:
+                    score = formulas.option_score(ind.options, code)
+                except ValueError as error:
+                    raise ValueError(f"Indikator {ind.code}: {error}.") from None
+                return IndicatorResult(ind.code, ind.name, score, (entry,))
+            value = entry.value
+            if value is None:
+                if entry.option_code is not None:
+                    raise ValueError(f"Indikator angka {ind.code} diisi pilihan.")
+                return IndicatorResult(ind.code, ind.name, None, (entry,))
+            try:
+                score = formulas.ranged_value(value, ind.lo, ind.hi, ind.integer_only)
+            except ValueError as error:
+                raise ValueError(f"Indikator {ind.code}: {error}.") from None
+            return IndicatorResult(ind.code, ind.name, score, (entry,))
+        if kind == IndicatorKind.COUNT_NORMALISED:
+            return self._count(ind, sheet)
+        entries = [sheet.get(key) if sheet is not None else None for _, key, _ in ind.parts]
+        present = tuple(e for e in entries if e is not None)
+        values = [e.value if e is not None else None for e in entries]
+        if any(v is None for v in values):
+            return IndicatorResult(ind.code, ind.name, None, present)
+        if kind == IndicatorKind.PERCENTAGE_PAIR:
+            return self._pair(ind, values, present)  # type: ignore[arg-type]
+        return self._capaian(ind, values, present)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _pair(
+        ind: _Indicator, values: list[Decimal], entries: tuple[Entry, ...]
+    ) -> IndicatorResult:
+        """percentage_pair: each part is a percentage checked against the indicator's range
+        (the parts and the score share one scale, since the part weights sum to 100)."""
+        for value in values:
+            try:
+                formulas.ranged_value(value, ind.lo, ind.hi, ind.integer_only)
+            except ValueError as error:
+                raise ValueError(f"Indikator {ind.code}: {error}.") from None
+        weights = [w for _, _, w in ind.parts]
+        score = formulas.percentage_pair(zip(values, weights, strict=True))  # type: ignore[arg-type]
+        formula = " + ".join(
+            f"{name} {_plain(v)} {_TIMES} {_plain(w)}%"  # type: ignore[arg-type]
+            for (name, _, w), v in zip(ind.parts, values, strict=True)
+        )
+        return IndicatorResult(ind.code, ind.name, score, entries, f"{formula} = {_plain(score)}")
+
+    @staticmethod
+    def _capaian(
+        ind: _Indicator, values: list[Decimal], entries: tuple[Entry, ...]
+    ) -> IndicatorResult:
+        """capaian: target 0 leaves the indicator unscored (with a note); a negative target
+        or realisasi is refused; the capaian is then capped into [min_value, max_value] when
+        those are set, so 120% scores 100 on a 0–100 indicator."""
+        target, realisasi = values
+        if target < 0 or realisasi < 0:
+            raise ValueError(f"Indikator {ind.code}: target atau realisasi negatif.")
+        if target == 0:
+            return IndicatorResult(
+                ind.code,
+                ind.name,
+                None,
+                entries,
+                "target 0",
+                note=f"Target indikator {ind.code} bernilai 0; capaian tidak dapat dihitung.",
+            )
+        raw = formulas.capaian(target, realisasi, ind.polarity)  # type: ignore[arg-type]
+        score = formulas.capped(raw, ind.lo, ind.hi)
+        if ind.polarity == "lower_is_better":
+            formula = f"({_plain(target)} - ({_plain(realisasi)} - {_plain(target)}))"
+        else:
+            formula = _plain(realisasi)
+        formula = f"{formula} / {_plain(target)} {_TIMES} 100 = {_plain(raw)}"
+        if score != raw:
+            formula += f", dibatasi menjadi {_plain(score)}"
+        return IndicatorResult(ind.code, ind.name, score, entries, formula)
+
+    @staticmethod
+    def _count(ind: _Indicator, sheet: _Sheet | None) -> IndicatorResult:
+        entry = sheet.get(ind.key) if sheet is not None else None
+        if entry is None:
+            return ind.missing
+        if entry.value is None or ind.highest is None:
+            return IndicatorResult(ind.code, ind.name, None, (entry,))
+        score = formulas.count_normalised(entry.value, ind.highest, ind.hi)  # type: ignore[arg-type]
+        formula = (
+            f"{_plain(entry.value)} / {_plain(ind.highest)} {_TIMES} {_plain(ind.hi)}"  # type: ignore[arg-type]
+            f" = {_plain(score)}"
+        )
+        note = "jumlah tertinggi 0: semua peserta bernilai 0" if ind.highest == 0 else ""
+        return IndicatorResult(ind.code, ind.name, score, (entry,), formula, note=note)
+
+    # ------------------------------------------------------------ one stage, one kecamatan
+
+    def _member(
+        self,
+        stage: _Stage,
+        assessor: str,
+        sheet: _Sheet | None,
+        kecamatan: dict[_Indicator, IndicatorResult],
+    ) -> MemberResult:
+        aspects: list[AspectResult] = []
+        totals: list[Decimal] = []
+        weights: list[Decimal | None] = []
+        complete = True
+        trace = self.trace
+        get = (_NO_SHEET if sheet is None else sheet).get
+        for aspect in stage.aspects:
+            results: list[IndicatorResult] = []
+            scores: list[Decimal] = []
+            whole = True
+            for ind in aspect.indicators:
+                mode = ind.mode
+                if mode == _KECAMATAN:
+                    result = kecamatan[ind]
+                    value = result.score
+                elif mode == _OTHER:
+                    result = self._indicator(ind, sheet)
+                    value = result.score
+                else:
+                    entry = get(ind.key)
+                    if entry is None:
+                        result, value = ind.missing, None
+                    else:
+                        if mode == _VALUE:
+                            value = entry.value
+                            if value is not None and not ind.low <= value <= ind.high:
+                                value = None
+                        else:
+                            value = ind.options.get(entry.option_code)  # type: ignore[arg-type]
+                        if value is None:  # missing, or refused with its reason
+                            result = self._indicator(ind, sheet)
+                            value = result.score
+                        elif ind.keep:
+                            result = IndicatorResult(ind.code, ind.name, value, (entry,))
+                if ind.keep:
+                    results.append(result)
+                if value is None:
+                    whole = False
+                else:
+                    scores.append(value)
+            score: Decimal | None = None
+            formula = ""
+            if whole:
+                score = formulas.combine(aspect.combine, scores, aspect.weights)
+                if trace and len(scores) > 1:
+                    formula = aspect.template.render(scores, score)
+            aspects.append(
+                AspectResult(
+                    aspect.code,
+                    aspect.name,
+                    aspect.weight,
+                    score,
+                    aspect.counts,
+                    tuple(results),
+                    formula,
+                )
+            )
+            if aspect.counts:
+                if score is None:
+                    complete = False
+                else:
+                    totals.append(score)
+                    weights.append(aspect.weight)
+        if not complete:
+            return MemberResult(assessor, None, tuple(aspects), self._why_not(sheet))
+        combine = stage.spec.aspect_combine
+        member_total = formulas.combine(combine, totals, weights)
+        formula = stage.template.render(totals, member_total) if trace else ""
+        return MemberResult(assessor, member_total, tuple(aspects), formula=formula)
+
+    @staticmethod
+    def _why_not(sheet: _Sheet | None) -> str:
+        """ "belum menilai" when the member's own sheet holds no value at all (kecamatan
+        values do not count as the member's), otherwise "penilaian belum lengkap"."""
+        if sheet and any(e.value is not None or e.option_code is not None for e in sheet.values()):
+            return NOT_COMPLETE
+        return NOT_SCORED
+
+    def _score_stage(self, stage: _Stage, track: _Track) -> StageResult:
+        participant = track.participant
+        key = participant.key
+        kecamatan_sheet = self.sheets.get((stage.code, key, None))
+        kecamatan = {
+            ind: self._indicator(ind, kecamatan_sheet) for ind in stage.kecamatan_indicators
+        }
+        for result in kecamatan.values():
+            if result.note:
+                track.notes.append(f"Tahap {stage.name}: {result.note}")
+        if not stage.members:
+            track.notes.append(f"Tahap {stage.name} belum memiliki tim penilai.")
+        members = [
+            self._member(
+                stage,
+                assessor,
+                kecamatan_sheet if stage.pseudo else self.sheets.get((stage.code, key, assessor)),
+                kecamatan,
+            )
+            for assessor in stage.members
+        ]
+        self._member_warnings(stage, track, members, kecamatan)
+        aspects = [
+            self._aspect_mean(stage, i, aspect, members) for i, aspect in enumerate(stage.aspects)
+        ]
+        score, formula = self._stage_score(stage, members, aspects)
+        if score is None:
+            track.notes.append(f"Nilai tahap {stage.name} belum dapat dihitung.")
+        return StageResult(
+            stage.code, stage.name, score, tuple(aspects), tuple(members), formula=formula
+        )
+
+    def _member_warnings(
+        self,
+        stage: _Stage,
+        track: _Track,
+        members: list[MemberResult],
+        kecamatan: dict[_Indicator, IndicatorResult],
+    ) -> None:
+        name = _kecamatan(track.participant)
+        missing_kecamatan = [
+            ind.code
+            for ind, result in kecamatan.items()
+            if result.score is None and any(a.code == ind.aspect_code for a in stage.counting)
+        ]
+        if missing_kecamatan and not stage.pseudo:
+            self.warnings.append(
+                f"Isian mandiri {name} pada tahap {stage.name} belum lengkap "
+                f"({', '.join(missing_kecamatan)}); nilai tahap belum dapat dihitung."
+            )
+        partly = stage.spec.member_combine == MemberCombine.SUM_OF_ASPECT_MEANS
+        tail = (
+            "dihitung hanya pada aspek yang dinilai lengkap."
+            if partly
+            else "tidak dihitung dalam rata-rata."
+        )
+        for member in members:
+            if member.total is not None:
+                continue
+            if stage.pseudo:
+                what = "belum mengisi" if member.excluded_reason == NOT_SCORED else "belum lengkap"
+                self.warnings.append(
+                    f"{name} {what} penilaian mandiri tahap {stage.name}; nilai tahap belum "
+                    f"dapat dihitung."
+                )
+            elif member.excluded_reason == NOT_SCORED:
+                self.warnings.append(
+                    f"Penilai {member.assessor} belum menilai {name} pada tahap {stage.name}; "
+                    f"tidak dihitung dalam rata-rata."
+                )
+            elif not missing_kecamatan:
+                open_aspects = ", ".join(
+                    a.code for a in member.aspects if a.counts_toward_total and a.score is None
+                )
+                self.warnings.append(
+                    f"Penilaian {member.assessor} untuk {name} pada tahap {stage.name} belum "
+                    f"lengkap ({open_aspects}); {tail}"
+                )
+
+    @staticmethod
+    def _aspect_mean(
+        stage: _Stage, index: int, aspect: _Aspect, members: list[MemberResult]
+    ) -> AspectResult:
+        """The kecamatan-level aspect: the mean over the members who scored it completely,
+        with each kept indicator's mean over the members who scored that indicator (every
+        indicator with the full trace, else those a tie-break reads; the arithmetic is
+        written out for the latter)."""
+        member_aspects = [m.aspects[index] for m in members]
+        indicators = []
+        columns: list[tuple[IndicatorResult, ...]] = list(
+            zip(*(a.indicators for a in member_aspects), strict=True)
+        ) or [()] * len(aspect.kept)
+        for ind, column in zip(aspect.kept, columns, strict=True):
+            values = [r.score for r in column if r.score is not None]
+            if not values:
+                indicators.append(ind.missing)
+                continue
+            value = formulas.mean(values)
+            formula = (
+                _mean_formula(values, value) if (aspect.code, ind.code) in stage.traced else ""
+            )
+            indicators.append(IndicatorResult(ind.code, ind.name, value, formula=formula))
+        scores = [a.score for a in member_aspects if a.score is not None]
+        score = formulas.mean(scores) if scores else None
+        formula = _mean_formula(scores, score) if score is not None else ""
+        return AspectResult(
+            aspect.code,
+            aspect.name,
+            aspect.weight,
+            score,
+            aspect.counts,
+            tuple(indicators),
+            formula,
+        )
+
+    @staticmethod
+    def _stage_score(
+        stage: _Stage, members: list[MemberResult], aspects: list[AspectResult]
+    ) -> tuple[Decimal | None, str]:
+        combine = stage.spec.aspect_combine
+        if stage.spec.member_combine == MemberCombine.SUM_OF_ASPECT_MEANS:
+            counting = [a for a in aspects if a.counts_toward_total]
+            if any(a.score is None for a in counting):
+                return None, ""
+            means = [a.score for a in counting]
+            weights = [a.weight for a in counting]
+            score = formulas.sum_of_aspect_means(combine, means, weights)  # type: ignore[arg-type]
+            return score, stage.template.render(means, score)  # type: ignore[arg-type]
+        totals = [m.total for m in members if m.total is not None]
+        if not totals:
+            return None, ""
+        score = formulas.mean_of_member_totals(totals)
+        return score, _mean_formula(totals, score)
+
+    # ------------------------------------------------------------ shortlist and ranking
+
+    def _rules_upto(self, upto: str | None) -> list[TieBreakSpec]:
+        """The tie-break rules that read a stage up to `upto` (all rules when None)."""
+        if upto is None:
+            return list(self.spec.tie_breaks)
+        order = [stage.code for stage in self.stages]
+        last = order.index(upto)
+        return [rule for rule in self.spec.tie_breaks if order.index(rule.stage_code) <= last]
+
+    def _tie_values(self, track: _Track, upto: str | None = None) -> list[Decimal | None]:
+        """Each tie-break's value for `track`: the kecamatan-level mean of the aspect or
+        indicator named by the rule; None when that stage was not (or not yet) scored, and
+        for rules reading a stage after `upto`."""
+        values: list[Decimal | None] = []
+        usable = self._rules_upto(upto)
+        for rule in self.spec.tie_breaks:
+            stage = track.stage(rule.stage_code) if rule in usable else None
+            aspect = None
+            if stage is not None:
+                aspect = next((a for a in stage.aspects if a.code == rule.aspect_code), None)
+            value = None
+            if aspect is not None:
+                if rule.indicator_code is None:
+                    value = aspect.score
+                else:
+                    value = next(
+                        (i.score for i in aspect.indicators if i.code == rule.indicator_code),
+                        None,
+                    )
+            values.append(value)
+        return values
+
+    def _order(
+        self, scored: list[tuple[_Track, Decimal]], upto: str | None = None
+    ) -> list[tuple[_Track, int, _Order]]:
+        """Competition ranking (1, 2, 2, 4) on the published score, then the tie-breaks in
+        order (each compared on its published two decimals; a missing value loses), then
+        the name for a stable listing of equal ranks."""
+        rules = self.spec.tie_breaks
+
+        def key(item: tuple[_Track, Decimal]) -> _Order:
+            track, published = item
+            parts: list[tuple[int, Decimal]] = []
+            for rule, value in zip(rules, self._tie_values(track, upto), strict=True):
+                if value is None:
+                    parts.append((1, Decimal(0)))
+                else:
+                    shown = rounding.publish(value)
+                    parts.append((0, -shown if rule.higher_wins else shown))
+            return (-published, tuple(parts))
+
+        keyed = sorted(
+            ((key(item), item[0]) for item in scored),
+            key=lambda pair: (pair[0], pair[1].participant.name, pair[1].participant.key),
+        )
+        ordered: list[tuple[_Track, int, _Order]] = []
+        for position, (k, track) in enumerate(keyed, start=1):
+            rank = ordered[-1][1] if ordered and ordered[-1][2] == k else position
+            ordered.append((track, rank, k))
+        return ordered
+
+    def _tie_warnings(
+        self, ordered: list[tuple[_Track, int, _Order]], what: str, upto: str | None = None
+    ) -> dict[int, list[_Track]]:
+        """Warn about equal ranks; note on each participant which rule decided a tie."""
+        groups: dict[int, list[_Track]] = {}
+        for track, rank, _ in ordered:
+            groups.setdefault(rank, []).append(track)
+        by_score: dict[Decimal, list[tuple[_Track, int]]] = {}
+        for track, rank, k in ordered:
+            by_score.setdefault(-k[0], []).append((track, rank))
+        for published, pairs in by_score.items():
+            tracks = [track for track, _ in pairs]
+            if len({rank for _, rank in pairs}) > 1:
+                labels = ", ".join(
+                    rule.label or rule.indicator_code or rule.aspect_code
+                    for rule in self._rules_upto(upto)
+                )
+                for track in tracks:
+                    others = ", ".join(_kecamatan(t.participant) for t in tracks if t is not track)
+                    track.notes.append(
+                        f"{what} sama dengan {others} ({_id_number(published)}); urutan "
+                        f"ditentukan oleh aturan nilai seri ({labels})."
+                    )
+        return {rank: tracks for rank, tracks in groups.items() if len(tracks) > 1}
+
+    def _shortlist(self, stage: _Stage, active: list[_Track]) -> None:
+        """Only the top N of the stage's published score go on; ties at the cut that the
+        tie-breaks (up to this stage) do not decide all go on, with a warning. A participant
+        without a stage score is incomplete, not ranked out."""
+        size = stage.spec.shortlist_size
+        assert size is not None
+        scored: list[tuple[_Track, Decimal]] = []
+        for track in active:
+            result = track.stages[-1]
+            if result.score is None:
+                track.active = False
+                track.cut_reason = f"nilai tahap {stage.name} belum lengkap"
+                self.warnings.append(
+                    f"{_kecamatan(track.participant)} belum lengkap dinilai pada tahap "
+                    f"{stage.name}, sehingga tidak ikut penentuan {size} besar."
+                )
+            else:
+                scored.append((track, rounding.publish(result.score)))
+        ordered = self._order(scored, upto=stage.code)
+        ties = self._tie_warnings(ordered, f"Nilai tahap {stage.name}", stage.code)
+        passed = [track for track, rank, _ in ordered if rank <= size]
+        if len(passed) > size:
+            tied = ties.get(max(rank for _, rank, _ in ordered if rank <= size), [])
+            self.warnings.append(
+                f"Nilai seri pada batas {size} besar tahap {stage.name} yang tidak terpecahkan "
+                f"aturan nilai seri: {', '.join(_kecamatan(t.participant) for t in tied)}; "
+                f"semuanya lolos ({len(passed)} peserta)."
+            )
+        for track, rank, _ in ordered:
+            if rank > size:
+                track.active = False
+                track.status = ResultStatus.NOT_SHORTLISTED
+                track.cut_reason = f"tidak masuk {size} besar tahap {stage.name}"
+                track.notes.append(
+                    f"Tidak masuk {size} besar tahap {stage.name} (nilai "
+                    f"{_id_number(rounding.publish(track.stages[-1].score))}, urutan {rank})."  # type: ignore[arg-type]
+                )
+
+    def _final(self, track: _Track) -> tuple[Decimal | None, str]:
+        scores = [s.score for s in track.stages]
+        if any(score is None for score in scores):
+            return None, ""
+        method = self.spec.final_combine
+        weights = [stage.spec.weight for stage in self.stages]
+        final = formulas.final_score(method, scores, weights)  # type: ignore[arg-type]
+        if method == FinalCombine.SINGLE_STAGE:
+            return final, f"{self.stages[-1].code} {_plain(final)}"
+        return final, self.final_template.render(scores, final)  # type: ignore[arg-type]
+
+    def _rank(self) -> Ranking:
+        finals: dict[str, tuple[Decimal | None, str]] = {}
+        scored: list[tuple[_Track, Decimal]] = []
+        for track in self.tracks.values():
+            if track.participant.disqualified or track.status is not None or not track.active:
+                continue
+            final, formula = self._final(track)
+            finals[track.participant.key] = (final, formula)
+            if final is None:
+                track.status = ResultStatus.INCOMPLETE
+                self.warnings.append(
+                    f"{_kecamatan(track.participant)} belum lengkap dinilai; tidak diperingkat."
+                )
+            else:
+                track.status = ResultStatus.RANKED
+                scored.append((track, rounding.publish(final)))
+        ordered = self._order(scored)
+        ties = self._tie_warnings(ordered, "Nilai akhir")
+        for rank, tracks in sorted(ties.items()):
+            names = ", ".join(_kecamatan(t.participant) for t in tracks)
+            published = rounding.publish(finals[tracks[0].participant.key][0])  # type: ignore[arg-type]
+            self.warnings.append(
+                f"{names} memiliki nilai akhir sama ({_id_number(published)}) yang tidak "
+                f"terpecahkan aturan nilai seri; semuanya berperingkat {rank}."
+            )
+        awards = {award.rank: award.label for award in self.spec.awards}
+        results = [
+            self._ranked(track, rank, finals[track.participant.key], awards)
+            for track, rank, _ in ordered
+        ]
+        results += self._unranked()
+        return Ranking(tuple(results), tuple(self.warnings))
+
+    def _ranked(
+        self,
+        track: _Track,
+        rank: int,
+        final: tuple[Decimal | None, str],
+        awards: dict[int, str],
+    ) -> ParticipantResult:
+        score, formula = final
+        assert score is not None
+        published = rounding.publish(score)
+        return ParticipantResult(
+            key=track.participant.key,
+            name=track.participant.name,
+            status=ResultStatus.RANKED,
+            rank=rank,
+            final_score=score,
+            published_score=published,
+            predikat=rounding.predicate_for(
+                published, self.spec.predicate_rounding, self.spec.bands
+            ),
+            award=awards.get(rank, self.spec.award_for_others),
+            stages=tuple(track.stages),
+            tie_break_values=tuple(self._tie_values(track)),
+            notes=tuple(track.notes),
+            formula=formula,
+        )
+
+    def _unranked(self) -> list[ParticipantResult]:
+        """Incomplete (by name), then not shortlisted (by their last stage's published score,
+        highest first), then disqualified (by name); no predikat and no award for any."""
+        incomplete, cut, disqualified = [], [], []
+        for track in self.tracks.values():  # already in name order
+            participant = track.participant
+            if participant.disqualified:
+                reason = participant.disqualification_reason
+                result = ParticipantResult(
+                    participant.key,
+                    participant.name,
+                    ResultStatus.DISQUALIFIED,
+                    None,
+                    None,
+                    None,
+                    notes=(f"Didiskualifikasi: {reason}" if reason else "Didiskualifikasi.",),
+                )
+                disqualified.append(result)
+                continue
+            if track.status == ResultStatus.RANKED:
+                continue
+            status = track.status or ResultStatus.INCOMPLETE
+            result = ParticipantResult(
+                participant.key,
+                participant.name,
+                status,
+                None,
+                None,
+                None,
+                stages=tuple(track.stages),
+                tie_break_values=tuple(self._tie_values(track)),
+                notes=tuple(track.notes),
+            )
+            if status == ResultStatus.NOT_SHORTLISTED:
+                last = next(s.score for s in reversed(track.stages) if s.score is not None)
+                cut.append((-rounding.publish(last), result))
+            else:
+                incomplete.append(result)
+        cut.sort(key=lambda pair: pair[0])  # stable: equal scores keep name order
+        return incomplete + [result for _, result in cut] + disqualified

@@ -1,0 +1,74 @@
+"""Every rounding rule of the product, named here and only here.
+
+Scores are computed exactly (`scoring.formulas`); a figure is rounded only when it is
+published, compared for a predikat, or shown. Each function states which rule it applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
+
+from scoring.rules import PredicateRounding
+from scoring.structures import BandSpec
+
+# Own context: rounding must not depend on the caller's precision.
+_CONTEXT = Context(prec=60)
+_TWO_PLACES = Decimal("0.01")
+_WHOLE = Decimal(1)
+# A mean such as 255.375 / 3 leaves division noise ~35 places down (e.g. 85.12499…9 for the
+# exact 85.125). Every input has ≤ 4 decimals and denominators are small counts, so an exact
+# score never lies within 1e-20 of a rounding boundary without being on it: settling to 20
+# places first makes the published figure that of the exact rational value.
+_SETTLE = Decimal("1e-20")
+
+
+def settle(score: Decimal) -> Decimal:
+    """`score` without its division noise: half-even to 20 decimal places."""
+    return score.quantize(_SETTLE, rounding=ROUND_HALF_EVEN, context=_CONTEXT)
+
+
+def publish(score: Decimal) -> Decimal:
+    """The published score: two decimals, half up (85.125 → 85.13; 85.124 → 85.12).
+
+    This is the figure that is ranked, printed in the decree and compared with the bands.
+    """
+    return settle(score).quantize(_TWO_PLACES, rounding=ROUND_HALF_UP, context=_CONTEXT)
+
+
+def round_for_predicate(score: Decimal, rule: PredicateRounding) -> Decimal:
+    """The published `score` as the set's predikat rule reads it.
+
+    `none`: the two-decimal published score itself. `half_up_integer`: the published score
+    rounded half up to a whole number (Perbup Banggai 49/2022 Pasal 19 prints whole-number
+    ranges; decision: 30.4 → 30, Kurang Sekali; 30.5 → 31, Kurang; 85.49 → 85, Baik;
+    85.5 → 86, Baik Sekali).
+    """
+    published = publish(score)
+    if rule == PredicateRounding.HALF_UP_INTEGER:
+        return published.quantize(_WHOLE, rounding=ROUND_HALF_UP, context=_CONTEXT)
+    return published
+
+
+def in_band(score: Decimal, band: BandSpec) -> bool:
+    """Whether `score` lies within the band's bounds (None = unbounded on that side)."""
+    if band.lower is not None and (
+        score < band.lower or (score == band.lower and not band.lower_inclusive)
+    ):
+        return False
+    return band.upper is None or not (
+        score > band.upper or (score == band.upper and not band.upper_inclusive)
+    )
+
+
+def predicate_for(score: Decimal, rounding: PredicateRounding, bands: Sequence[BandSpec]) -> str:
+    """The label of the first band holding the score after `rounding`; "" when none does.
+
+    Perbup Tegal 30/2016 Pasal 8 reads as: > 85 sangat kuat; > 75 to ≤ 85 kuat; > 55 to ≤ 75
+    sedang; > 40 to ≤ 55 lemah; ≤ 40 sangat lemah (decision: exactly 40 is sangat lemah).
+    """
+    compared = round_for_predicate(score, rounding)
+    for band in bands:
+        if in_band(compared, band):
+            return band.label
+    return ""

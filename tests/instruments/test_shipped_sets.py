@@ -1,0 +1,88 @@
+"""The four shipped instrument sets load through the import service and validate."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django_scopes import scopes_disabled
+
+from instruments.selectors import instrument_set_tree
+from instruments.services import instrument_set_import_data
+from instruments.validation import validate_instrument_set
+from tests.factories import RegionFactory
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+REGIONS = ["bekasi", "banggai", "pekalongan", "tegal"]
+
+
+def _load(region_slug: str):
+    data = json.loads((FIXTURES / region_slug / "instrument_set.json").read_text("utf-8"))
+    with scopes_disabled():
+        region = RegionFactory(slug=region_slug, name=region_slug.title())
+        instrument_set = instrument_set_import_data(region=region, data=data)
+        return instrument_set_tree(pk=instrument_set.pk)
+
+
+@pytest.mark.parametrize("region_slug", REGIONS)
+def test_shipped_set_loads_without_errors(region_slug, db):
+    with scopes_disabled():
+        findings = validate_instrument_set(_load(region_slug))
+    assert [str(f) for f in findings if f.is_error] == []
+
+
+@pytest.mark.parametrize("region_slug", ["bekasi", "banggai", "pekalongan"])
+def test_consistent_regulations_carry_no_warning(region_slug, db):
+    with scopes_disabled():
+        assert validate_instrument_set(_load(region_slug)) == []
+
+
+def test_tegal_contradiction_is_surfaced_as_a_warning(db):
+    with scopes_disabled():
+        warnings = [f for f in validate_instrument_set(_load("tegal")) if not f.is_error]
+    assert len(warnings) == 1
+    assert "35%" in warnings[0].message and "105%" in warnings[0].message
+
+
+def test_weights_not_summing_to_100_warn(db):
+    data = json.loads((FIXTURES / "bekasi" / "instrument_set.json").read_text("utf-8"))
+    data["stages"][0]["aspects"][0]["weight"] = "30"  # 35 → 30: the criteria now sum to 95
+    with scopes_disabled():
+        region = RegionFactory(slug="bekasi")
+        instrument_set = instrument_set_import_data(region=region, data=data)
+        messages = [
+            str(f) for f in validate_instrument_set(instrument_set_tree(pk=instrument_set.pk))
+        ]
+    assert any("95%" in message and "bukan 100%" in message for message in messages)
+
+
+@pytest.mark.parametrize("region_slug", REGIONS)
+def test_assumptions_survive_loading(region_slug, db):
+    with scopes_disabled():
+        tree = _load(region_slug)
+        assumed = [
+            indicator
+            for stage in tree.stages.all()
+            for aspect in stage.aspects.all()
+            for indicator in aspect.indicators.all()
+            if indicator.is_assumed
+        ]
+    assert assumed, "every shipped set decides something the regulation leaves open"
+    assert all(indicator.assumption.strip() for indicator in assumed)
+
+
+def test_set_page_shows_the_regulation_tree_with_assumptions(client, db):
+    from evaluations.models import Role
+    from evaluations.services import membership_grant
+    from tests.factories import UserFactory
+
+    with scopes_disabled():
+        tree = _load("banggai")
+        user = UserFactory(username="tapem_banggai")
+        membership_grant(user=user, region=tree.region, role=Role.ADMIN_TAPEM)
+    client.force_login(user)
+    page = client.get(f"/banggai/instrumen/{tree.pk}/").content.decode()
+    assert "Peraturan Bupati Banggai Nomor 49 Tahun 2022" in page
+    assert "Kurang Sekali" in page and "Baik Sekali" in page
+    assert "Asumsi" in page
+    assert "(T1 + T2 + T3) / 3" in page
