@@ -1,6 +1,10 @@
 """Writes on tenancy: regions, kecamatan and the roles people hold in them."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,9 +22,19 @@ from evaluations.models import (
     Period,
     Region,
     Role,
+    ScoreEntry,
     TeamMember,
 )
+from evaluations.score_workbook import (
+    ParsedCell,
+    ScoreRowParser,
+    ScoreWorkbookError,
+    read_score_rows,
+    region_kecamatan,
+)
+from evaluations.selectors import PeriodScoreLayout, period_score_layout
 from instruments.models import InstrumentSet, Stage
+from instruments.services import instrument_set_freeze
 
 User = get_user_model()
 
@@ -131,3 +145,124 @@ def team_member_add(
         period=period, stage=stage, user=user, defaults={"position": position, "order": order}
     )
     return member
+
+
+# ---------------------------------------------------------------- scores from a workbook
+
+
+@dataclass(frozen=True)
+class ScoreImportResult:
+    rows: int  # data rows read
+    stored: int  # values created or changed
+    cleared: int  # stored values removed by an empty `nilai`
+    unchanged: int  # rows equal to what was stored (left untouched)
+
+
+class ScoreImportError(Exception):
+    """Nothing was stored; `messages` has one line per problem (`baris N: …` for a row)."""
+
+    def __init__(self, messages: Sequence[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = list(messages)
+
+
+SCORE_IMPORT_BATCH = 2000
+
+
+def scores_import(
+    *,
+    period: Period,
+    workbook: IO[bytes] | bytes | str | Path,
+    by: AbstractBaseUser | None,
+) -> ScoreImportResult:
+    """Store the values of a score workbook (sheet `nilai`) in `period`: all rows or none.
+
+    Each row sets one cell (kecamatan, indicator, penilai or mandiri, part); an empty `nilai`
+    removes the stored value; cells the file does not name are left as they are. Raises
+    ScoreImportError listing every bad row. The first values stored freeze the period's
+    instrument set. Call inside the region scope; `by` is recorded as `updated_by`.
+    """
+    try:
+        rows = read_score_rows(workbook)
+    except ScoreWorkbookError as error:
+        raise ScoreImportError(error.messages) from None
+    return scores_import_rows(period=period, rows=rows, by=by)
+
+
+@transaction.atomic
+def scores_import_rows(
+    *,
+    period: Period,
+    rows: Sequence[tuple[int, Sequence[Any]]],
+    by: AbstractBaseUser | None,
+) -> ScoreImportResult:
+    """`scores_import` for rows already read: (spreadsheet row number, the 9 columns)."""
+    # One import at a time per period, so two uploads cannot interleave their cells.
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.status in (Period.Status.CLOSED, Period.Status.PUBLISHED):
+        raise ScoreImportError(
+            [
+                _("Periode %(period)s berstatus %(status)s; nilai tidak dapat diubah.")
+                % {"period": period, "status": period.get_status_display()}
+            ]
+        )
+    layout = period_score_layout(period=period)
+    parser = ScoreRowParser(layout, region_kecamatan())
+    try:
+        cells = parser.parse(rows)
+    except ScoreWorkbookError as error:
+        raise ScoreImportError(error.messages) from None
+
+    stored = {
+        (kecamatan_id, indicator_id, assessor_id, part): (pk, value, option_code)
+        for pk, kecamatan_id, indicator_id, assessor_id, part, value, option_code in (
+            ScoreEntry.objects.filter(period=period).values_list(
+                "pk", "kecamatan_id", "indicator_id", "assessor_id", "part", "value", "option_code"
+            )
+        )
+    }
+    doomed: list[int] = []
+    new: list[ScoreEntry] = []
+    cleared = unchanged = 0
+    for cell in cells:
+        old = stored.get(cell.key)
+        if cell.cleared:
+            if old is not None:
+                doomed.append(old[0])
+                cleared += 1
+            continue
+        value = _option_score(layout, cell) if cell.option_code else cell.value
+        if old is not None:
+            if old[1] == value and old[2] == cell.option_code:
+                unchanged += 1
+                continue
+            doomed.append(old[0])
+        new.append(
+            ScoreEntry(
+                period=period,
+                kecamatan_id=cell.kecamatan_id,
+                indicator_id=cell.indicator_id,
+                assessor_id=cell.assessor_id,
+                part=cell.part,
+                value=value,
+                option_code=cell.option_code,
+                updated_by=by,
+            )
+        )
+    # Delete then insert: the kecamatan ("mandiri") uniqueness is a partial index, which
+    # an upsert cannot name portably on SQLite and PostgreSQL.
+    for start in range(0, len(doomed), SCORE_IMPORT_BATCH):
+        ScoreEntry.objects.filter(pk__in=doomed[start : start + SCORE_IMPORT_BATCH]).delete()
+    ScoreEntry.objects.bulk_create(new, batch_size=SCORE_IMPORT_BATCH)
+
+    instrument_set = layout.instrument_set
+    if not instrument_set.is_frozen and ScoreEntry.objects.filter(period=period).exists():
+        instrument_set_freeze(instrument_set=instrument_set)
+    return ScoreImportResult(rows=len(cells), stored=len(new), cleared=cleared, unchanged=unchanged)
+
+
+def _option_score(layout: PeriodScoreLayout, cell: ParsedCell) -> Decimal:
+    """A choice is stored as its option code, with the option's score alongside for reports
+    and SQL sums (the engine reads the code)."""
+    spec = layout.indicators[cell.indicator_id].spec
+    return next(option.score for option in spec.options if option.code == cell.option_code)

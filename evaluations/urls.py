@@ -6,4 +6,13 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("kecamatan/", views.kecamatan_list, name="kecamatan_list"),
     path("kecamatan/<slug:kecamatan>/", views.kecamatan_detail, name="kecamatan_detail"),
+    path("periode/<slug:period>/", views.period_detail, name="period_detail"),
+    path("periode/<slug:period>/peringkat/", views.ranking, name="ranking"),
+    path("periode/<slug:period>/nilai/templat.xlsx", views.score_template, name="score_template"),
+    path("periode/<slug:period>/nilai/unggah/", views.score_upload, name="score_upload"),
+    path(
+        "periode/<slug:period>/peringkat/<slug:kecamatan>/",
+        views.ranking_breakdown,
+        name="ranking_breakdown",
+    ),
 ]

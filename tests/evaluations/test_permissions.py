@@ -3,6 +3,7 @@
 import pytest
 from django_scopes import scopes_disabled
 
+from evaluations.services import period_create
 from instruments.services import instrument_set_import_data
 from tests.instruments.builders import tiny_set
 
@@ -23,26 +24,51 @@ REGION_PAGES = {
     "kecamatan_detail": "/{r}/kecamatan/{k}/",
     "instrument_set_list": "/{r}/instrumen/",
     "instrument_set_detail": "/{r}/instrumen/{s}/",
+    "period_detail": "/{r}/periode/2026/",
+    "ranking": "/{r}/periode/2026/peringkat/",
+    "ranking_breakdown": "/{r}/periode/2026/peringkat/{k}/",
+    "score_template": "/{r}/periode/2026/nilai/templat.xlsx",
+    "score_upload": "/{r}/periode/2026/nilai/unggah/",
 }
+RESULTS = ("ranking", "ranking_breakdown")
+TAPEM_ONLY = ("score_template", "score_upload")
 
 # Expected status in one's own region (Kota Bekasi, kecamatan Bantargebang).
 OWN_REGION = {
     "anonymous": dict.fromkeys(REGION_PAGES, 302),
     "tanpa_peran": dict.fromkeys(REGION_PAGES, 404),
     "tapem_bekasi": dict.fromkeys(REGION_PAGES, 200),
-    "operator_bantargebang": dict.fromkeys(REGION_PAGES, 200),
-    "penilai_bekasi": dict.fromkeys(REGION_PAGES, 200),
-    "pimpinan_bekasi": dict.fromkeys(REGION_PAGES, 200),
+    "operator_bantargebang": {
+        **dict.fromkeys(REGION_PAGES, 200),
+        **dict.fromkeys(RESULTS + TAPEM_ONLY, 403),
+    },
+    "penilai_bekasi": {
+        **dict.fromkeys(REGION_PAGES, 200),
+        **dict.fromkeys(RESULTS + TAPEM_ONLY, 403),
+    },
+    "pimpinan_bekasi": {**dict.fromkeys(REGION_PAGES, 200), **dict.fromkeys(TAPEM_ONLY, 403)},
 }
 
 
 @pytest.fixture
 def sets(tenancy):
+    """A tiny instrument set and a period `2026` with every kecamatan in both regions."""
+    sets = {}
     with scopes_disabled():
-        return {
-            "bekasi": instrument_set_import_data(region=tenancy.bekasi, data=tiny_set()),
-            "tegal": instrument_set_import_data(region=tenancy.tegal, data=tiny_set()),
-        }
+        for region, kecamatan in (
+            (tenancy.bekasi, [tenancy.bantargebang, tenancy.jatiasih]),
+            (tenancy.tegal, [tenancy.slawi]),
+        ):
+            sets[region.slug] = instrument_set_import_data(region=region, data=tiny_set())
+            period_create(
+                region=region,
+                slug="2026",
+                name=f"Evaluasi {region.name} 2026",
+                year_evaluated=2025,
+                instrument_set=sets[region.slug],
+                kecamatan=kecamatan,
+            )
+    return sets
 
 
 def _url(page, region, kecamatan, instrument_set):

@@ -1,0 +1,271 @@
+"""Open an uploaded xlsx workbook without trusting it.
+
+Every workbook Kinerja reads (instrument sets, assessor scores) comes from a person's
+computer, so before openpyxl parses anything the file is checked as a zip archive:
+
+- at most `KINERJA_MAX_WORKBOOK_BYTES` on the wire;
+- a zip whose members are few, not encrypted, stored or deflated, whose total declared
+  uncompressed size is bounded and whose members do not inflate suspiciously (zip bomb).
+  Python's zipfile stops inflating a member at its declared size and checks its CRC, so
+  the declared sizes checked here are the sizes openpyxl will actually get;
+- an Excel 2007+ workbook (`[Content_Types].xml`, `xl/workbook.xml`), not an `.xls`,
+  a macro-enabled `.xlsm` (`vbaProject.bin`) or a binary `.xlsb`;
+- XML parts without a DOCTYPE or entity declarations (billion laughs, external entities);
+  xlsx writers never emit them, so refusing them costs nothing.
+
+Then openpyxl opens it read-only with `data_only=False`, so formulas stay visible as
+formulas; `sheet_rows` refuses every formula cell (and every text that starts with "=")
+instead of evaluating or trusting a cached result. Every refusal is a `WorkbookRejected`
+whose message, in Indonesian, tells the user what to fix.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import IO, Any
+
+import openpyxl
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+# Limits; each can be overridden by a setting of the same name prefixed with KINERJA_.
+MAX_WORKBOOK_MEMBERS = 500
+MAX_WORKBOOK_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_WORKBOOK_MEMBER_RATIO = 200  # uncompressed / compressed, for members above 64 KiB
+MAX_WORKBOOK_ROWS = 5000  # per sheet, blank rows included
+MAX_WORKBOOK_COLUMNS = 60
+
+_RATIO_FLOOR = 64 * 1024
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected .xlsx
+_MACRO_MARKERS = (b"macroenabled", b"vbaproject")
+_DTD_MARKERS = (b"<!doctype", b"<!entity")
+_MAX_LISTED_CELLS = 10
+
+
+class WorkbookRejected(Exception):
+    """The upload is not a workbook Kinerja will read; `messages` says why, in Indonesian."""
+
+    def __init__(self, message: str, *more: str) -> None:
+        self.messages = [message, *more]
+        super().__init__("\n".join(self.messages))
+
+    @property
+    def message(self) -> str:
+        return "\n".join(self.messages)
+
+
+def open_workbook_safely(source: bytes | IO[bytes], *, name: str = "") -> Any:
+    """A read-only openpyxl Workbook of a checked upload; the caller closes it.
+
+    `source` is the bytes or a file-like object (a Django UploadedFile works; its name is
+    used to refuse `.xlsm` files). Raises WorkbookRejected for anything suspicious.
+    """
+    name = name or getattr(source, "name", "") or ""
+    if name.lower().endswith((".xlsm", ".xltm", ".xlsb", ".xlam")):
+        raise WorkbookRejected(
+            _(
+                "Berkas berisi makro (.xlsm/.xlsb) tidak diterima. Simpan ulang sebagai "
+                '"Excel Workbook (.xlsx)" lalu unggah lagi.'
+            )
+        )
+    data = _read_limited(source)
+    _check_archive(data)
+    try:
+        return openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=False, keep_vba=False, keep_links=False
+        )
+    except Exception:  # openpyxl raises many kinds on malformed parts; all mean the same
+        raise WorkbookRejected(_not_xlsx_message()) from None
+
+
+def sheet_rows(
+    worksheet: Any, *, max_rows: int | None = None, max_columns: int | None = None
+) -> list[tuple[int, tuple[Any, ...]]]:
+    """Every non-blank row of a sheet as (row number, values), formulas refused.
+
+    Values are what the cell holds (str, int, float, bool, datetime or None), never a
+    formula's cached result. Refuses the sheet when it has more rows than allowed or any
+    cell holds a formula or a text starting with "=".
+    """
+    if not isinstance(worksheet, ReadOnlyWorksheet):
+        raise WorkbookRejected(
+            _("Lembar %(sheet)s bukan lembar data.") % {"sheet": _sheet_title(worksheet)}
+        )
+    max_rows = max_rows or _limit("MAX_WORKBOOK_ROWS")
+    max_columns = max_columns or _limit("MAX_WORKBOOK_COLUMNS")
+    worksheet.reset_dimensions()  # a declared size of A1:XFD1048576 must not cost anything
+    rows: list[tuple[int, tuple[Any, ...]]] = []
+    formulas: list[str] = []
+    for number, cells in enumerate(worksheet.iter_rows(max_col=max_columns), start=1):
+        if number > max_rows:
+            raise WorkbookRejected(
+                _("Lembar %(sheet)s memiliki lebih dari %(max)s baris.")
+                % {"sheet": worksheet.title, "max": max_rows}
+            )
+        values = []
+        for column, cell in enumerate(cells, start=1):
+            value = cell.value
+            if _is_formula(cell):
+                formulas.append(f"{openpyxl.utils.get_column_letter(column)}{number}")
+                value = None
+            values.append(value)
+        if any(value not in (None, "") for value in values):
+            rows.append((number, tuple(values)))
+    if formulas:
+        raise WorkbookRejected(
+            _(
+                "Lembar %(sheet)s berisi rumus di sel %(cells)s. Rumus tidak dihitung oleh "
+                "Kinerja: ganti dengan nilainya (salin, lalu Tempel Spesial → Nilai) dan "
+                "unggah lagi."
+            )
+            % {"sheet": worksheet.title, "cells": _describe_cells(formulas)}
+        )
+    return rows
+
+
+# ------------------------------------------------------------------------------ checks
+
+
+def _limit(name: str) -> int:
+    return getattr(settings, f"KINERJA_{name}", globals()[name])
+
+
+def _max_bytes() -> int:
+    return settings.KINERJA_MAX_WORKBOOK_BYTES
+
+
+def _not_xlsx_message() -> str:
+    return _(
+        "Berkas bukan workbook Excel (.xlsx) yang dapat dibaca. Buka di Excel atau "
+        'LibreOffice, simpan sebagai "Excel Workbook (.xlsx)", lalu unggah lagi.'
+    )
+
+
+def _too_large_message() -> str:
+    return _("Berkas terlalu besar; ukuran maksimal %(size)s.") % {
+        "size": filesizeformat(_max_bytes())
+    }
+
+
+def _read_limited(source: bytes | IO[bytes]) -> bytes:
+    limit = _max_bytes()
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    else:
+        size = getattr(source, "size", None)
+        if size is not None and size > limit:
+            raise WorkbookRejected(_too_large_message())
+        if hasattr(source, "seek"):
+            source.seek(0)
+        data = source.read(limit + 1)
+    if len(data) > limit:
+        raise WorkbookRejected(_too_large_message())
+    return data
+
+
+def _check_archive(data: bytes) -> None:
+    if data.startswith(_OLE_MAGIC):
+        raise WorkbookRejected(
+            _(
+                "Berkas ini berformat Excel lama (.xls) atau dilindungi kata sandi. Simpan "
+                'ulang sebagai "Excel Workbook (.xlsx)" tanpa kata sandi, lalu unggah lagi.'
+            )
+        )
+    if not data.startswith(_ZIP_MAGIC):
+        raise WorkbookRejected(_not_xlsx_message())
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise WorkbookRejected(_not_xlsx_message()) from None
+
+    with archive:
+        _check_members(members)
+        names = {member.filename for member in members}
+        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            raise WorkbookRejected(_not_xlsx_message())
+        content_types = _read_member(archive, archive.getinfo("[Content_Types].xml")).lower()
+        if any(m.filename.lower().endswith("vbaproject.bin") for m in members) or any(
+            marker in content_types for marker in _MACRO_MARKERS
+        ):
+            raise WorkbookRejected(
+                _(
+                    'Berkas berisi makro (VBA). Simpan ulang sebagai "Excel Workbook '
+                    '(.xlsx)" tanpa makro, lalu unggah lagi.'
+                )
+            )
+        for member in members:
+            if member.filename.lower().endswith((".xml", ".rels", ".vml")):
+                _check_xml(_read_member(archive, member))
+
+
+def _check_members(members: list[zipfile.ZipInfo]) -> None:
+    if len(members) > _limit("MAX_WORKBOOK_MEMBERS"):
+        raise WorkbookRejected(_bomb_message())
+    total = 0
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise WorkbookRejected(
+                _("Berkas dilindungi kata sandi; hapus kata sandinya lalu unggah lagi.")
+            )
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise WorkbookRejected(_not_xlsx_message())
+        total += member.file_size
+        ratio_limit = _limit("MAX_WORKBOOK_MEMBER_RATIO")
+        if member.file_size > _RATIO_FLOOR and (
+            member.compress_size == 0 or member.file_size / member.compress_size > ratio_limit
+        ):
+            raise WorkbookRejected(_bomb_message())
+    if total > _limit("MAX_WORKBOOK_UNCOMPRESSED_BYTES"):
+        raise WorkbookRejected(_bomb_message())
+
+
+def _bomb_message() -> str:
+    return _(
+        "Isi berkas tidak wajar untuk sebuah workbook (terlalu banyak bagian atau ukuran "
+        "setelah dibuka terlalu besar). Berkas tidak dibuka."
+    )
+
+
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+    try:
+        return archive.read(member)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        raise WorkbookRejected(_not_xlsx_message()) from None
+
+
+def _check_xml(content: bytes) -> None:
+    head = content[:4]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = content.decode("utf-16", errors="replace").lower().encode()
+    else:
+        text = content.lower()
+    if any(marker in text for marker in _DTD_MARKERS):
+        raise WorkbookRejected(
+            _("Berkas berisi deklarasi XML yang tidak diizinkan (DOCTYPE/ENTITY).")
+        )
+
+
+def _is_formula(cell: Any) -> bool:
+    value = cell.value
+    return (
+        cell.data_type == "f"
+        or isinstance(value, ArrayFormula | DataTableFormula)
+        or (isinstance(value, str) and value.lstrip().startswith("="))
+    )
+
+
+def _sheet_title(worksheet: Any) -> str:
+    return getattr(worksheet, "title", "?")
+
+
+def _describe_cells(cells: list[str]) -> str:
+    listed = ", ".join(cells[:_MAX_LISTED_CELLS])
+    if len(cells) > _MAX_LISTED_CELLS:
+        listed += " " + _("dan %(n)s sel lain") % {"n": len(cells) - _MAX_LISTED_CELLS}
+    return listed

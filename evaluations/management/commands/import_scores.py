@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from evaluations.management.commands._period import add_period_arguments, period_in_scope
+from evaluations.services import ScoreImportError, scores_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Impor buku kerja nilai (lembar 'nilai'): semua baris atau tidak sama sekali. "
+        "Nilai kosong menghapus nilai yang tersimpan."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_period_arguments(parser)
+        parser.add_argument("file", type=Path, help="Berkas .xlsx yang diimpor.")
+
+    def handle(self, *args, **options) -> None:
+        with period_in_scope(options["region"], options["period"]) as period:
+            try:
+                result = scores_import(period=period, workbook=options["file"], by=None)
+            except ScoreImportError as error:
+                for message in error.messages:
+                    self.stderr.write(message)
+                raise CommandError(
+                    f"Impor dibatalkan ({len(error.messages)} masalah); tidak ada nilai yang "
+                    f"disimpan."
+                ) from None
+        self.stdout.write(
+            f"Impor selesai: {result.rows} baris; {result.stored} nilai disimpan, "
+            f"{result.cleared} dikosongkan, {result.unchanged} tidak berubah."
+        )

@@ -1,0 +1,118 @@
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from evaluations.management.commands._period import add_period_arguments, period_in_scope
+from evaluations.models import Period
+from evaluations.selectors import ranking_for_period
+from scoring.rounding import publish
+from scoring.structures import ParticipantResult, Ranking, ResultStatus
+
+STATUS_LABELS = {
+    ResultStatus.RANKED: "diperingkat",
+    ResultStatus.DISQUALIFIED: "tidak dinilai",
+    ResultStatus.NOT_SHORTLISTED: "tidak lolos",
+    ResultStatus.INCOMPLETE: "belum lengkap",
+}
+
+
+class Command(BaseCommand):
+    help = "Tampilkan peringkat periode (tabel, atau JSON dengan --json)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_period_arguments(parser)
+        parser.add_argument("--json", action="store_true", help="Keluaran JSON.")
+
+    def handle(self, *args, **options) -> None:
+        with period_in_scope(options["region"], options["period"]) as period:
+            try:
+                ranking = ranking_for_period(period=period)
+            except ValueError as error:
+                raise CommandError(str(error)) from None
+            if options["json"]:
+                data = ranking_data(ranking, period=period)
+                self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            else:
+                self.stdout.write(ranking_text(ranking, period=period))
+
+
+def ranking_data(ranking: Ranking, *, period: Period) -> dict[str, Any]:
+    """The JSON contract: scores as strings with two decimals, weights as plain decimals."""
+    return {
+        "region": period.region.slug,
+        "period": period.slug,
+        "warnings": list(ranking.warnings),
+        "results": [_result(result) for result in ranking.results],
+    }
+
+
+def _result(result: ParticipantResult) -> dict[str, Any]:
+    return {
+        "kecamatan": result.name,
+        "rank": result.rank,
+        "status": str(result.status),
+        "final_score": _two(result.published_score),
+        "predikat": result.predikat,
+        "award": result.award,
+        "stages": [{"name": stage.name, "score": _two(stage.score)} for stage in result.stages],
+        "aspects": [
+            {
+                "stage": stage.name,
+                "name": aspect.name,
+                "weight": _plain(aspect.weight),
+                "score": _two(aspect.score),
+            }
+            for stage in result.stages
+            for aspect in stage.aspects
+        ],
+    }
+
+
+def _two(value: Decimal | None) -> str | None:
+    # The published figure: two decimals, half up (scoring.rounding.publish).
+    return None if value is None else format(publish(value), "f")
+
+
+def _plain(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    return format(value.normalize(), "f") if value else "0"
+
+
+def ranking_text(ranking: Ranking, *, period: Period) -> str:
+    header = ("Peringkat", "Kecamatan", "Nilai akhir", "Predikat", "Penghargaan", "Status")
+    rows = [
+        (
+            "" if result.rank is None else str(result.rank),
+            result.name,
+            "" if result.published_score is None else _id(result.published_score),
+            result.predikat,
+            result.award,
+            STATUS_LABELS[result.status],
+        )
+        for result in ranking.results
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    right = {0, 2}  # numbers line up on the right
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = [
+            cell.rjust(width) if index in right else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    lines = [f"{period.region.name} · {period.name}", "", line(header)]
+    lines.append("  ".join("-" * width for width in widths))
+    lines += [line(row) for row in rows]
+    if ranking.warnings:
+        lines += ["", "Peringatan:"]
+        lines += [f"- {warning}" for warning in ranking.warnings]
+    return "\n".join(lines)
+
+
+def _id(value: Decimal) -> str:
+    """85,50: the published score the Indonesian way."""
+    return format(value, "f").replace(".", ",")

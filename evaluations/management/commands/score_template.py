@@ -1,0 +1,24 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from evaluations.management.commands._period import add_period_arguments, period_in_scope
+from evaluations.score_workbook import score_template_write
+from evaluations.selectors import period_score_layout, scoring_input_from_layout
+
+
+class Command(BaseCommand):
+    help = (
+        "Tulis buku kerja nilai (lembar 'nilai') periode: satu baris per nilai yang harus "
+        "diisi, berisi nilai yang sudah tersimpan."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_period_arguments(parser)
+        parser.add_argument("out", type=Path, help="Berkas .xlsx yang ditulis.")
+
+    def handle(self, *args, **options) -> None:
+        with period_in_scope(options["region"], options["period"]) as period:
+            data = scoring_input_from_layout(layout=period_score_layout(period=period))
+            count = score_template_write(data=data, out=options["out"])
+        self.stdout.write(f"{count} baris nilai ditulis ke {options['out']}.")

@@ -1,0 +1,618 @@
+"""The score workbook: one sheet `nilai`, one row per value to enter in a period.
+
+    tahap | kecamatan | penilai | aspek | indikator | nilai | nilai_min | nilai_maks | pilihan
+
+This layout is a public contract (`score_template`, `import_scores` and the upload page all
+use it; outside scripts produce it). `penilai` is a team member's username, or `mandiri` for a
+value the kecamatan enters itself; a multi-part indicator has one row per part, named
+`<code>:<part>`; a choice takes the option's code. `nilai_min`, `nilai_maks` and `pilihan`
+only inform whoever fills the sheet: the import checks against the instrument set, never
+against those columns.
+
+Nothing here writes to the database: `evaluations.services.scores_import` does, with the
+cells `parse_score_rows` returns.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO, Any
+
+import openpyxl
+from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+from config.xlsx import WorkbookRejected, open_workbook_safely
+from evaluations.models import Kecamatan, Period
+from evaluations.selectors import (
+    PeriodScoreLayout,
+    period_score_layout,
+    scoring_input_from_layout,
+)
+from scoring.engine import compute_ranking
+from scoring.rules import CAPAIAN_PARTS, KECAMATAN_ASSESSOR, EnteredBy, IndicatorKind
+from scoring.structures import IndicatorSpec, ScoringInput
+
+SHEET = "nilai"
+HEADER = (
+    "tahap",
+    "kecamatan",
+    "penilai",
+    "aspek",
+    "indikator",
+    "nilai",
+    "nilai_min",
+    "nilai_maks",
+    "pilihan",
+)
+MAX_ROWS = 200_000  # far above the largest region (a few hundred kecamatan × team × indicators)
+# ScoreEntry.value is DecimalField(max_digits=14, decimal_places=4).
+MAX_DECIMALS = 4
+MAX_ABS_VALUE = Decimal("1e10")
+ZERO = Decimal(0)
+CHOICE_KINDS = frozenset({IndicatorKind.CHOICE, IndicatorKind.YES_NO})
+
+
+class ScoreWorkbookError(Exception):
+    """The workbook cannot be read or has bad rows; `messages` holds one line per problem,
+    `baris N: …` for a row (N as the spreadsheet numbers it, the header being row 1)."""
+
+    def __init__(self, messages: Sequence[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = list(messages)
+
+
+# ---------------------------------------------------------------- what a cell accepts
+
+
+@dataclass(frozen=True)
+class CellRule:
+    """What one row of the sheet accepts for one indicator (or one part of it)."""
+
+    part: str
+    choice: bool
+    low: Decimal | None  # for a choice: the lowest option score, shown only
+    high: Decimal | None
+    integer_only: bool = False
+    options: tuple[str, ...] = ()
+
+    @property
+    def choices_text(self) -> str:
+        return "/".join(self.options)
+
+
+def cell_rules(indicator: IndicatorSpec) -> tuple[CellRule, ...]:
+    """The rows a scored indicator takes: one, or one per part; none for a text indicator."""
+    kind = indicator.kind
+    if kind == IndicatorKind.TEXT:
+        return ()
+    if kind in CHOICE_KINDS:
+        scores = [option.score for option in indicator.options]
+        return (
+            CellRule(
+                "",
+                True,
+                min(scores, default=None),
+                max(scores, default=None),
+                options=tuple(option.code for option in indicator.options),
+            ),
+        )
+    whole = indicator.integer_only
+    if kind == IndicatorKind.PERCENTAGE_PAIR:
+        # Each part is a percentage on the indicator's own scale (the engine checks the same).
+        return tuple(
+            CellRule(name, False, indicator.min_value, indicator.max_value, whole)
+            for name, _weight in indicator.parts
+        )
+    if kind == IndicatorKind.CAPAIAN:
+        # Target and realisasi are quantities, not scores: never negative, no maximum.
+        return tuple(CellRule(name, False, ZERO, None, whole) for name in CAPAIAN_PARTS)
+    if kind == IndicatorKind.COUNT_NORMALISED:
+        # The count itself; max_value is the score the highest count receives.
+        return (CellRule("", False, ZERO, None, whole),)
+    return (CellRule("", False, indicator.min_value, indicator.max_value, whole),)
+
+
+# ---------------------------------------------------------------- the template
+
+
+def score_template_rows(data: ScoringInput) -> Iterator[tuple[Any, ...]]:
+    """The template's data rows for `data`, in a stable order: stage, kecamatan (name),
+    `mandiri` then each member (team order), aspect, indicator, part; prefilled with the
+    stored values. After a shortlist stage, only the shortlisted kecamatan once the
+    shortlist is settled."""
+    stored = {
+        (e.stage_code, e.participant_key, e.assessor, e.aspect_code, e.indicator_code, e.part): e
+        for e in data.entries
+    }
+    teams = dict(data.teams)
+    allowed = _stage_participants(data)
+    for stage in data.instrument.stages:
+        own: list[tuple[str, IndicatorSpec, CellRule]] = []
+        team: list[tuple[str, IndicatorSpec, CellRule]] = []
+        for aspect in stage.aspects:
+            for indicator in aspect.indicators:
+                target = own if indicator.entered_by == EnteredBy.KECAMATAN else team
+                target.extend((aspect.code, indicator, rule) for rule in cell_rules(indicator))
+        sheets: list[tuple[str | None, list[tuple[str, IndicatorSpec, CellRule]]]] = []
+        if own:
+            sheets.append((None, own))
+        if team:
+            sheets.extend((username, team) for username in teams.get(stage.code, ()))
+        for participant in data.participants:
+            if participant.disqualified or participant.key not in allowed[stage.code]:
+                continue
+            for assessor, cells in sheets:
+                for aspect_code, indicator, rule in cells:
+                    entry = stored.get(
+                        (
+                            stage.code,
+                            participant.key,
+                            assessor,
+                            aspect_code,
+                            indicator.code,
+                            rule.part,
+                        )
+                    )
+                    if entry is None:
+                        value: Any = None
+                    elif rule.choice:
+                        value = entry.option_code
+                    else:
+                        value = _cell_number(entry.value)
+                    yield (
+                        stage.code,
+                        participant.name,
+                        KECAMATAN_ASSESSOR if assessor is None else assessor,
+                        aspect_code,
+                        f"{indicator.code}:{rule.part}" if rule.part else indicator.code,
+                        value,
+                        _cell_number(rule.low),
+                        _cell_number(rule.high),
+                        rule.choices_text or None,
+                    )
+
+
+def _stage_participants(data: ScoringInput) -> dict[str, set[str]]:
+    """Participant keys expected in each stage. A stage after a shortlist expects only the
+    shortlisted kecamatan once every participant of the shortlist stage has its score;
+    before that, nobody knows who goes on, so every participant is expected."""
+    everyone = {p.key for p in data.participants if not p.disqualified}
+    allowed = {stage.code: everyone for stage in data.instrument.stages}
+    if not any(stage.shortlist_size for stage in data.instrument.stages[:-1]):
+        return allowed
+    try:
+        ranking = compute_ranking(data)
+    except ValueError:  # stored values the engine refuses: the ranking page shows why
+        return allowed
+    by_key = {result.key: {s.code: s for s in result.stages} for result in ranking.results}
+    settled = True
+    for index, stage in enumerate(data.instrument.stages):
+        if index and settled:
+            allowed[stage.code] = {
+                key
+                for key, stages in by_key.items()
+                if stage.code in stages and not stages[stage.code].skipped_reason
+            }
+        if stage.shortlist_size:
+            reached = [
+                stages[stage.code]
+                for stages in by_key.values()
+                if stage.code in stages and not stages[stage.code].skipped_reason
+            ]
+            settled = settled and all(result.score is not None for result in reached)
+            if not settled:
+                break
+    return allowed
+
+
+def _cell_number(value: Decimal | None) -> int | Decimal | None:
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return value.normalize()
+
+
+def score_template_write(*, data: ScoringInput, out: IO[bytes] | str | Path) -> int:
+    """Write the template for `data` to `out` (a path or a binary file); return the number
+    of data rows. Streams with openpyxl's write-only mode."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET)
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGHI", (10, 24, 20, 8, 16, 10, 10, 10, 14), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.append(HEADER)
+    count = 0
+    for row in score_template_rows(data):
+        sheet.append([_text_cell(sheet, value) for value in row])
+        count += 1
+    workbook.save(out)
+    return count
+
+
+def _text_cell(sheet: Any, value: Any) -> Any:
+    # openpyxl would store a string starting with "=" as a formula: keep names as text.
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def score_template_bytes(*, period: Period) -> bytes:
+    """The template of `period` as xlsx bytes, for a download. Call inside the region scope."""
+    buffer = io.BytesIO()
+    data = scoring_input_from_layout(layout=period_score_layout(period=period))
+    score_template_write(data=data, out=buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- reading a workbook
+
+
+def read_score_rows(source: IO[bytes] | bytes | str | Path) -> list[tuple[int, tuple[Any, ...]]]:
+    """The data rows of sheet `nilai` as (spreadsheet row number, 9 values), fully empty
+    rows left out. Raises ScoreWorkbookError for a file `config.xlsx` refuses (not an xlsx,
+    too large, a zip bomb, macros, DOCTYPE/ENTITY), a missing sheet, a wrong header or too
+    many rows. Formulas are refused row by row when the rows are checked."""
+    try:
+        if isinstance(source, str | Path):
+            path = Path(source)
+            if not path.is_file():
+                raise ScoreWorkbookError([_("Berkas %(path)s tidak ditemukan.") % {"path": path}])
+            with path.open("rb") as handle:
+                workbook = open_workbook_safely(handle, name=path.name)
+        else:
+            workbook = open_workbook_safely(source)
+    except WorkbookRejected as error:
+        raise ScoreWorkbookError(error.messages) from None
+    try:
+        sheets = {name.strip().lower(): name for name in workbook.sheetnames}
+        if SHEET not in sheets:
+            raise ScoreWorkbookError(
+                [_("Lembar '%(sheet)s' tidak ada dalam berkas.") % {"sheet": SHEET}]
+            )
+        sheet = workbook[sheets[SHEET]]
+        sheet.reset_dimensions()  # a declared A1:XFD1048576 must not cost a million rows
+        # `sheet_rows` of config.xlsx reads cell objects and caps sheets at a few thousand
+        # rows; this sheet is read as plain values, ten times larger, for speed.
+        rows = sheet.iter_rows(max_col=len(HEADER), values_only=True)
+        header = next(rows, None)
+        names = tuple(_text(value).lower() for value in header or ())
+        if names != HEADER:
+            raise ScoreWorkbookError(
+                [_("baris 1: kepala kolom harus %(expected)s.") % {"expected": " | ".join(HEADER)}]
+            )
+        result = []
+        width = len(HEADER)
+        for number, cells in enumerate(rows, start=2):
+            # Read-only rows stop at their last stored cell: pad to the nine columns.
+            row = cells if len(cells) == width else (*cells, *(None,) * (width - len(cells)))
+            if all(
+                value is None or (isinstance(value, str) and not value.strip()) for value in row
+            ):
+                continue
+            if len(result) >= MAX_ROWS:
+                raise ScoreWorkbookError(
+                    [_("Berkas berisi lebih dari %(n)s baris nilai.") % {"n": MAX_ROWS}]
+                )
+            result.append((number, row))
+        return result
+    finally:
+        workbook.close()
+
+
+# ---------------------------------------------------------------- checking the rows
+
+
+@dataclass(frozen=True)
+class ParsedCell:
+    """One checked row: the cell it names and its new value (`cleared`: delete the value)."""
+
+    row: int
+    kecamatan_id: int
+    indicator_id: int
+    assessor_id: int | None
+    part: str
+    value: Decimal | None
+    option_code: str
+    cleared: bool
+
+    @property
+    def key(self) -> tuple[int, int, int | None, str]:
+        return (self.kecamatan_id, self.indicator_id, self.assessor_id, self.part)
+
+
+@dataclass
+class _Target:
+    indicator_id: int
+    code: str
+    entered_by: EnteredBy
+    kind: IndicatorKind
+    rules: dict[str, CellRule]  # by part ("" for a single value)
+
+
+class _Lookup:
+    """Exact match first, then case-insensitive when that is unambiguous."""
+
+    def __init__(self, items: Iterable[tuple[str, Any]]) -> None:
+        self.exact: dict[str, Any] = {}
+        folded: dict[str, list[Any]] = {}
+        for name, value in items:
+            self.exact.setdefault(name, value)
+            bucket = folded.setdefault(name.casefold(), [])
+            if value not in bucket:
+                bucket.append(value)
+        self.folded = {name: values[0] for name, values in folded.items() if len(values) == 1}
+
+    def get(self, name: str) -> Any:
+        found = self.exact.get(name)
+        return found if found is not None else self.folded.get(name.casefold())
+
+
+class ScoreRowParser:
+    """Checks sheet rows against one period, with every lookup built once."""
+
+    def __init__(self, layout: PeriodScoreLayout, kecamatan: Iterable[tuple[int, str, str]]):
+        """`kecamatan`: (id, slug, name) of every kecamatan of the region."""
+        self.stages = _Lookup((stage.code, stage.code) for stage in layout.spec.stages)
+        self.aspects: dict[str, _Lookup] = {}
+        self.indicators: dict[tuple[str, str], _Lookup] = {}
+        for stage in layout.spec.stages:
+            self.aspects[stage.code] = _Lookup((a.code, a.code) for a in stage.aspects)
+        targets: dict[tuple[str, str], list[tuple[str, _Target]]] = {}
+        for pk, ref in layout.indicators.items():
+            spec = ref.spec
+            target = _Target(
+                pk,
+                spec.code,
+                spec.entered_by,
+                spec.kind,
+                {rule.part: rule for rule in cell_rules(spec)},
+            )
+            targets.setdefault((ref.stage_code, ref.aspect_code), []).append((spec.code, target))
+        for key, items in targets.items():
+            self.indicators[key] = _Lookup(items)
+        self.participants: dict[int, Any] = {
+            ref.kecamatan_id: ref.participant for ref in layout.participants
+        }
+        self.kecamatan = _Lookup(
+            [(slug, (pk, name)) for pk, slug, name in kecamatan]
+            + [(name, (pk, name)) for pk, slug, name in kecamatan]
+        )
+        self.teams = {
+            code: _Lookup((seat.username, seat.user_id) for seat in seats)
+            for code, seats in layout.teams.items()
+        }
+        self.seen: dict[tuple[int, int, int | None, str], int] = {}
+
+    def parse(self, rows: Iterable[tuple[int, Sequence[Any]]]) -> list[ParsedCell]:
+        """Every row checked; raises ScoreWorkbookError listing every bad row."""
+        cells: list[ParsedCell] = []
+        errors: list[str] = []
+        for number, row in rows:
+            try:
+                cells.append(self._row(number, row))
+            except _RowError as error:
+                errors.append(_("baris %(n)s: %(reason)s") % {"n": number, "reason": error.args[0]})
+        if errors:
+            raise ScoreWorkbookError(errors)
+        return cells
+
+    def _row(self, number: int, row: Sequence[Any]) -> ParsedCell:
+        stage_text, kecamatan_text, assessor_text, aspect_text, indicator_text = (
+            _required(row[index], HEADER[index]) for index in range(5)
+        )
+        raw = row[5]
+
+        stage = self.stages.get(stage_text)
+        if stage is None:
+            raise _RowError(_("tahap '%(v)s' tidak dikenal") % {"v": stage_text})
+
+        found = self.kecamatan.get(kecamatan_text)
+        if found is None:
+            raise _RowError(_("kecamatan '%(v)s' tidak dikenal") % {"v": kecamatan_text})
+        kecamatan_id, kecamatan_name = found
+        participant = self.participants.get(kecamatan_id)
+        if participant is None:
+            raise _RowError(_("kecamatan %(v)s bukan peserta periode ini") % {"v": kecamatan_name})
+        if participant.disqualified:
+            raise _RowError(
+                _("kecamatan %(v)s tidak dinilai (didiskualifikasi)") % {"v": kecamatan_name}
+            )
+
+        aspect = self.aspects[stage].get(aspect_text)
+        if aspect is None:
+            raise _RowError(
+                _("aspek '%(v)s' tidak dikenal pada tahap %(stage)s")
+                % {"v": aspect_text, "stage": stage}
+            )
+        code, _sep, part = indicator_text.partition(":")
+        code, part = code.strip(), part.strip()
+        lookup = self.indicators.get((stage, aspect))
+        target: _Target | None = lookup.get(code) if lookup else None
+        if target is None:
+            raise _RowError(
+                _("indikator '%(v)s' tidak dikenal pada aspek %(aspect)s tahap %(stage)s")
+                % {"v": code, "aspect": aspect, "stage": stage}
+            )
+        if not target.rules:
+            raise _RowError(
+                _("indikator %(v)s berupa uraian dan tidak dinilai lewat berkas ini")
+                % {"v": target.code}
+            )
+        rule = self._rule(target, part, bool(_sep))
+
+        if assessor_text.casefold() == KECAMATAN_ASSESSOR:
+            if target.entered_by != EnteredBy.KECAMATAN:
+                raise _RowError(
+                    _("indikator %(v)s diisi oleh tim penilai, bukan '%(m)s'")
+                    % {"v": target.code, "m": KECAMATAN_ASSESSOR}
+                )
+            assessor_id = None
+        else:
+            if target.entered_by == EnteredBy.KECAMATAN:
+                raise _RowError(
+                    _("indikator %(v)s diisi oleh kecamatan; tulis '%(m)s' pada kolom penilai")
+                    % {"v": target.code, "m": KECAMATAN_ASSESSOR}
+                )
+            assessor_id = self.teams.get(stage, _Lookup(())).get(assessor_text)
+            if assessor_id is None:
+                raise _RowError(
+                    _("penilai '%(v)s' bukan anggota tim tahap %(stage)s")
+                    % {"v": assessor_text, "stage": stage}
+                )
+
+        key = (kecamatan_id, target.indicator_id, assessor_id, rule.part)
+        first = self.seen.setdefault(key, number)
+        if first != number:
+            raise _RowError(_("sel yang sama sudah ada pada baris %(n)s") % {"n": first})
+
+        value, option_code = _value(raw, rule, target.code)
+        return ParsedCell(
+            row=number,
+            kecamatan_id=kecamatan_id,
+            indicator_id=target.indicator_id,
+            assessor_id=assessor_id,
+            part=rule.part,
+            value=value,
+            option_code=option_code,
+            cleared=value is None and not option_code,
+        )
+
+    @staticmethod
+    def _rule(target: _Target, part: str, has_part: bool) -> CellRule:
+        if "" in target.rules:
+            if has_part:
+                raise _RowError(
+                    _("indikator %(v)s tidak memiliki bagian; tulis '%(v)s' saja")
+                    % {"v": target.code}
+                )
+            return target.rules[""]
+        names = "/".join(target.rules)
+        if not has_part:
+            raise _RowError(
+                _("indikator %(v)s terdiri atas bagian (%(parts)s); tulis %(v)s:<bagian>")
+                % {"v": target.code, "parts": names}
+            )
+        rule = target.rules.get(part) or next(
+            (r for name, r in target.rules.items() if name.casefold() == part.casefold()), None
+        )
+        if rule is None:
+            raise _RowError(
+                _("bagian '%(part)s' tidak dikenal pada indikator %(v)s (%(parts)s)")
+                % {"part": part, "v": target.code, "parts": names}
+            )
+        return rule
+
+
+class _RowError(Exception):
+    pass
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _required(value: Any, column: str) -> str:
+    text = _text(value)
+    if not text:
+        raise _RowError(_("kolom %(c)s kosong") % {"c": column})
+    return text
+
+
+def _value(raw: Any, rule: CellRule, code: str) -> tuple[Decimal | None, str]:
+    """(value, option code) for a cell; (None, "") for an empty cell."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, ""
+    if isinstance(raw, ArrayFormula | DataTableFormula) or (
+        isinstance(raw, str) and raw.lstrip().startswith("=")
+    ):
+        raise _RowError(_("nilai berupa rumus; isi nilainya saja (tempel sebagai nilai)"))
+    if rule.choice:
+        text = _text(raw)
+        if text in rule.options:
+            return None, text
+        folded = [option for option in rule.options if option.casefold() == text.casefold()]
+        if len(folded) == 1:
+            return None, folded[0]
+        raise _RowError(
+            _("pilihan '%(v)s' tidak tersedia pada indikator %(code)s (pilih %(options)s)")
+            % {"v": text, "code": code, "options": rule.choices_text}
+        )
+    number = _number(raw)
+    if number is None:
+        raise _RowError(_("nilai '%(v)s' bukan angka") % {"v": _text(raw)})
+    shown = _id_number(number)
+    if abs(number) >= MAX_ABS_VALUE:
+        raise _RowError(_("nilai %(v)s terlalu besar") % {"v": shown})
+    if rule.integer_only and number != number.to_integral_value():
+        raise _RowError(
+            _("nilai %(v)s harus bilangan bulat pada indikator %(code)s")
+            % {"v": shown, "code": code}
+        )
+    if -number.normalize().as_tuple().exponent > MAX_DECIMALS:  # type: ignore[operator]
+        raise _RowError(
+            _("nilai %(v)s memiliki lebih dari %(n)s angka di belakang koma")
+            % {"v": shown, "n": MAX_DECIMALS}
+        )
+    if rule.low is not None and number < rule.low:
+        raise _RowError(
+            _("nilai %(v)s di bawah nilai minimal %(low)s")
+            % {"v": shown, "low": _id_number(rule.low)}
+        )
+    if rule.high is not None and number > rule.high:
+        raise _RowError(
+            _("nilai %(v)s di atas nilai maksimal %(high)s")
+            % {"v": shown, "high": _id_number(rule.high)}
+        )
+    return number, ""
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+
+
+def _number(raw: Any) -> Decimal | None:
+    """A cell as an exact Decimal: numbers as Excel stores them (the shortest decimal that
+    reads back as the same float), text such as "85,5" or "85.5"; None for anything else."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return None
+        return Decimal(repr(raw))
+    if isinstance(raw, Decimal):
+        return raw if raw.is_finite() else None
+    if isinstance(raw, str):
+        text = raw.strip().replace(" ", "")
+        if not _NUMBER.match(text):
+            return None
+        try:
+            return Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            return None
+    return None
+
+
+def _id_number(value: Decimal) -> str:
+    """A number the Indonesian way for messages: 85,5; 100."""
+    text = format(value.normalize(), "f") if value != 0 else "0"
+    return text.replace(".", ",")
+
+
+def region_kecamatan() -> list[tuple[int, str, str]]:
+    """(id, slug, name) of every kecamatan of the active region scope."""
+    return list(Kecamatan.objects.values_list("pk", "slug", "name"))

@@ -1,0 +1,29 @@
+"""Numbers the way Indonesian official documents print them."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def skor(value, places: int = 2) -> str:
+    """85.5 → "85,50"; None → "—". Display only: published scores are already rounded."""
+    if value is None or value == "":
+        return "—"
+    number = Decimal(value)
+    quantum = Decimal(1).scaleb(-int(places))
+    text = f"{number.quantize(quantum, rounding=ROUND_HALF_UP):,f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+@register.filter
+def angka(value) -> str:
+    """A Decimal without trailing zeros and with a decimal comma: 33.3300 → "33,33"."""
+    if value is None or value == "":
+        return "—"
+    text = format(Decimal(value), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
