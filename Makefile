@@ -25,6 +25,7 @@ run: install
 	@echo "Kinerja: http://$(HOST):$(PORT)/  (Celery tasks run in-process; no Redis needed)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+PYTEST_ARGS ?= -n auto
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
