@@ -59,7 +59,7 @@ class WorkbookRejected(Exception):
         return "\n".join(self.messages)
 
 
-def open_workbook_safely(source: bytes | IO[bytes], *, name: str = "") -> Any:
+def open_workbook_safely(source: bytes | IO[bytes], *, name: str = "") -> openpyxl.Workbook:
     """A read-only openpyxl Workbook of a checked upload; the caller closes it.
 
     `source` is the bytes or a file-like object (a Django UploadedFile works; its name is

@@ -1,4 +1,8 @@
+import json
+from decimal import Decimal
+
 from django import template
+from django.utils.translation import gettext
 
 from instruments import descriptions
 
@@ -31,3 +35,20 @@ def plain_number(value) -> str:
     if value is None or value == "":
         return "—"
     return descriptions._num(value).replace(".", ",")
+
+
+@register.filter
+def diff_value(value) -> str:
+    """A plain-data value as Tapem reads it in a comparison: ya/tidak, 85,5, — for empty."""
+    if value is None or value == "" or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return gettext("ya") if value else gettext("tidak")
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return text
+    return text.replace(".", ",")

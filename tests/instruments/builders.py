@@ -108,3 +108,63 @@ def tiny_set(**changes) -> dict:
     data = copy.deepcopy(TINY_SET)
     data.update(changes)
     return data
+
+
+def _choice_indicator(code: str, order: int) -> dict:
+    return {
+        "order": order,
+        "code": code,
+        "group": "",
+        "text": f"Pertanyaan {code}",
+        "guidance": "",
+        "help_text": "",
+        "kind": "choice",
+        "entered_by": "team",
+        "min_value": "0",
+        "max_value": "4",
+        "integer_only": False,
+        "weight": None,
+        "evidence_required": True,
+        "evidence_note": "SK Camat",
+        "params": {},
+        "assumption": "",
+        "options": [
+            {"order": n, "code": letter, "label": f"Pilihan {letter}", "score": str(n),
+             "assumption": ""}
+            for n, letter in enumerate("abcd", start=1)
+        ],
+    }  # fmt: skip
+
+
+def bigger_set(*, stages: int = 3, aspects: int = 3, indicators: int = 4, **changes) -> dict:
+    """Like tiny_set() with more of everything: several stages of choice indicators with
+    options, mean of stages as the final score. Sizes are parameters, for query counts."""
+    data = tiny_set(final_combine="mean_of_stages", **changes)
+    data["stages"] = [
+        {
+            **copy.deepcopy(TINY_SET["stages"][0]),
+            "order": s,
+            "code": f"T{s}",
+            "name": f"Tahap {s}",
+            "aspect_combine": "sum",
+            "aspects": [
+                {
+                    **{k: v for k, v in TINY_SET["stages"][0]["aspects"][0].items()},
+                    "order": a,
+                    "code": f"K{a}",
+                    "name": f"Kriteria {a}",
+                    "weight": None,
+                    "indicators": [
+                        _choice_indicator(f"K{a}.{i}", i) for i in range(1, indicators + 1)
+                    ],
+                }
+                for a in range(1, aspects + 1)
+            ],
+        }
+        for s in range(1, stages + 1)
+    ]
+    data["tie_break_rules"] = [
+        {"order": 1, "stage": "T1", "aspect": "K1", "indicator": "K1.1", "higher_wins": True,
+         "description": "", "assumption": ""},
+    ]  # fmt: skip
+    return data
