@@ -6,6 +6,7 @@ scope raises instead of leaking another region's rows.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -18,6 +19,17 @@ slug_validator = RegexValidator(
 )
 
 
+# Top-level URL segments that a region slug would shadow.
+RESERVED_REGION_SLUGS = frozenset({"admin", "akun", "static", "media", "healthz"})
+
+
+def validate_region_slug(value: str) -> None:
+    if value in RESERVED_REGION_SLUGS:
+        raise ValidationError(
+            _("Kode URL '%(slug)s' dipakai oleh aplikasi; pilih kode lain.") % {"slug": value}
+        )
+
+
 class Region(models.Model):
     """A Pemerintah Daerah (kota or kabupaten): the tenant."""
 
@@ -25,7 +37,12 @@ class Region(models.Model):
         KOTA = "kota", _("Kota")
         KABUPATEN = "kabupaten", _("Kabupaten")
 
-    slug = models.SlugField(_("kode URL"), max_length=50, unique=True, validators=[slug_validator])
+    slug = models.SlugField(
+        _("kode URL"),
+        max_length=50,
+        unique=True,
+        validators=[slug_validator, validate_region_slug],
+    )
     name = models.CharField(_("nama"), max_length=120, unique=True)
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
     head_title = models.CharField(

@@ -61,3 +61,15 @@ def test_demo_command_is_idempotent(db):
             Period.objects.count(),
         ) == counts
         assert Kecamatan.objects.count() == 12 + 23 + 19 + 18
+
+
+@pytest.mark.parametrize("slug", ["admin", "akun", "static"])
+def test_region_slug_cannot_shadow_an_application_url(slug, db):
+    from django.core.exceptions import ValidationError
+
+    from evaluations.models import Region
+
+    region = Region(slug=slug, name="Kota Uji", kind="kota", head_title="Wali Kota")
+    with pytest.raises(ValidationError) as error:
+        region.full_clean()
+    assert "dipakai oleh aplikasi" in str(error.value)
