@@ -1,7 +1,9 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
+from import_export.admin import ImportExportModelAdmin
 
 from evaluations.models import Kecamatan, Membership, Participation, Period, Region, TeamMember
+from evaluations.resources import KecamatanResource
 from evaluations.services import membership_grant, membership_revoke
 
 
@@ -16,6 +18,15 @@ class RegionAdmin(GuardedModelAdmin):
     list_display = ["name", "slug", "kind", "is_active"]
     prepopulated_fields = {"slug": ("name",)}
     inlines = [KecamatanInline]
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(ImportExportModelAdmin):
+    resource_classes = [KecamatanResource]
+    list_display = ["name", "region", "slug"]
+    list_filter = ["region"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Membership)
