@@ -73,7 +73,7 @@ def period_detail(request: HttpRequest, region: str, period: str) -> HttpRespons
 def ranking(request: HttpRequest, region: str, period: str) -> HttpResponse:
     require(request.user, Action.VIEW_RESULTS, request.region)
     obj = _period_or_404(period)
-    result = selectors.ranking_for_period(period=obj)
+    result = selectors.ranking_for_period(period=obj, trace=False)
     return render(
         request,
         "evaluations/ranking.html",

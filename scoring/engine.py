@@ -18,6 +18,7 @@ import gc
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import fields
 from decimal import Decimal, localcontext
 from operator import add
 
@@ -46,6 +47,8 @@ from scoring.structures import (
     ScoringInput,
     StageResult,
     StageSpec,
+    StageSums,
+    SumColumn,
     TieBreakSpec,
 )
 from scoring.validation import instrument_errors
@@ -60,11 +63,18 @@ _INFINITY = Decimal("Infinity")
 _NEGATIVE_INFINITY = Decimal("-Infinity")
 _KECAMATAN, _VALUE, _CHOICE, _OTHER = range(4)  # how the member loop reads an indicator
 _NO_SHEET: dict[tuple[str, str, str], Entry] = {}
-_PLAIN: dict[Decimal, str] = {}
+# The kinds whose score is the value itself (a choice's value being its option's score), so
+# that an aspect of them can be scored from the sum of its values.
+_LINEAR = frozenset(
+    {IndicatorKind.SCORE, IndicatorKind.PERCENTAGE, IndicatorKind.CHOICE, IndicatorKind.YES_NO}
+)
 
 _Key = tuple[str, str, str]  # (aspect code, indicator code, part) inside one sheet
 _Order = tuple[Decimal, tuple[tuple[int, Decimal], ...]]  # (-published, tie-break parts)
 _Sheet = dict[_Key, Entry]
+_SheetKey = tuple[str, str, str | None]  # (stage, kecamatan, assessor; None: the kecamatan)
+_Sums = tuple[tuple[int, ...], tuple[Decimal, ...]]  # a sheet's (counts, totals) by column
+_Columns = tuple[tuple[int, ...], tuple[Decimal | None, ...]]  # an aspect's columns, weights
 
 
 # ---------------------------------------------------------------- public
@@ -77,13 +87,18 @@ def compute_ranking(data: ScoringInput, *, trace: bool = True) -> Ranking:
     lighter trace, for national-scale runs: each member's aspect scores and totals are
     kept, but not their indicator results nor the member-level formulas, and the
     kecamatan-level indicator means are kept only for the indicators a tie-break reads.
+    Only such a run accepts `data.sums` (`StageSums`): aspects whose values were added up
+    beforehand (by the database), scored by `formulas.aspect_from_sums`, which gives what
+    `formulas.combine` gives on the same values one by one.
 
     Raises `ValueError` when the instrument cannot be scored (`validation.instrument_errors`)
     or when entries contradict it: an unknown stage, kecamatan, aspect, indicator, part or
     option; an assessor who is not on the stage's team; a kecamatan value for an indicator
     the team enters (or the reverse); two values for the same cell; a value outside the
     indicator's range. The import refuses all of these, so they signal a bug, not data to
-    be silently repaired.
+    be silently repaired. The same holds for sums: an unknown stage, kecamatan, aspect or
+    weight, an assessor not on the team, an aspect that cannot be summed (see `StageSums`),
+    more values than a column has indicators, and a cell given both summed and as an entry.
 
     The result is independent of the order of participants, teams, team members and
     entries.
@@ -105,6 +120,10 @@ def _collector_paused() -> Iterator[None]:
     rescan them again and again (about 40% of the run time) and can reclaim none of them.
     Reference counting still frees everything. Nested and concurrent runs share one pause,
     and the collector's previous state is restored when the last run ends.
+
+    Before it is, what the run allocated (mostly the ranking it returns) joins the oldest
+    generation unscanned (`gc.freeze()` then `gc.unfreeze()`): otherwise the first collection
+    after the pause walks every one of those objects, a tenth of a second at national scale.
     """
     global _collector_users, _collector_was_enabled
     with _collector_lock:
@@ -118,7 +137,67 @@ def _collector_paused() -> Iterator[None]:
         with _collector_lock:
             _collector_users -= 1
             if _collector_users == 0 and _collector_was_enabled:
+                gc.freeze()
+                gc.unfreeze()
                 gc.enable()
+
+
+# ---------------------------------------------------------------- results, built directly
+
+_new = object.__new__
+
+
+def _aspect_result(
+    code: str,
+    name: str,
+    weight: Decimal | None,
+    score: Decimal | None,
+    counts: bool,
+    indicators: tuple[IndicatorResult, ...] = (),
+    formula: str = "",
+) -> AspectResult:
+    """`AspectResult(...)`, built by filling its __dict__: a frozen dataclass's __init__ sets
+    each field through object.__setattr__, twice the cost, and a national ranking makes a
+    quarter of a million of these (one per member and aspect)."""
+    result = _new(AspectResult)
+    result.__dict__.update(
+        code=code,
+        name=name,
+        weight=weight,
+        score=score,
+        counts_toward_total=counts,
+        indicators=indicators,
+        formula=formula,
+    )
+    return result
+
+
+def _member_result(
+    assessor: str,
+    total: Decimal | None,
+    aspects: tuple[AspectResult, ...],
+    excluded_reason: str = "",
+    formula: str = "",
+) -> MemberResult:
+    """`MemberResult(...)`, built as `_aspect_result` builds its result."""
+    result = _new(MemberResult)
+    result.__dict__.update(
+        assessor=assessor,
+        total=total,
+        aspects=aspects,
+        excluded_reason=excluded_reason,
+        formula=formula,
+    )
+    return result
+
+
+# The builders above name every field: a field added to either dataclass must be added there.
+assert [f.name for f in fields(AspectResult)] == [
+    "code", "name", "weight", "score", "counts_toward_total", "indicators", "formula"
+]  # fmt: skip
+assert [f.name for f in fields(MemberResult)] == [
+    "assessor", "total", "aspects", "excluded_reason", "formula"
+]  # fmt: skip
 
 
 # ---------------------------------------------------------------- formatting for traces
@@ -126,22 +205,17 @@ def _collector_paused() -> Iterator[None]:
 
 def _plain(value: Decimal) -> str:
     """A number for a trace: no exponent, no trailing zeros, at most 4 decimals ("…" when
-    more were cut). Memoised: traces repeat the same few hundred numbers."""
-    text = _PLAIN.get(value)
-    if text is None:
-        text = _render(value)
-        if len(_PLAIN) < 10_000:
-            _PLAIN[value] = text
-    return text
-
-
-def _render(value: Decimal) -> str:
+    more were cut). Traces write hundreds of thousands: the common shapes are read off
+    `str(value)` directly."""
     text = str(value)
     dot = text.find(".")
-    if "E" in text or (dot >= 0 and len(text) - dot > 5):
-        shown = value.quantize(_FOUR)
-        return _trim(format(shown, "f")) + ("" if shown == value else "…")
-    return _trim(text) if dot >= 0 else text
+    if "E" not in text:
+        if dot < 0:
+            return text
+        if len(text) - dot <= 5:
+            return text.rstrip("0").rstrip(".")
+    shown = value.quantize(_FOUR)
+    return _trim(format(shown, "f")) + ("" if shown == value else "…")
 
 
 def _trim(text: str) -> str:
@@ -267,9 +341,12 @@ class _Aspect:
         "indicators",
         "kept",
         "name",
+        "side",
+        "size",
         "spec",
         "template",
         "weight",
+        "weight_counts",
         "weights",
     )
 
@@ -284,10 +361,22 @@ class _Aspect:
         self.weights = tuple(i.weight for i in self.indicators)
         self.template = _Template(spec.combine, self.weights)
         self.kept = self.indicators
+        # Summing (StageSums): the side whose sheets may give this aspect as sums (None: no
+        # sums), and how many indicators each weight a column may name has.
+        self.size = len(self.indicators)
+        sides = {i.spec.entered_by for i in self.indicators}
+        linear = all(i.kind in _LINEAR for i in self.indicators)
+        self.side = sides.pop() if linear and len(sides) == 1 else None
+        weighted = spec.combine == AspectCombine.WEIGHTED_SUM
+        self.weight_counts: dict[Decimal | None, int] = {}
+        for ind in self.indicators:
+            key = ind.weight if weighted else None
+            self.weight_counts[key] = self.weight_counts.get(key, 0) + 1
 
 
 class _Stage:
     __slots__ = (
+        "aspect_by_code",
         "aspects",
         "code",
         "counting",
@@ -298,6 +387,8 @@ class _Stage:
         "name",
         "pseudo",
         "spec",
+        "sum_columns",
+        "summed_codes",
         "team_keys",
         "template",
         "text_keys",
@@ -338,6 +429,10 @@ class _Stage:
         self.members: tuple[str, ...] = (
             (KECAMATAN_ASSESSOR,) if self.pseudo else tuple(sorted(set(team)))
         )
+        self.aspect_by_code = {a.code: a for a in self.aspects}
+        # With StageSums: each aspect's columns (None: read from entries), set by the engine.
+        self.sum_columns: tuple[_Columns | None, ...] | None = None
+        self.summed_codes: frozenset[str] = frozenset()
 
 
 # ---------------------------------------------------------------- per-participant state
@@ -387,6 +482,8 @@ class _Engine:
             for s in self.spec.stages
         )
         self.sheets = self._group(data.entries, teams)
+        self.valued_sums: set[_SheetKey] = set()  # sheets with a summed value
+        self.sums = self._group_sums(data.sums, teams)
         self.final_template = _Template(
             AspectCombine.MEAN
             if self.spec.final_combine == FinalCombine.MEAN_OF_STAGES
@@ -395,6 +492,7 @@ class _Engine:
             [stage.code for stage in self.spec.stages],
         )
         self.entered = {(stage, participant) for stage, participant, _ in self.sheets}
+        self.entered.update((stage, participant) for stage, participant, _ in self.sums)
 
     # ------------------------------------------------------------ input checks, grouping
 
@@ -475,6 +573,126 @@ class _Engine:
             raise ValueError(
                 f"Sel {cell} tidak dikenal pada tahap {stage.code} (penilai {assessor})."
             )
+
+    def _group_sums(
+        self, sums: Sequence[StageSums], teams: dict[str, tuple[str, ...]]
+    ) -> dict[_SheetKey, _Sums]:
+        """Each stage's columns checked against its aspects, then each sheet's sums checked
+        against the stage and the team, keyed like the sheets of entries."""
+        if not sums:
+            return {}
+        if self.trace:
+            raise ValueError(
+                "Nilai yang sudah dijumlahkan per aspek hanya dapat dipakai tanpa rincian per "
+                "indikator (trace=False)."
+            )
+        stages = {stage.code: stage for stage in self.stages}
+        result: dict[_SheetKey, _Sums] = {}
+        for stage_sums in sums:
+            stage = stages.get(stage_sums.stage_code)
+            if stage is None:
+                raise ValueError(
+                    f"Jumlah nilai untuk tahap {stage_sums.stage_code!r} yang tidak dikenal."
+                )
+            if stage.sum_columns is not None:
+                raise ValueError(f"Jumlah nilai tahap {stage.code} tercantum dua kali.")
+            limits = self._sum_columns(stage, stage_sums.columns)
+            team = frozenset(teams.get(stage.code, ()))
+            width = len(limits)
+            tracks = self.tracks
+            valued = self.valued_sums
+            for sheet in stage_sums.sheets:
+                key = (stage.code, sheet.participant_key, sheet.assessor)
+                counts, totals = sheet.counts, sheet.totals
+                if sheet.participant_key not in tracks:
+                    raise ValueError(
+                        f"Jumlah nilai untuk kecamatan {sheet.participant_key!r} yang tidak "
+                        f"dikenal."
+                    )
+                if sheet.assessor is None:
+                    if not stage.pseudo:
+                        raise ValueError(
+                            f"Jumlah nilai kecamatan hanya untuk tahap yang dinilai kecamatan "
+                            f"sendiri, bukan tahap {stage.code}."
+                        )
+                elif stage.pseudo or sheet.assessor not in team:
+                    raise ValueError(
+                        f"Penilai {sheet.assessor!r} tidak termasuk tim tahap {stage.code!r} "
+                        f"(kecamatan {sheet.participant_key!r})."
+                    )
+                if key in result:
+                    raise ValueError(
+                        f"Dua jumlah nilai untuk tahap {stage.code}, kecamatan "
+                        f"{sheet.participant_key}, penilai {sheet.assessor}."
+                    )
+                full = counts == limits  # every cell counted: the common case, checked fast
+                if len(totals) != width or not (
+                    full
+                    or (
+                        len(counts) == width
+                        and all(0 <= n <= limit for n, limit in zip(counts, limits, strict=True))
+                    )
+                ):
+                    raise ValueError(
+                        f"Jumlah nilai tahap {stage.code} (kecamatan {sheet.participant_key}, "
+                        f"penilai {sheet.assessor}) tidak sesuai kolomnya: {counts}."
+                    )
+                result[key] = (counts, totals)
+                if any(counts):
+                    valued.add(key)
+        for key in result.keys() & self.sheets.keys():
+            self._check_summed_cells(key, stages[key[0]])
+        return result
+
+    @staticmethod
+    def _sum_columns(stage: _Stage, columns: Sequence[SumColumn]) -> tuple[int, ...]:
+        """Record which columns make each aspect of `stage`; return how many indicators each
+        column stands for (the most values it can count)."""
+        side = EnteredBy.KECAMATAN if stage.pseudo else EnteredBy.TEAM
+        by_aspect: dict[str, list[int]] = {}
+        limits: list[int] = []
+        for index, column in enumerate(columns):
+            aspect = stage.aspect_by_code.get(column.aspect_code)
+            if aspect is None or aspect.side != side or aspect.kept:
+                raise ValueError(
+                    f"Aspek {column.aspect_code} tahap {stage.code} tidak dapat dinilai dari "
+                    f"jumlah nilai."
+                )
+            limit = aspect.weight_counts.get(column.weight)
+            taken = by_aspect.setdefault(aspect.code, [])
+            if limit is None or any(columns[i].weight == column.weight for i in taken):
+                raise ValueError(
+                    f"Kolom jumlah nilai berbobot {column.weight} tidak ada atau berulang pada "
+                    f"aspek {aspect.code} tahap {stage.code}."
+                )
+            taken.append(index)
+            limits.append(limit)
+        for code, taken in by_aspect.items():
+            if len(taken) != len(stage.aspect_by_code[code].weight_counts):
+                raise ValueError(
+                    f"Kolom jumlah nilai aspek {code} tahap {stage.code} tidak mencakup semua "
+                    f"indikatornya."
+                )
+        stage.sum_columns = tuple(
+            (tuple(by_aspect[a.code]), tuple(columns[i].weight for i in by_aspect[a.code]))
+            if a.code in by_aspect
+            else None
+            for a in stage.aspects
+        )
+        stage.summed_codes = frozenset(by_aspect)
+        return tuple(limits)
+
+    def _check_summed_cells(self, sheet_key: _SheetKey, stage: _Stage) -> None:
+        """A summed aspect's cells may also come as entries only without a value (such an
+        entry scores nothing, as in an unsummed aspect); a value there would count twice."""
+        summed = stage.summed_codes
+        for (aspect_code, indicator_code, _), entry in self.sheets[sheet_key].items():
+            if aspect_code in summed and (entry.value is not None or entry.option_code is not None):
+                raise ValueError(
+                    f"Nilai {aspect_code}/{indicator_code} tahap {sheet_key[0]}, kecamatan "
+                    f"{sheet_key[1]}, penilai {sheet_key[2]} diberikan dua kali: dijumlahkan "
+                    f"dan sebagai isian."
+                )
 
     # ------------------------------------------------------------ the walk
 
@@ -637,6 +855,7 @@ class _Engine:
         assessor: str,
         sheet: _Sheet | None,
         kecamatan: dict[_Indicator, IndicatorResult],
+        sheet_key: _SheetKey,
     ) -> MemberResult:
         aspects: list[AspectResult] = []
         totals: list[Decimal] = []
@@ -644,7 +863,23 @@ class _Engine:
         complete = True
         trace = self.trace
         get = (_NO_SHEET if sheet is None else sheet).get
-        for aspect in stage.aspects:
+        summed = self.sums.get(sheet_key)
+        plans = stage.sum_columns if summed is not None else None
+        for index, aspect in enumerate(stage.aspects):
+            plan = plans[index] if plans is not None else None
+            if plan is not None and summed is not None:
+                # Scored from the sheet's sums: no indicator results to keep.
+                known = self._summed_aspect(aspect, plan, summed)
+                aspects.append(
+                    _aspect_result(aspect.code, aspect.name, aspect.weight, known, aspect.counts)
+                )
+                if aspect.counts:
+                    if known is None:
+                        complete = False
+                    else:
+                        totals.append(known)
+                        weights.append(aspect.weight)
+                continue
             results: list[IndicatorResult] = []
             scores: list[Decimal] = []
             whole = True
@@ -685,7 +920,7 @@ class _Engine:
                 if trace and len(scores) > 1:
                     formula = aspect.template.render(scores, score)
             aspects.append(
-                AspectResult(
+                _aspect_result(
                     aspect.code,
                     aspect.name,
                     aspect.weight,
@@ -702,11 +937,27 @@ class _Engine:
                     totals.append(score)
                     weights.append(aspect.weight)
         if not complete:
-            return MemberResult(assessor, None, tuple(aspects), self._why_not(sheet))
+            why = NOT_COMPLETE if sheet_key in self.valued_sums else self._why_not(sheet)
+            return _member_result(assessor, None, tuple(aspects), why)
         combine = stage.spec.aspect_combine
         member_total = formulas.combine(combine, totals, weights)
         formula = stage.template.render(totals, member_total) if trace else ""
-        return MemberResult(assessor, member_total, tuple(aspects), formula=formula)
+        return _member_result(assessor, member_total, tuple(aspects), "", formula)
+
+    @staticmethod
+    def _summed_aspect(aspect: _Aspect, plan: _Columns, sums: _Sums) -> Decimal | None:
+        """An aspect from its columns of a sheet's sums; None until all its cells are in."""
+        counts, totals = sums
+        columns, weights = plan
+        if len(columns) == 1:  # the common case: a sum or mean aspect, or one weight
+            count = counts[columns[0]]
+            parts: Sequence[Decimal] = (totals[columns[0]],)
+        else:
+            count = sum(counts[c] for c in columns)
+            parts = [totals[c] for c in columns]
+        if count != aspect.size:
+            return None
+        return formulas.aspect_from_sums(aspect.combine, parts, weights, count)
 
     @staticmethod
     def _why_not(sheet: _Sheet | None) -> str:
@@ -720,23 +971,35 @@ class _Engine:
         participant = track.participant
         key = participant.key
         kecamatan_sheet = self.sheets.get((stage.code, key, None))
+        # Summed aspects read no entries (a kecamatan's sums come only in a stage it scores
+        # alone).
+        summed = stage.summed_codes if (stage.code, key, None) in self.sums else ()
         kecamatan = {
-            ind: self._indicator(ind, kecamatan_sheet) for ind in stage.kecamatan_indicators
+            ind: self._indicator(ind, kecamatan_sheet)
+            for ind in stage.kecamatan_indicators
+            if ind.aspect_code not in summed
         }
         for result in kecamatan.values():
             if result.note:
                 track.notes.append(f"Tahap {stage.name}: {result.note}")
         if not stage.members:
             track.notes.append(f"Tahap {stage.name} belum memiliki tim penilai.")
-        members = [
-            self._member(
-                stage,
-                assessor,
-                kecamatan_sheet if stage.pseudo else self.sheets.get((stage.code, key, assessor)),
-                kecamatan,
-            )
-            for assessor in stage.members
-        ]
+        if stage.pseudo:
+            members = [
+                self._member(stage, assessor, kecamatan_sheet, kecamatan, (stage.code, key, None))
+                for assessor in stage.members
+            ]
+        else:
+            members = [
+                self._member(
+                    stage,
+                    assessor,
+                    self.sheets.get((stage.code, key, assessor)),
+                    kecamatan,
+                    (stage.code, key, assessor),
+                )
+                for assessor in stage.members
+            ]
         self._member_warnings(stage, track, members, kecamatan)
         aspects = [
             self._aspect_mean(stage, i, aspect, members) for i, aspect in enumerate(stage.aspects)
@@ -805,9 +1068,10 @@ class _Engine:
         written out for the latter)."""
         member_aspects = [m.aspects[index] for m in members]
         indicators = []
-        columns: list[tuple[IndicatorResult, ...]] = list(
-            zip(*(a.indicators for a in member_aspects), strict=True)
-        ) or [()] * len(aspect.kept)
+        columns: list[tuple[IndicatorResult, ...]] = []
+        if aspect.kept:
+            columns = list(zip(*(a.indicators for a in member_aspects), strict=True))
+            columns = columns or [()] * len(aspect.kept)
         for ind, column in zip(aspect.kept, columns, strict=True):
             values = [r.score for r in column if r.score is not None]
             if not values:
@@ -821,14 +1085,9 @@ class _Engine:
         scores = [a.score for a in member_aspects if a.score is not None]
         score = formulas.mean(scores) if scores else None
         formula = _mean_formula(scores, score) if score is not None else ""
-        return AspectResult(
-            aspect.code,
-            aspect.name,
-            aspect.weight,
-            score,
-            aspect.counts,
-            tuple(indicators),
-            formula,
+        indicators_kept = tuple(indicators)
+        return _aspect_result(
+            aspect.code, aspect.name, aspect.weight, score, aspect.counts, indicators_kept, formula
         )
 
     @staticmethod

@@ -134,6 +134,28 @@ def combine(
     return mean(scores)
 
 
+def aspect_from_sums(
+    method: AspectCombine,
+    totals: Sequence[Decimal],
+    weights: Sequence[Decimal | None],
+    count: int,
+) -> Decimal:
+    """An aspect from its scores added up beforehand, in groups of equal weight: `totals[k]`
+    is the sum of the scores of the indicators weighted `weights[k]`, `count` scores in all.
+
+    `combine` on the same scores one by one, exactly: a weighted sum is Σ total × weight / 100
+    (the scores of equal weight factored together), a sum Σ total, a mean Σ total / count.
+    """
+    # The rules are those of `weighted_sum`, `total` and `mean` above.
+    if method == AspectCombine.WEIGHTED_SUM:
+        return weighted_sum(totals, weights)  # type: ignore[arg-type]
+    if method == AspectCombine.SUM:
+        return total(totals)
+    if count <= 0:
+        raise ValueError("rata-rata dari nol nilai")
+    return total(totals) / count
+
+
 # ---------------------------------------------------------------- members → stage
 
 

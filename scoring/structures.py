@@ -137,11 +137,56 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class SumColumn:
+    """What one position of `SheetSums.counts` and `.totals` adds up: the values of one
+    aspect's indicators weighted `weight` (a weighted-sum aspect has one column per distinct
+    indicator weight; None for a sum or mean aspect, which has one column)."""
+
+    aspect_code: str
+    weight: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class SheetSums:
+    """One sheet's values added up per column: `counts[i]` values add up to `totals[i]`.
+
+    The sheet of a team member (`assessor`), or of the kecamatan (None) in a stage the
+    kecamatan scores alone.
+    """
+
+    participant_key: str
+    assessor: str | None
+    counts: tuple[int, ...]
+    totals: tuple[Decimal, ...]
+
+
+@dataclass(frozen=True)
+class StageSums:
+    """Values of one stage added up before scoring (by the database), aspect by aspect.
+
+    For rankings without the per-indicator trace (`compute_ranking(trace=False)`) only. Each
+    column's aspect has scored indicators that are all score, percentage, choice or yes/no
+    (a choice's value being its option's score), all entered by the side that fills the
+    stage's sheets (a team member; the kecamatan in a stage it scores alone), and read by no
+    tie-break indicator by indicator; the columns of an aspect cover all its indicators. A
+    sheet listed here takes these aspects from its sums, not from entries. The caller
+    vouches that every value summed is one the engine accepts for its indicator (within
+    range, whole where required, an option's score): the engine cannot see them.
+    """
+
+    stage_code: str
+    columns: tuple[SumColumn, ...]
+    sheets: tuple[SheetSums, ...]
+
+
+@dataclass(frozen=True)
 class ScoringInput:
     instrument: InstrumentSpec
     participants: tuple[Participant, ...]
     teams: tuple[tuple[str, tuple[str, ...]], ...]  # (stage code, member usernames)
     entries: tuple[Entry, ...]
+    # Values given added up instead of as entries (trace=False only); see StageSums.
+    sums: tuple[StageSums, ...] = ()
 
 
 # ---------------------------------------------------------------- results (output)

@@ -28,7 +28,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with period_in_scope(options["region"], options["period"]) as period:
             try:
-                ranking = ranking_for_period(period=period)
+                # The table and the JSON show no per-indicator trace: the lighter path.
+                ranking = ranking_for_period(period=period, trace=False)
             except ValueError as error:
                 raise CommandError(str(error)) from None
             if options["json"]:
