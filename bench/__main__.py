@@ -176,7 +176,7 @@ def national(sizes: Sizes, *, quick: bool) -> list[tuple[str, str]]:
         full_seconds, full = _best(lambda: ranking_for_period(period=period), repeat=1)
 
     ranked = sum(1 for r in ranking.results if r.rank is not None)
-    same = _essentials(ranking) == _essentials(full)
+    same = ranking.essentials() == full.essentials()
     del full
     ratio = fast_seconds / sql_seconds
     _log(
@@ -203,26 +203,6 @@ def national(sizes: Sizes, *, quick: bool) -> list[tuple[str, str]]:
         ("(a) ratio (goal ≤ 3×)", f"{ratio:.1f}×"),
         ("(a) full trace (trace=True), information", f"{full_seconds:.2f} s"),
         ("(a) both paths agree", "yes" if same else "NO"),
-    ]
-
-
-def _essentials(ranking) -> tuple:
-    """What the two paths must agree on: everything but the per-indicator trace."""
-    return ranking.warnings, [
-        (
-            r.key,
-            r.status,
-            r.rank,
-            r.final_score,
-            r.published_score,
-            r.predikat,
-            r.award,
-            r.notes,
-            r.tie_break_values,
-            [(s.score, [a.score for a in s.aspects]) for s in r.stages],
-            [[(m.assessor, m.total, m.excluded_reason) for m in s.members] for s in r.stages],
-        )
-        for r in ranking.results
     ]
 
 

@@ -264,3 +264,30 @@ class ParticipantResult:
 class Ranking:
     results: tuple[ParticipantResult, ...]  # rank order, unranked last
     warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def essentials(self) -> tuple[object, ...]:
+        """Everything a decree depends on, without the per-indicator trace: what the fast
+        path (`trace=False`, database sums) and the full trace must agree on."""
+        return self.warnings, [
+            (
+                r.key,
+                r.status,
+                r.rank,
+                r.final_score,
+                r.published_score,
+                r.predikat,
+                r.award,
+                r.notes,
+                r.tie_break_values,
+                [(s.code, s.score, s.skipped_reason) for s in r.stages],
+                [[(a.code, a.score) for a in s.aspects] for s in r.stages],
+                [
+                    [
+                        (m.assessor, m.total, m.excluded_reason, [a.score for a in m.aspects])
+                        for m in s.members
+                    ]
+                    for s in r.stages
+                ],
+            )
+            for r in self.results
+        ]

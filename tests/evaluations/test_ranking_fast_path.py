@@ -5,7 +5,7 @@ PostgreSQL (DATABASE_URL), in a fixed number of queries.
 Every test compares the two paths on the same stored values:
 - `fast == compute_ranking(every value one by one, trace=False)`: the whole Ranking,
   dataclass by dataclass (the light trace included);
-- `essentials(fast) == essentials(ranking_for_period(trace=True))`: ranks, scores, predikat,
+- `fast.essentials() == ranking_for_period(trace=True).essentials()`: ranks, scores, predikat,
   awards, statuses, notes, tie-break values, stage, aspect and member scores, warnings.
 """
 
@@ -36,7 +36,6 @@ from evaluations.services import scores_import_rows
 from instruments.models import Indicator
 from scoring.engine import compute_ranking
 from tests.evaluations.conftest import disqualify
-from tests.scoring.test_fast_path import essentials
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +99,7 @@ def assert_same(period, *, summed=True):
         one_by_one = compute_ranking(scoring_input_from_layout(layout=layout), trace=False)
         full = ranking_for_period(period=period, trace=True)
     assert fast == one_by_one
-    assert essentials(fast) == essentials(full)
+    assert fast.essentials() == full.essentials()
     return fast
 
 

@@ -133,34 +133,6 @@ def sheet_count(data: ScoringInput) -> int:
     return sum(len(stage.sheets) for stage in data.sums)
 
 
-def essentials(ranking):
-    """Everything but the per-indicator trace, as `test_properties.essentials`, plus every
-    member's and the kecamatan's aspect scores."""
-    return ranking.warnings, [
-        (
-            r.key,
-            r.status,
-            r.rank,
-            r.final_score,
-            r.published_score,
-            r.predikat,
-            r.award,
-            r.notes,
-            r.tie_break_values,
-            [(s.code, s.score, s.skipped_reason) for s in r.stages],
-            [[(a.code, a.score) for a in s.aspects] for s in r.stages],
-            [
-                [
-                    (m.assessor, m.total, m.excluded_reason, [a.score for a in m.aspects])
-                    for m in s.members
-                ]
-                for s in r.stages
-            ],
-        )
-        for r in ranking.results
-    ]
-
-
 # ---------------------------------------------------------------- random instruments
 
 
@@ -374,7 +346,7 @@ def test_sums_give_the_ranking_the_values_give(data, rng):
     # The whole ranking is equal (the trace too, which trace=False keeps per aspect), ...
     assert compute_ranking(summed, trace=False) == expected
     # ... and it is the full trace's ranking.
-    assert essentials(expected) == essentials(compute_ranking(data))
+    assert expected.essentials() == compute_ranking(data).essentials()
 
 
 def test_the_property_exercises_sums():
