@@ -27,3 +27,15 @@ def angka(value) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",")
+
+
+@register.filter
+def tepat(value, places: int = 6) -> str:
+    """An exact score for reading: at most `places` decimals, "…" when it goes on."""
+    if value is None or value == "":
+        return "—"
+    text = angka(value)
+    whole, _, decimals = text.partition(",")
+    if len(decimals) > int(places):
+        return f"{whole},{decimals[: int(places)]}…"
+    return text

@@ -1,0 +1,25 @@
+"""Scores print the Indonesian way: decimal comma, thousands with a dot."""
+
+from decimal import Decimal
+
+import pytest
+
+from evaluations.templatetags.kinerja_format import angka, skor, tepat
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(Decimal("85.5"), "85,50"), (Decimal("1234.005"), "1.234,01"), (None, "—")],
+)
+def test_skor(value, expected):
+    assert skor(value) == expected
+
+
+def test_angka_drops_trailing_zeros():
+    assert angka(Decimal("33.3300")) == "33,33"
+    assert angka(Decimal("40.0000")) == "40"
+
+
+def test_tepat_shortens_long_exact_scores():
+    assert tepat(Decimal("76.82666666666666666666666666666666666667")) == "76,826666…"
+    assert tepat(Decimal("76.83")) == "76,83"
