@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -249,7 +249,20 @@ def instrument_set_import_data(
             )
         _delete_set(existing)
 
-    instrument_set = _create(region, parsed)
+    try:
+        with transaction.atomic():
+            instrument_set = _create(region, parsed)
+    except IntegrityError:
+        # Another upload or clone stored the same code and version a moment ago.
+        raise InstrumentImportError(
+            [
+                _(
+                    "Set %(code)s versi %(version)s baru saja dibuat oleh pengguna lain; "
+                    "muat ulang halaman lalu coba lagi."
+                )
+                % {"code": parsed.values["code"], "version": parsed.values["version"]}
+            ]
+        ) from None
     findings = validate_instrument_set(instrument_set_tree(pk=instrument_set.pk))
     blocking = [str(finding) for finding in findings if finding.is_error]
     if blocking:

@@ -86,3 +86,24 @@ def test_set_page_shows_the_regulation_tree_with_assumptions(client, db):
     assert "Kurang Sekali" in page and "Baik Sekali" in page
     assert "Asumsi" in page
     assert "(T1 + T2 + T3) / 3" in page
+
+
+def test_a_version_stored_meanwhile_is_a_clear_message_not_a_crash(db, monkeypatch):
+    """Two Tapem staff upload the same set at once: the second gets a message."""
+    from instruments import services
+    from instruments.services import InstrumentImportError
+
+    data = json.loads((FIXTURES / "tegal" / "instrument_set.json").read_text("utf-8"))
+    with scopes_disabled():
+        region = RegionFactory(slug="tegal")
+        instrument_set_import_data(region=region, data=data)
+        # Simulate the race: the existence check runs before the other upload commits.
+        real_filter = services.InstrumentSet.objects.filter
+        monkeypatch.setattr(
+            services.InstrumentSet.objects,
+            "filter",
+            lambda *a, **k: real_filter(pk=-1) if "version" in k else real_filter(*a, **k),
+        )
+        with pytest.raises(InstrumentImportError) as error:
+            instrument_set_import_data(region=region, data=data)
+    assert "baru saja dibuat oleh pengguna lain" in error.value.messages[0]
