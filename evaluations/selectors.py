@@ -43,6 +43,7 @@ from scoring.structures import (
     StageSums,
     SumColumn,
     TieBreakSpec,
+    assemble,
 )
 from scoring.validation import instrument_errors
 
@@ -248,7 +249,6 @@ def _entries(
     skipped: Counter[tuple[str, str]],
 ) -> Iterator[Entry]:
     """ScoreEntry rows as engine entries; what the engine would refuse is counted instead."""
-    new = object.__new__
     for kecamatan_id, indicator_id, assessor_id, part, value, option_code in rows:
         cell = cells.get(indicator_id)
         if cell is None:
@@ -270,10 +270,8 @@ def _entries(
             if assessor is None:
                 skipped["side" if assessor_id is None else "team", stage_code] += 1
                 continue
-        # Entry is a frozen dataclass; filling its __dict__ directly builds the same object
-        # its __init__ would, at less than half the cost over millions of values.
-        entry = new(Entry)
-        entry.__dict__.update(
+        yield assemble(
+            Entry,
             stage_code=stage_code,
             participant_key=key,
             aspect_code=aspect_code,
@@ -283,7 +281,6 @@ def _entries(
             value=None if choice else value,
             option_code=(option_code or None) if choice else None,
         )
-        yield entry
 
 
 @contextmanager
@@ -656,7 +653,6 @@ def _stage_sums(
     fulls = [stage.full() for stage in plan.stages]
     cells = [sum(full) for full in fulls]
     totals_of = dialect.total
-    new = object.__new__
     for (kecamatan_id, assessor_id, index), (key, assessor, group) in sheets.items():
         first = starts[index]
         width = len(fulls[index])
@@ -669,13 +665,15 @@ def _stage_sums(
             sheet_counts = fulls[index]  # every summed cell filled
         else:
             sheet_counts = tuple(counts[kecamatan_id, assessor_id][first : first + width])
-        # SheetSums is a frozen dataclass; filling its __dict__ builds the same object its
-        # __init__ would, at a fraction of the cost (see `_entries`).
-        sheet = new(SheetSums)
-        sheet.__dict__.update(
-            participant_key=key, assessor=assessor, counts=sheet_counts, totals=totals
+        by_stage[index].append(
+            assemble(
+                SheetSums,
+                participant_key=key,
+                assessor=assessor,
+                counts=sheet_counts,
+                totals=totals,
+            )
         )
-        by_stage[index].append(sheet)
     return tuple(
         StageSums(stage.code, tuple(stage.columns), tuple(rows))
         for stage, rows in zip(plan.stages, by_stage, strict=True)

@@ -18,7 +18,6 @@ import gc
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
 from decimal import Decimal, localcontext
 from operator import add
 
@@ -50,6 +49,7 @@ from scoring.structures import (
     StageSums,
     SumColumn,
     TieBreakSpec,
+    assemble,
 )
 from scoring.validation import instrument_errors
 
@@ -144,8 +144,6 @@ def _collector_paused() -> Iterator[None]:
 
 # ---------------------------------------------------------------- results, built directly
 
-_new = object.__new__
-
 
 def _aspect_result(
     code: str,
@@ -156,11 +154,10 @@ def _aspect_result(
     indicators: tuple[IndicatorResult, ...] = (),
     formula: str = "",
 ) -> AspectResult:
-    """`AspectResult(...)`, built by filling its __dict__: a frozen dataclass's __init__ sets
-    each field through object.__setattr__, twice the cost, and a national ranking makes a
-    quarter of a million of these (one per member and aspect)."""
-    result = _new(AspectResult)
-    result.__dict__.update(
+    """`AspectResult(...)` via `assemble`: a national ranking makes a quarter of a million
+    of these (one per member and aspect)."""
+    return assemble(
+        AspectResult,
         code=code,
         name=name,
         weight=weight,
@@ -169,7 +166,6 @@ def _aspect_result(
         indicators=indicators,
         formula=formula,
     )
-    return result
 
 
 def _member_result(
@@ -179,25 +175,15 @@ def _member_result(
     excluded_reason: str = "",
     formula: str = "",
 ) -> MemberResult:
-    """`MemberResult(...)`, built as `_aspect_result` builds its result."""
-    result = _new(MemberResult)
-    result.__dict__.update(
+    """`MemberResult(...)` via `assemble`, as `_aspect_result`."""
+    return assemble(
+        MemberResult,
         assessor=assessor,
         total=total,
         aspects=aspects,
         excluded_reason=excluded_reason,
         formula=formula,
     )
-    return result
-
-
-# The builders above name every field: a field added to either dataclass must be added there.
-assert [f.name for f in fields(AspectResult)] == [
-    "code", "name", "weight", "score", "counts_toward_total", "indicators", "formula"
-]  # fmt: skip
-assert [f.name for f in fields(MemberResult)] == [
-    "assessor", "total", "aspects", "excluded_reason", "formula"
-]  # fmt: skip
 
 
 # ---------------------------------------------------------------- formatting for traces
