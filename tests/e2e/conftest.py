@@ -56,4 +56,6 @@ def login(page, live_server, username: str, password: str = "kinerja-demo") -> N
     page.goto(f"{live_server.url}/akun/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    # The form posts and redirects; wait for that page so callers never read the old one.
+    with page.expect_navigation():
+        page.click("button[type=submit]")

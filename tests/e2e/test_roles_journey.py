@@ -1,6 +1,9 @@
 """Each demo role logs in and lands on the dashboard that says what comes next."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
 
@@ -18,18 +21,18 @@ pytestmark = pytest.mark.e2e
 )
 def test_demo_role_sees_its_dashboard(page, live_server, demo, username, heading):
     login(page, live_server, username)
-    assert page.locator("h2", has_text=heading).is_visible()
+    expect(page.locator("h2", has_text=heading)).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "id"
 
 
 def test_multi_region_penilai_picks_a_region(page, live_server, demo):
     login(page, live_server, "penilai-lintas")
-    assert page.locator("h1", has_text="Pilih pemerintah daerah").is_visible()
+    expect(page.locator("h1", has_text="Pilih pemerintah daerah")).to_be_visible()
     page.click("text=Kabupaten Tegal")
-    assert page.url.endswith("/tegal/")
+    expect(page).to_have_url(re.compile(r".*/tegal/$"))
 
 
 def test_wrong_password_is_refused_in_indonesian(page, live_server, demo):
     login(page, live_server, "tapem-bekasi", password="salah")
     assert "/akun/login/" in page.url
-    assert page.locator(".errorlist").inner_text().strip() != ""
+    expect(page.locator(".errorlist")).not_to_be_empty()

@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
 
@@ -41,14 +42,14 @@ def test_tapem_downloads_fills_uploads_and_reads_the_ranking(page, live_server, 
     page.click("text=Unggah nilai (xlsx)")
     page.set_input_files("input[name=workbook]", str(filled))
     page.click("main button[type=submit]")
-    assert page.locator("h2", has_text="Nilai tersimpan").is_visible()
+    expect(page.locator("h2", has_text="Nilai tersimpan")).to_be_visible()
 
     page.click("main >> text=Lihat peringkat")
-    assert page.locator("h1", has_text="Hasil penilaian dan peringkat").is_visible()
+    expect(page.locator("h1", has_text="Hasil penilaian dan peringkat")).to_be_visible()
     # Every kecamatan entered the same values, so all tie at rank 1 and the page warns.
-    assert page.locator("tbody tr").count() == 18
-    assert page.locator(".alert.warning").is_visible()
+    expect(page.locator("tbody tr")).to_have_count(18)
+    expect(page.locator(".alert.warning")).to_be_visible()
 
     page.click("tbody tr >> nth=0 >> a")
-    assert page.locator("h1", has_text="Rincian nilai Kecamatan").is_visible()
-    assert page.locator("summary", has_text="penilai-tegal-1").is_visible()
+    expect(page.locator("h1", has_text="Rincian nilai Kecamatan")).to_be_visible()
+    expect(page.locator("summary", has_text="penilai-tegal-1")).to_be_visible()
