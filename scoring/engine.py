@@ -988,9 +988,10 @@ class _Engine:
             ]
         self._member_warnings(stage, track, members, kecamatan)
         aspects = [
-            self._aspect_mean(stage, i, aspect, members) for i, aspect in enumerate(stage.aspects)
+            self._aspect_mean(stage, i, aspect, members, trace=self.trace)
+            for i, aspect in enumerate(stage.aspects)
         ]
-        score, formula = self._stage_score(stage, members, aspects)
+        score, formula = self._stage_score(stage, members, aspects, trace=self.trace)
         if score is None:
             track.notes.append(f"Nilai tahap {stage.name} belum dapat dihitung.")
         return StageResult(
@@ -1046,7 +1047,7 @@ class _Engine:
 
     @staticmethod
     def _aspect_mean(
-        stage: _Stage, index: int, aspect: _Aspect, members: list[MemberResult]
+        stage: _Stage, index: int, aspect: _Aspect, members: list[MemberResult], *, trace: bool
     ) -> AspectResult:
         """The kecamatan-level aspect: the mean over the members who scored it completely,
         with each kept indicator's mean over the members who scored that indicator (every
@@ -1070,7 +1071,7 @@ class _Engine:
             indicators.append(IndicatorResult(ind.code, ind.name, value, formula=formula))
         scores = [a.score for a in member_aspects if a.score is not None]
         score = formulas.mean(scores) if scores else None
-        formula = _mean_formula(scores, score) if score is not None else ""
+        formula = _mean_formula(scores, score) if trace and score is not None else ""
         indicators_kept = tuple(indicators)
         return _aspect_result(
             aspect.code, aspect.name, aspect.weight, score, aspect.counts, indicators_kept, formula
@@ -1078,7 +1079,7 @@ class _Engine:
 
     @staticmethod
     def _stage_score(
-        stage: _Stage, members: list[MemberResult], aspects: list[AspectResult]
+        stage: _Stage, members: list[MemberResult], aspects: list[AspectResult], *, trace: bool
     ) -> tuple[Decimal | None, str]:
         combine = stage.spec.aspect_combine
         if stage.spec.member_combine == MemberCombine.SUM_OF_ASPECT_MEANS:
@@ -1088,12 +1089,13 @@ class _Engine:
             means = [a.score for a in counting]
             weights = [a.weight for a in counting]
             score = formulas.sum_of_aspect_means(combine, means, weights)  # type: ignore[arg-type]
-            return score, stage.template.render(means, score)  # type: ignore[arg-type]
+            formula = stage.template.render(means, score) if trace else ""  # type: ignore[arg-type]
+            return score, formula
         totals = [m.total for m in members if m.total is not None]
         if not totals:
             return None, ""
         score = formulas.mean_of_member_totals(totals)
-        return score, _mean_formula(totals, score)
+        return score, _mean_formula(totals, score) if trace else ""
 
     # ------------------------------------------------------------ shortlist and ranking
 
