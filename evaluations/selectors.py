@@ -147,6 +147,11 @@ def period_score_layout(*, period: Period) -> PeriodScoreLayout:
     )
 
 
+def period_has_scores(*, period: Period) -> bool:
+    """Whether any value (self-assessment or team) is stored for `period`."""
+    return ScoreEntry.objects.filter(period=period).exists()
+
+
 def scoring_input_for_period(*, period: Period) -> ScoringInput:
     """The engine's whole input for `period`, in 11 queries whatever its size.
 

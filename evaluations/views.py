@@ -77,7 +77,13 @@ def ranking(request: HttpRequest, region: str, period: str) -> HttpResponse:
     return render(
         request,
         "evaluations/ranking.html",
-        {"period": obj, "ranking": result, "table": ranking_table(result)},
+        {
+            "period": obj,
+            "ranking": result,
+            "table": ranking_table(result),
+            "has_scores": selectors.period_has_scores(period=obj),
+            "can_manage": can(request.user, Action.MANAGE_REGION, request.region),
+        },
     )
 
 

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope
 
 from evaluations.models import ScoreEntry
+from evaluations.selectors import ranking_for_period
 from tests.evaluations.conftest import read_rows, workbook_bytes
 from tests.instruments.builders import tiny_set
 
@@ -56,6 +57,7 @@ def test_tapem_uploads_the_filled_template_and_sees_the_ranking(client, tenancy,
     # Jatiasih: (90×60% + 70×40% + 80×60% + 80×40%) / 2 = 81,00; Bantargebang 75,00.
     assert page.index("Jatiasih") < page.index("Bantargebang")
     assert "81,00" in page and "75,00" in page
+    assert "Belum ada nilai tersimpan" not in page
 
 
 def test_breakdown_traces_the_score_to_each_assessors_entry(client, tenancy, make_period):
@@ -108,3 +110,34 @@ def test_ranking_page_uses_the_same_number_of_queries_for_2_or_40_kecamatan(
             assert client.get(f"/bekasi/periode/{setup.period.slug}/peringkat/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_ranking_before_any_score_says_so_and_offers_tapem_the_template(
+    client, tenancy, make_period
+):
+    make_period()
+    client.force_login(tenancy.users["tapem_bekasi"])
+    page = client.get("/bekasi/periode/2026/peringkat/").content.decode()
+    assert "Belum ada nilai tersimpan" in page
+    assert "/bekasi/periode/2026/nilai/templat.xlsx" in page
+
+    client.force_login(tenancy.users["pimpinan_bekasi"])
+    page = client.get("/bekasi/periode/2026/peringkat/").content.decode()
+    assert "Belum ada nilai tersimpan" in page
+    assert "/nilai/templat.xlsx" not in page  # pimpinan reads; only Tapem enters scores
+
+
+def test_ranking_shows_five_warnings_and_folds_the_rest(client, tenancy, make_period):
+    # Four kecamatan, two penilai, nobody scored: a warning per penilai and kecamatan at least.
+    setup = make_period(kecamatan=["Bantargebang", "Jatiasih", "Bekasi Barat", "Medan Satria"])
+    with scope(region=tenancy.bekasi):
+        warnings = ranking_for_period(period=setup.period, trace=False).warnings
+    assert len(warnings) > 8
+    client.force_login(tenancy.users["tapem_bekasi"])
+    page = client.get("/bekasi/periode/2026/peringkat/").content.decode()
+    section = page[page.index('<section class="card alert warning">') :]
+    section = section[: section.index("</section>")]
+    shown, folded = section.split('<details class="more-warnings">')
+    assert shown.count("<li>") == 5
+    assert f"Tampilkan {len(warnings) - 5} peringatan lainnya" in folded
+    assert folded.count("<li>") == len(warnings) - 5
