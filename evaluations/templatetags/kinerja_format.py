@@ -1,5 +1,6 @@
 """Numbers the way Indonesian official documents print them."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
@@ -39,3 +40,16 @@ def tepat(value, places: int = 6) -> str:
     if len(decimals) > int(places):
         return f"{whole},{decimals[: int(places)]}…"
     return text
+
+
+# A number the scoring trace wrote with a decimal point (no thousands grouping), not part of
+# a code such as "A1.2" or "1.2.3".
+_TRACE_NUMBER = re.compile(r"(?<![\w.])(\d+)\.(\d+)(?![\w.])")
+
+
+@register.filter
+def rumus(formula: str) -> str:
+    """A trace formula with Indonesian decimal commas: "(75 + 67.5) / 2 = 71.25" →
+    "(75 + 67,5) / 2 = 71,25". A dot is the thousands separator in Indonesian, so a point left
+    in would read as 675 to the people who sign the decree."""
+    return _TRACE_NUMBER.sub(r"\1,\2", formula or "")
