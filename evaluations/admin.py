@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from guardian.admin import GuardedModelAdmin
 from import_export.admin import ImportExportModelAdmin
 
@@ -36,7 +39,9 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "nip"]
     autocomplete_fields = ["user"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Membership, form: forms.ModelForm, change: bool
+    ) -> None:
         # Roles carry guardian permissions: always go through the service.
         if change:
             membership_revoke(membership=Membership.objects.get(pk=obj.pk))
@@ -49,10 +54,10 @@ class MembershipAdmin(admin.ModelAdmin):
             nip=obj.nip,
         )
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         membership_revoke(membership=obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         for membership in queryset:
             membership_revoke(membership=membership)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django_scopes import scope
 
@@ -51,7 +52,7 @@ def load_demo() -> DemoReport:
     return report
 
 
-def _load_region(slug: str, report: DemoReport, multi_region_user) -> None:
+def _load_region(slug: str, report: DemoReport, multi_region_user: AbstractBaseUser) -> None:
     info = json.loads((FIXTURES / slug / "region.json").read_text(encoding="utf-8"))
     region = region_upsert(
         slug=info["slug"], name=info["name"], kind=info["kind"], head_title=info["head_title"]

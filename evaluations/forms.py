@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,7 +10,7 @@ class ScoreWorkbookForm(forms.Form):
         help_text=_("Templat nilai yang sudah diisi, dengan lembar 'nilai'."),
     )
 
-    def clean_workbook(self):
+    def clean_workbook(self) -> UploadedFile:
         workbook = self.cleaned_data["workbook"]
         if workbook.size > settings.KINERJA_MAX_WORKBOOK_BYTES:
             raise forms.ValidationError(

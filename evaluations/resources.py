@@ -1,6 +1,8 @@
 """django-import-export resources: the superuser loads a new region's kecamatan list from
 a spreadsheet in Django admin instead of typing dozens of names."""
 
+from typing import Any
+
 from django.utils.text import slugify
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
@@ -24,7 +26,7 @@ class KecamatanResource(resources.ModelResource):
         skip_unchanged = True
         use_transactions = True
 
-    def before_import_row(self, row, **kwargs) -> None:
+    def before_import_row(self, row: dict[str, Any], **kwargs) -> None:
         # A list of names is enough: the URL code is derived when the column is empty.
         if not row.get("kode") and row.get("nama"):
             row["kode"] = slugify(row["nama"])

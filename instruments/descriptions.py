@@ -1,12 +1,15 @@
 """Each level's formula in words, as Tapem reads it next to the regulation."""
 
+from collections.abc import Callable
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 
 from instruments.models import Aspect, Indicator, InstrumentSet, Stage
 from scoring.rules import AspectCombine, FinalCombine, IndicatorKind, MemberCombine
 
 
-def _num(value) -> str:
+def _num(value: Decimal | int) -> str:
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -27,7 +30,7 @@ def final_formula(instrument_set: InstrumentSet) -> str:
     }
 
 
-def combine_formula(combine: str, items: list, label) -> str:
+def combine_formula(combine: str, items: list, label: Callable[[Aspect | Indicator], str]) -> str:
     if combine == AspectCombine.WEIGHTED_SUM:
         return " + ".join(f"{label(i)} × {_num(i.weight or 0)}%" for i in items)
     if combine == AspectCombine.SUM:

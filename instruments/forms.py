@@ -1,11 +1,14 @@
 """Forms for Admin Tapem to edit a draft instrument set one part at a time, and to upload
 a workbook. Forms check the input; `services` write it."""
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
@@ -40,7 +43,7 @@ class DecimalInput(forms.DecimalField):
 
     widget = forms.TextInput
 
-    def to_python(self, value):
+    def to_python(self, value: object) -> Decimal | None:
         if isinstance(value, str):
             value = value.strip().replace(" ", "")
             if "," in value and "." in value:
@@ -50,7 +53,7 @@ class DecimalInput(forms.DecimalField):
             value = value.replace(",", ".")
         return super().to_python(value)
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: object) -> object:
         if isinstance(value, Decimal):
             text = format(value, "f")
             if "." in text:
@@ -58,11 +61,11 @@ class DecimalInput(forms.DecimalField):
             return text.replace(".", ",")
         return value
 
-    def widget_attrs(self, widget):
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return {**super().widget_attrs(widget), "inputmode": "decimal"}
 
 
-def _formfield(db_field, **kwargs):
+def _formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
     if isinstance(db_field, models.ForeignKey):
         # Nothing to choose until the form narrows it to one set (the scoped default
         # manager cannot even be asked outside a request).
@@ -90,7 +93,7 @@ class InstrumentSetForm(forms.ModelForm):
         fields = SET_EDITABLE_FIELDS
         formfield_callback = _formfield
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         _refuse_formula_text(self)
         return cleaned
@@ -107,7 +110,14 @@ class PartForm(forms.ModelForm):
     class Meta:
         formfield_callback = _formfield
 
-    def __init__(self, data=None, *, instrument_set: InstrumentSet, parent, instance=None):
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        instrument_set: InstrumentSet,
+        parent: InstrumentSet | Stage | Aspect | Indicator,
+        instance: models.Model | None = None,
+    ) -> None:
         super().__init__(data, instance=instance)
         self.instrument_set = instrument_set
         self.parent = parent
@@ -118,7 +128,7 @@ class PartForm(forms.ModelForm):
                 model=self._meta.model, parent=parent
             )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         _refuse_formula_text(self)
         name = self.unique_field
@@ -163,7 +173,7 @@ class IndicatorForm(PartForm):
             )
         }
 
-    def clean_params(self):
+    def clean_params(self) -> dict[str, Any]:
         params = self.cleaned_data.get("params")
         if params in (None, ""):
             return {}
@@ -171,7 +181,7 @@ class IndicatorForm(PartForm):
             raise ValidationError(_("Parameter rumus harus berupa objek JSON, misalnya {}."))
         return params
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         low, high = cleaned.get("min_value"), cleaned.get("max_value")
         if low is not None and high is not None and low > high:
@@ -194,7 +204,7 @@ class PredicateBandForm(PartForm):
         model = PredicateBand
         fields = BAND_FIELDS
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         low, high = cleaned.get("lower"), cleaned.get("upper")
         if low is not None and high is not None and low > high:
@@ -232,7 +242,7 @@ class TieBreakRuleForm(PartForm):
         )
         indicators.empty_label = _("— rata-rata nilai aspek —")
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         stage, aspect = cleaned.get("stage"), cleaned.get("aspect")
         indicator = cleaned.get("indicator")
@@ -272,7 +282,7 @@ class WorkbookUploadForm(forms.Form):
         ),
     )
 
-    def clean_workbook(self):
+    def clean_workbook(self) -> UploadedFile:
         upload = self.cleaned_data["workbook"]
         limit = settings.KINERJA_MAX_WORKBOOK_BYTES
         if upload.size > limit:

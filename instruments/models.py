@@ -9,6 +9,8 @@ Every level carries `assumption`: when the regulation is silent and the product 
 the decision is written there and shown to Tapem next to the number it concerns.
 """
 
+from enum import StrEnum
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +57,7 @@ LABELS = {
 }
 
 
-def _choices(enum) -> list[tuple[str, str]]:
+def _choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
     return [(member.value, LABELS[member]) for member in enum]
 
 

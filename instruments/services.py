@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -443,7 +443,12 @@ class _Reader:
         return code
 
     def fields(
-        self, data: Any, path: tuple, where: str, names: tuple[str, ...], model
+        self,
+        data: Any,
+        path: tuple,
+        where: str,
+        names: tuple[str, ...],
+        model: type[models.Model],
     ) -> dict[str, Any]:
         if not isinstance(data, dict):
             self.error(path, where, _("format tidak dikenal."))
@@ -480,7 +485,7 @@ class _Reader:
         return values
 
     @staticmethod
-    def _convert(field, raw: Any) -> Any:
+    def _convert(field: models.Field, raw: Any) -> Any:
         internal = field.get_internal_type()
         if raw in (None, "") and field.null:
             return None

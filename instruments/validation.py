@@ -6,12 +6,13 @@ that do not add up to 100).
 """
 
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from instruments.models import InstrumentSet
+from instruments.models import Aspect, Indicator, InstrumentSet, Stage
 from scoring.rules import AspectCombine, IndicatorKind, Polarity
 
 HUNDRED = Decimal("100")
@@ -91,7 +92,7 @@ def validate_instrument_set(instrument_set: InstrumentSet) -> list[Finding]:
     return findings
 
 
-def _check_indicator(indicator, where: str, error) -> None:
+def _check_indicator(indicator: Indicator, where: str, error: Callable[[str, str], None]) -> None:
     kind = indicator.kind
     low, high = indicator.min_value, indicator.max_value
     if kind != IndicatorKind.TEXT and kind not in CHOICE_KINDS and (low is None or high is None):
@@ -135,7 +136,13 @@ def _check_indicator(indicator, where: str, error) -> None:
         error(where, _("Capaian membutuhkan polaritas (semakin tinggi/rendah semakin baik)."))
 
 
-def _check_weights(weights, where: str, name: str, error, warning) -> None:
+def _check_weights(
+    weights: Sequence[Decimal | None],
+    where: str,
+    name: str,
+    error: Callable[[str, str], None],
+    warning: Callable[[str, str], None],
+) -> None:
     if any(weight is None for weight in weights):
         error(where, _("Setiap bagian yang dijumlahkan berbobot harus memiliki bobot."))
         return
@@ -148,7 +155,9 @@ def _check_weights(weights, where: str, name: str, error, warning) -> None:
         )
 
 
-def _duplicates(items, where: str, error) -> None:
+def _duplicates(
+    items: Iterable[Stage | Aspect | Indicator], where: str, error: Callable[[str, str], None]
+) -> None:
     for code, count in Counter(item.code for item in items).items():
         if count > 1:
             error(where, _("Kode %(code)s dipakai lebih dari sekali.") % {"code": code})

@@ -6,6 +6,7 @@ set answers every edit with the page explaining why and offering a new version.
 """
 
 from django.contrib import messages
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -286,11 +287,11 @@ def _frozen(request: HttpRequest, instrument_set: InstrumentSet) -> HttpResponse
     )
 
 
-def _describe(part) -> str:
+def _describe(part: Model) -> str:
     return f"{capfirst(part._meta.verbose_name)} {part}"
 
 
-def _detail_url(instrument_set: InstrumentSet, part=None) -> str:
+def _detail_url(instrument_set: InstrumentSet, part: Model | None = None) -> str:
     url = reverse(
         "instrument_set_detail",
         kwargs={"region": instrument_set.region.slug, "pk": instrument_set.pk},

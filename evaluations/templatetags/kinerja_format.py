@@ -9,7 +9,7 @@ register = template.Library()
 
 
 @register.filter
-def skor(value, places: int = 2) -> str:
+def skor(value: Decimal | int | str | None, places: int = 2) -> str:
     """85.5 → "85,50"; None → "—". Display only: published scores are already rounded."""
     if value is None or value == "":
         return "—"
@@ -20,7 +20,7 @@ def skor(value, places: int = 2) -> str:
 
 
 @register.filter
-def angka(value) -> str:
+def angka(value: Decimal | int | str | None) -> str:
     """A Decimal without trailing zeros and with a decimal comma: 33.3300 → "33,33"."""
     if value is None or value == "":
         return "—"
@@ -31,7 +31,7 @@ def angka(value) -> str:
 
 
 @register.filter
-def tepat(value, places: int = 6) -> str:
+def tepat(value: Decimal | int | str | None, places: int = 6) -> str:
     """An exact score for reading: at most `places` decimals, "…" when it goes on."""
     if value is None or value == "":
         return "—"
