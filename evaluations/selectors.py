@@ -10,11 +10,20 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import DatabaseError, connection
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
-from evaluations.models import Kecamatan, Participation, Period, Region, ScoreEntry, TeamMember
-from instruments.models import Indicator, InstrumentSet
+from evaluations.models import (
+    Kecamatan,
+    Membership,
+    Participation,
+    Period,
+    Region,
+    Role,
+    ScoreEntry,
+    TeamMember,
+)
+from instruments.models import Indicator, InstrumentSet, Stage
 from instruments.selectors import instrument_set_tree
 from instruments.validation import validate_instrument_set
 from scoring.engine import compute_ranking
@@ -789,6 +798,32 @@ class StageTeam:
     name: str
     scorer_label: str
     seats: tuple[TeamMember, ...]
+    takes_team: bool  # False: the kecamatan fills the stage alone
+    min_team_size: int
+
+    @property
+    def short_of_members(self) -> int:
+        """How many more penilai the instrument asks for on this team (0 when enough)."""
+        return max(0, self.min_team_size - len(self.seats)) if self.takes_team else 0
+
+
+def _team_entered() -> QuerySet[Indicator]:
+    """Indicators the team enters in the stage of the outer query."""
+    return Indicator.objects.filter(aspect__stage=OuterRef("pk"), entered_by=EnteredBy.TEAM)
+
+
+def stage_takes_team(*, stage: Stage) -> bool:
+    """Whether anyone but the kecamatan enters values in `stage` (then it has a team)."""
+    return Indicator.objects.filter(aspect__stage=stage, entered_by=EnteredBy.TEAM).exists()
+
+
+def period_team_stages(*, period: Period) -> list[Stage]:
+    """The stages of the period's set in which the team (not the kecamatan) enters values."""
+    return list(
+        period.instrument_set.stages.annotate(takes_team=Exists(_team_entered()))
+        .filter(takes_team=True)
+        .order_by("order")
+    )
 
 
 def period_stages_with_teams(*, period: Period) -> list[StageTeam]:
@@ -798,7 +833,35 @@ def period_stages_with_teams(*, period: Period) -> list[StageTeam]:
         seats.setdefault(seat.stage_id, []).append(seat)
     return [
         StageTeam(
-            stage.order, stage.code, stage.name, stage.scorer_label, tuple(seats.get(stage.pk, ()))
+            stage.order,
+            stage.code,
+            stage.name,
+            stage.scorer_label,
+            tuple(seats.get(stage.pk, ())),
+            stage.takes_team,
+            stage.min_team_size,
         )
-        for stage in period.instrument_set.stages.order_by("order")
+        for stage in period.instrument_set.stages.annotate(
+            takes_team=Exists(_team_entered())
+        ).order_by("order")
+    ]
+
+
+def period_team_seats(*, period: Period) -> dict[tuple[int, int], str]:
+    """Each seat's position by (stage pk, user pk)."""
+    return {
+        (stage_id, user_id): position
+        for stage_id, user_id, position in TeamMember.objects.filter(period=period).values_list(
+            "stage_id", "user_id", "position"
+        )
+    }
+
+
+def penilai_list() -> list[AbstractBaseUser]:
+    """The penilai of the region in scope, by username."""
+    return [
+        membership.user
+        for membership in Membership.objects.filter(role=Role.PENILAI)
+        .select_related("user")
+        .order_by("user__username")
     ]

@@ -9,7 +9,7 @@ from typing import IO, Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -32,7 +32,7 @@ from evaluations.score_workbook import (
     read_score_rows,
     region_kecamatan,
 )
-from evaluations.selectors import PeriodScoreLayout, period_score_layout
+from evaluations.selectors import PeriodScoreLayout, period_score_layout, stage_takes_team
 from instruments.models import InstrumentSet, Stage
 from instruments.services import instrument_set_freeze
 
@@ -101,6 +101,10 @@ def kecamatan_upsert(*, region: Region, name: str) -> Kecamatan:
     return kecamatan
 
 
+# Words a period's URL cannot be: they are pages of their own under /<region>/periode/.
+RESERVED_PERIOD_SLUGS = frozenset({"baru"})
+
+
 @transaction.atomic
 def period_create(
     *,
@@ -114,6 +118,9 @@ def period_create(
     """A new period on a set of the same region, with the given kecamatan participating."""
     if instrument_set.region_id != region.pk:
         raise ValidationError(_("Set instrumen bukan milik pemerintah daerah ini."))
+    if slug in RESERVED_PERIOD_SLUGS:
+        message = _("Kode URL '%(slug)s' sudah dipakai aplikasi; pilih kode lain.")
+        raise ValidationError({"slug": message % {"slug": slug}})
     period = Period(
         region=region,
         slug=slug,
@@ -122,7 +129,13 @@ def period_create(
         instrument_set=instrument_set,
     )
     period.full_clean(exclude=["region", "instrument_set"])
-    period.save()
+    if Period.objects.filter(region=region, slug=slug).exists():
+        raise ValidationError({"slug": _("Kode URL ini sudah dipakai periode lain.")})
+    try:
+        with transaction.atomic():
+            period.save()
+    except IntegrityError:  # the same slug saved meanwhile by someone else
+        raise ValidationError({"slug": _("Kode URL ini sudah dipakai periode lain.")}) from None
     Participation.objects.bulk_create(
         [Participation(period=period, kecamatan=k) for k in kecamatan if k.region_id == region.pk]
     )
@@ -145,6 +158,112 @@ def team_member_add(
         period=period, stage=stage, user=user, defaults={"position": position, "order": order}
     )
     return member
+
+
+_POSITION_ORDER = {
+    TeamMember.Position.KETUA: 0,
+    TeamMember.Position.SEKRETARIS: 1,
+    TeamMember.Position.ANGGOTA: 2,
+}
+
+
+@transaction.atomic
+def team_set(
+    *, period: Period, stage: Stage, seats: Sequence[tuple[AbstractBaseUser, str]]
+) -> list[TeamMember]:
+    """Make `seats` — (penilai, position) — the whole team of `stage` in `period`: ketua first,
+    then sekretaris, then anggota in the given order (the order of the score template).
+
+    Refused with a ValidationError listing every problem: a closed or published period, a
+    stage the kecamatan fills alone, someone who is not a penilai of the region or is seated
+    twice, more than one ketua or sekretaris, and removing a penilai whose values for this
+    stage are stored (they would silently drop out of the means)."""
+    # The lock scores_import takes: a team cannot change under an import.
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.status in (Period.Status.CLOSED, Period.Status.PUBLISHED):
+        raise ValidationError(
+            _("Periode %(period)s berstatus %(status)s; tim penilai tidak dapat diubah.")
+            % {"period": period, "status": period.get_status_display()}
+        )
+    if stage.instrument_set_id != period.instrument_set_id:
+        raise ValidationError(_("Tahap tersebut bukan bagian dari set instrumen periode ini."))
+    if not stage_takes_team(stage=stage):
+        raise ValidationError(
+            _("Tahap %(stage)s diisi oleh kecamatan sendiri; tahap ini tidak memiliki tim.")
+            % {"stage": stage.name}
+        )
+    problems: list[str] = []
+    users = [user for user, _position in seats]
+    seen: set[int] = set()
+    for user in users:
+        if user.pk in seen:
+            problems.append(_("%(user)s tercantum dua kali.") % {"user": user})
+        seen.add(user.pk)
+    penilai = set(
+        Membership.objects.filter(
+            region=period.region, role=Role.PENILAI, user__in=users
+        ).values_list("user_id", flat=True)
+    )
+    problems += [
+        _("%(user)s bukan penilai di %(region)s.") % {"user": user, "region": period.region}
+        for user in users
+        if user.pk not in penilai
+    ]
+    for position in (TeamMember.Position.KETUA, TeamMember.Position.SEKRETARIS):
+        if sum(1 for _user, p in seats if p == position) > 1:
+            problems.append(
+                _("Tim hanya boleh memiliki satu %(position)s.")
+                % {"position": position.label.lower()}
+            )
+    current = {seat.user_id: seat for seat in TeamMember.objects.filter(period=period, stage=stage)}
+    leaving = set(current) - seen
+    scored = sorted(
+        ScoreEntry.objects.filter(
+            period=period, indicator__aspect__stage=stage, assessor_id__in=leaving
+        )
+        .values_list("assessor__username", flat=True)
+        .distinct()
+    )
+    if scored:
+        problems.append(
+            _(
+                "%(users)s sudah memiliki nilai pada tahap ini; kosongkan nilainya lebih dulu "
+                "sebelum mengeluarkannya dari tim."
+            )
+            % {"users": ", ".join(scored)}
+        )
+    if problems:
+        raise ValidationError(problems)
+
+    TeamMember.objects.filter(period=period, stage=stage, user_id__in=leaving).delete()
+    ordered = sorted(enumerate(seats), key=lambda item: (_POSITION_ORDER[item[1][1]], item[0]))
+    team = []
+    for order, (_index, (user, position)) in enumerate(ordered):
+        seat = current.get(user.pk) or TeamMember(period=period, stage=stage, user=user)
+        seat.position, seat.order = position, order
+        seat.save()
+        team.append(seat)
+    return team
+
+
+@transaction.atomic
+def teams_set(
+    *, period: Period, seats: dict[Stage, Sequence[tuple[AbstractBaseUser, str]]]
+) -> None:
+    """`team_set` for several stages at once: all teams change, or none (every problem of
+    every stage is reported, each prefixed with its stage)."""
+    problems: list[str] = []
+    for stage, stage_seats in seats.items():
+        try:
+            with transaction.atomic():
+                team_set(period=period, stage=stage, seats=stage_seats)
+        except ValidationError as error:
+            problems += [
+                _("Tahap %(stage)s: %(problem)s") % {"stage": stage.name, "problem": message}
+                for message in error.messages
+            ]
+    if problems:
+        raise ValidationError(problems)
 
 
 # ---------------------------------------------------------------- scores from a workbook

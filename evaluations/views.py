@@ -1,14 +1,18 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from evaluations import selectors
 from evaluations.access import Action, can, require
-from evaluations.forms import ScoreWorkbookForm
+from evaluations.forms import PeriodForm, ScoreWorkbookForm, TeamForm
 from evaluations.models import Period, Role, TeamMember
 from evaluations.presentation import ranking_table
 from evaluations.score_workbook import score_template_bytes
-from evaluations.services import ScoreImportError, scores_import
+from evaluations.services import ScoreImportError, period_create, scores_import, teams_set
+from instruments.selectors import instrument_set_list
 
 
 @login_required
@@ -50,8 +54,63 @@ def kecamatan_detail(request: HttpRequest, region: str, kecamatan: str) -> HttpR
     return render(request, "evaluations/kecamatan_detail.html", {"kecamatan": obj})
 
 
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST, even an empty one (a team with nobody seated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _period_or_404(slug: str) -> Period:
     return get_object_or_404(selectors.period_list(), slug=slug)
+
+
+def period_new(request: HttpRequest, region: str) -> HttpResponse:
+    require(request.user, Action.MANAGE_REGION, request.region)
+    form = PeriodForm(
+        _posted(request),
+        instrument_sets=instrument_set_list(),
+        kecamatan=selectors.kecamatan_list(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            period = period_create(
+                region=request.region,
+                slug=data["slug"],
+                name=data["name"],
+                year_evaluated=data["year_evaluated"],
+                instrument_set=data["instrument_set"],
+                kecamatan=data["kecamatan"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Periode %(period)s dibuat.") % {"period": period})
+            return redirect("period_team", region=region, period=period.slug)
+    status = 422 if form.errors else 200
+    return render(request, "evaluations/period_form.html", {"form": form}, status=status)
+
+
+def period_team(request: HttpRequest, region: str, period: str) -> HttpResponse:
+    require(request.user, Action.MANAGE_REGION, request.region)
+    obj = _period_or_404(period)
+    form = TeamForm(
+        _posted(request),
+        stages=selectors.period_team_stages(period=obj),
+        penilai=selectors.penilai_list(),
+        seats=selectors.period_team_seats(period=obj),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            teams_set(period=obj, seats=form.seats())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Tim penilai disimpan."))
+            return redirect("period_detail", region=region, period=obj.slug)
+    status = 422 if form.errors else 200
+    return render(
+        request, "evaluations/period_team.html", {"period": obj, "form": form}, status=status
+    )
 
 
 def period_detail(request: HttpRequest, region: str, period: str) -> HttpResponse:

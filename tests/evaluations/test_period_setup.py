@@ -1,0 +1,207 @@
+"""Admin Tapem opens a period and seats its teams in the browser; bad input loses nothing."""
+
+import pytest
+from django_scopes import scope, scopes_disabled
+
+from evaluations.models import Period, ScoreEntry, TeamMember
+from evaluations.score_workbook import score_template_rows
+from evaluations.selectors import scoring_input_for_period
+from evaluations.services import period_create
+from instruments.models import Aspect, Stage
+from instruments.services import instrument_set_import_data
+from tests.instruments.builders import tiny_set
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bekasi_set(tenancy):
+    with scope(region=tenancy.bekasi):
+        return instrument_set_import_data(region=tenancy.bekasi, data=tiny_set())
+
+
+@pytest.fixture
+def tapem(client, tenancy):
+    client.force_login(tenancy.users["tapem_bekasi"])
+    return client
+
+
+def _period_form(instrument_set, tenancy, **changes):
+    data = {
+        "name": "Evaluasi Kinerja Kecamatan 2027",
+        "slug": "2027",
+        "year_evaluated": "2026",
+        "instrument_set": str(instrument_set.pk),
+        "kecamatan": [str(tenancy.bantargebang.pk), str(tenancy.jatiasih.pk)],
+    }
+    data.update(changes)
+    return data
+
+
+def test_tapem_opens_a_period_then_lands_on_its_teams(tapem, tenancy, bekasi_set):
+    form = _period_form(bekasi_set, tenancy, kecamatan=[str(tenancy.jatiasih.pk)])
+    response = tapem.post("/bekasi/periode/baru/", form)
+    assert response.status_code == 302
+    assert response["Location"] == "/bekasi/periode/2027/tim/"
+    with scope(region=tenancy.bekasi):
+        period = Period.objects.get(slug="2027")
+        assert period.instrument_set == bekasi_set
+        assert period.year_evaluated == 2026
+        assert list(period.participants.all()) == [tenancy.jatiasih]
+
+
+def test_the_form_offers_every_kecamatan_ticked_and_only_own_sets(tapem, tenancy, bekasi_set):
+    with scope(region=tenancy.tegal):
+        tegal_set = instrument_set_import_data(region=tenancy.tegal, data=tiny_set())
+    page = tapem.get("/bekasi/periode/baru/").content.decode()
+    assert page.count('type="checkbox"') == 2 and page.count("checked") == 2
+    assert f'<option value="{bekasi_set.pk}"' in page
+    assert f'<option value="{tegal_set.pk}"' not in page
+
+    response = tapem.post("/bekasi/periode/baru/", _period_form(tegal_set, tenancy))
+    assert response.status_code == 422
+    assert "Masukkan pilihan yang valid" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"slug": "2026"}, "Kode URL ini sudah dipakai periode lain."),
+        ({"slug": "baru"}, "Kode URL &#x27;baru&#x27; sudah dipakai aplikasi"),
+        ({"slug": "tahun 2027"}, "Kode URL hanya boleh berisi huruf, angka dan tanda hubung"),
+        ({"kecamatan": []}, "Pilih paling sedikit satu kecamatan peserta."),
+        ({"year_evaluated": "dua ribu"}, "Tahun ditulis dengan angka, misalnya 2026."),
+    ],
+)
+def test_bad_period_input_is_refused_in_indonesian_and_keeps_what_was_typed(
+    tapem, tenancy, bekasi_set, changes, message
+):
+    with scopes_disabled():
+        period_create(
+            region=tenancy.bekasi,
+            slug="2026",
+            name="Periode lama",
+            year_evaluated=2025,
+            instrument_set=bekasi_set,
+            kecamatan=[],
+        )
+    response = tapem.post("/bekasi/periode/baru/", _period_form(bekasi_set, tenancy, **changes))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert message in page
+    assert 'value="Evaluasi Kinerja Kecamatan 2027"' in page
+    with scopes_disabled():
+        assert Period.objects.count() == 1
+
+
+def test_a_set_with_errors_cannot_start_a_period(tapem, tenancy, bekasi_set):
+    with scopes_disabled():
+        Aspect.objects.filter(stage__instrument_set=bekasi_set).delete()  # an empty stage
+    response = tapem.post("/bekasi/periode/baru/", _period_form(bekasi_set, tenancy))
+    assert response.status_code == 422
+    assert "masih memiliki" in response.content.decode()
+
+
+@pytest.fixture
+def period(tenancy, bekasi_set):
+    with scopes_disabled():
+        return period_create(
+            region=tenancy.bekasi,
+            slug="2026",
+            name="Evaluasi 2026",
+            year_evaluated=2025,
+            instrument_set=bekasi_set,
+            kecamatan=[tenancy.bantargebang, tenancy.jatiasih],
+        )
+
+
+def _field(period, user):
+    with scopes_disabled():
+        stage = Stage.objects.get(instrument_set=period.instrument_set)
+    return f"tahap-{stage.pk}-penilai-{user.pk}"
+
+
+def _team(period):
+    with scopes_disabled():
+        return [
+            (seat.user.username, seat.position)
+            for seat in TeamMember.objects.filter(period=period).order_by("order")
+        ]
+
+
+def test_tapem_seats_the_team_and_the_template_follows_its_order(tapem, tenancy, period):
+    users = tenancy.users
+    response = tapem.post(
+        "/bekasi/periode/2026/tim/",
+        {
+            _field(period, users["penilai_bekasi"]): "anggota",
+            _field(period, users["penilai_lintas"]): "ketua",
+        },
+    )
+    assert response.status_code == 302
+    assert _team(period) == [("penilai_lintas", "ketua"), ("penilai_bekasi", "anggota")]
+    with scope(region=tenancy.bekasi):
+        rows = score_template_rows(scoring_input_for_period(period=period))
+    assessors = list(dict.fromkeys(row[2] for row in rows))
+    assert assessors == ["penilai_lintas", "penilai_bekasi"]
+
+
+def test_only_penilai_of_the_region_are_offered(tapem, tenancy, period):
+    page = tapem.get("/bekasi/periode/2026/tim/").content.decode()
+    assert "penilai_bekasi" in page and "penilai_lintas" in page
+    assert "operator_bantargebang" not in page and "tapem_bekasi</td>" not in page
+    # A field forged for someone else is not part of the form and seats nobody.
+    forged = _field(period, tenancy.users["operator_bantargebang"])
+    assert tapem.post("/bekasi/periode/2026/tim/", {forged: "ketua"}).status_code == 302
+    assert _team(period) == []
+
+
+def test_two_ketua_are_refused_and_the_team_stays_as_it_was(tapem, tenancy, period):
+    users = tenancy.users
+    tapem.post("/bekasi/periode/2026/tim/", {_field(period, users["penilai_bekasi"]): "ketua"})
+    response = tapem.post(
+        "/bekasi/periode/2026/tim/",
+        {
+            _field(period, users["penilai_bekasi"]): "ketua",
+            _field(period, users["penilai_lintas"]): "ketua",
+        },
+    )
+    assert response.status_code == 422
+    assert "Tim hanya boleh memiliki satu ketua." in response.content.decode()
+    assert _team(period) == [("penilai_bekasi", "ketua")]
+
+
+def test_a_penilai_with_stored_values_cannot_leave_the_team(tapem, tenancy, period):
+    users = tenancy.users
+    tapem.post("/bekasi/periode/2026/tim/", {_field(period, users["penilai_bekasi"]): "ketua"})
+    with scopes_disabled():
+        indicator = period.instrument_set.stages.get().aspects.first().indicators.first()
+        ScoreEntry.objects.create(
+            period=period,
+            kecamatan=tenancy.jatiasih,
+            indicator=indicator,
+            assessor=users["penilai_bekasi"],
+            value=70,
+        )
+    response = tapem.post("/bekasi/periode/2026/tim/", {})
+    assert response.status_code == 422
+    assert "penilai_bekasi sudah memiliki nilai pada tahap ini" in response.content.decode()
+    assert _team(period) == [("penilai_bekasi", "ketua")]
+
+
+def test_teams_of_a_closed_period_do_not_change(tapem, tenancy, period):
+    with scopes_disabled():
+        Period.objects.filter(pk=period.pk).update(status=Period.Status.CLOSED)
+    field = _field(period, tenancy.users["penilai_bekasi"])
+    response = tapem.post("/bekasi/periode/2026/tim/", {field: "ketua"})
+    assert response.status_code == 422
+    assert "tim penilai tidak dapat diubah" in response.content.decode()
+    assert _team(period) == []
+
+
+def test_period_page_says_when_a_team_is_short_of_its_minimum(client, tenancy, period):
+    with scopes_disabled():
+        Stage.objects.filter(instrument_set=period.instrument_set).update(min_team_size=3)
+    client.force_login(tenancy.users["pimpinan_bekasi"])
+    page = client.get("/bekasi/periode/2026/").content.decode()
+    assert "Kurang 3 penilai (minimal 3)" in page
