@@ -73,8 +73,10 @@ def capaian(target: Decimal, realisasi: Decimal, polarity: Polarity) -> Decimal:
 
 def capped(value: Decimal, lowest: Decimal | None, highest: Decimal | None) -> Decimal:
     """`value` brought into [lowest, highest]; an open bound caps nothing."""
-    # Decision (digest, Bangsalsari): a capaian above the indicator's maximum (e.g. 120% where
-    # the indicator scores 0–100) earns the maximum, and a negative capaian earns the minimum.
+    # Product rule, not a regulation's: an indicator's score stays within the range its set
+    # gives it, so a capaian of 120% on an indicator scored 0–100 earns 100 and a negative
+    # capaian earns the minimum. Bangsalsari's scale reads ">100 Sangat Baik": a set that wants
+    # capaian above 100 to count gives the indicator a higher maximum.
     if highest is not None and value > highest:
         return highest
     if lowest is not None and value < lowest:

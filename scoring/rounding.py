@@ -39,6 +39,11 @@ def publish(score: Decimal) -> Decimal:
 def round_for_predicate(score: Decimal, rule: PredicateRounding) -> Decimal:
     """The published `score` as the set's predikat rule reads it.
 
+    Bands read the published two-decimal score, never the exact one, so that the predikat
+    always agrees with the score printed next to it in the decree (a printed 85,50 is never
+    "Baik" in Banggai, nor a printed 85,00 "sangat kuat" in Tegal). This is a product
+    decision recorded in the shipped sets' notes.
+
     `none`: the two-decimal published score itself. `half_up_integer`: the published score
     rounded half up to a whole number (Perbup Banggai 49/2022 Pasal 19 prints whole-number
     ranges; decision: 30.4 → 30, Kurang Sekali; 30.5 → 31, Kurang; 85.49 → 85, Baik;

@@ -406,7 +406,8 @@ def pekalongan() -> InstrumentSpec:
         FinalCombine.WEIGHTED_STAGES,
         (desk, panel),
         tie_breaks=(TieBreakSpec("DESK", "K2", "A1", label="bagian A1"),),
-        awards=(AwardSpec(1, "Juara I"), AwardSpec(2, "Juara II"), AwardSpec(3, "Juara III")),
+        # Digest: desk → top 5 → panel → ranks 1–5 → awards (every one of the five besar).
+        awards=tuple(AwardSpec(rank, f"Peringkat {rank}") for rank in range(1, 6)),
     )
 
 

@@ -108,11 +108,11 @@ def test_equal_final_scores_are_decided_by_part_a1(ranking):
 
 def test_only_the_five_besar_go_to_the_panel(ranking):
     assert [(r.name, r.status, r.rank, r.award) for r in ranking.results] == [
-        ("Kajen", ResultStatus.RANKED, 1, "Juara I"),
-        ("Kedungwuni", ResultStatus.RANKED, 2, "Juara II"),
-        ("Wiradesa", ResultStatus.RANKED, 3, "Juara III"),
-        ("Bojong", ResultStatus.RANKED, 4, ""),
-        ("Tirto", ResultStatus.RANKED, 5, ""),
+        ("Kajen", ResultStatus.RANKED, 1, "Peringkat 1"),
+        ("Kedungwuni", ResultStatus.RANKED, 2, "Peringkat 2"),
+        ("Wiradesa", ResultStatus.RANKED, 3, "Peringkat 3"),
+        ("Bojong", ResultStatus.RANKED, 4, "Peringkat 4"),
+        ("Tirto", ResultStatus.RANKED, 5, "Peringkat 5"),
         ("Sragi", ResultStatus.NOT_SHORTLISTED, None, ""),
         ("Doro", ResultStatus.NOT_SHORTLISTED, None, ""),
     ]
