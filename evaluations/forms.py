@@ -142,3 +142,16 @@ class TeamForm(forms.Form):
             ]
             for stage in self.stages
         }
+
+
+class NotScoredForm(forms.Form):
+    """Why a participating kecamatan is not scored (printed with the results)."""
+
+    reason = forms.CharField(
+        label=_("Alasan tidak dinilai"),
+        max_length=1000,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("misalnya: isian tetap tidak lengkap setelah perbaikan")}
+        ),
+    )

@@ -847,6 +847,15 @@ def period_stages_with_teams(*, period: Period) -> list[StageTeam]:
     ]
 
 
+def period_participations(*, period: Period) -> QuerySet[Participation]:
+    """The period's participants with their kecamatan, by name."""
+    return (
+        Participation.objects.filter(period=period)
+        .select_related("kecamatan")
+        .order_by("kecamatan__name")
+    )
+
+
 def period_team_seats(*, period: Period) -> dict[tuple[int, int], str]:
     """Each seat's position by (stage pk, user pk)."""
     return {

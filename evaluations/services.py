@@ -266,6 +266,35 @@ def teams_set(
         raise ValidationError(problems)
 
 
+@transaction.atomic
+def participation_set_scored(
+    *, period: Period, kecamatan: Kecamatan, scored: bool, reason: str = ""
+) -> Participation:
+    """Mark a participating kecamatan "tidak dinilai" (with the reason the results print), or
+    score it again. Its stored values stay; the ranking leaves it out while it is marked."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.status in (Period.Status.CLOSED, Period.Status.PUBLISHED):
+        raise ValidationError(
+            _("Periode %(period)s berstatus %(status)s; peserta tidak dapat diubah.")
+            % {"period": period, "status": period.get_status_display()}
+        )
+    participation = Participation.objects.get(period=period, kecamatan=kecamatan)
+    reason = reason.strip()
+    if not scored and not reason:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Tuliskan alasan kecamatan tidak dinilai; alasan ini tercantum pada hasil "
+                    "penilaian."
+                )
+            }
+        )
+    participation.disqualified = not scored
+    participation.disqualification_reason = "" if scored else reason
+    participation.save(update_fields=["disqualified", "disqualification_reason"])
+    return participation
+
+
 # ---------------------------------------------------------------- scores from a workbook
 
 

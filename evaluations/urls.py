@@ -9,6 +9,12 @@ urlpatterns = [
     path("periode/baru/", views.period_new, name="period_new"),
     path("periode/<slug:period>/", views.period_detail, name="period_detail"),
     path("periode/<slug:period>/tim/", views.period_team, name="period_team"),
+    path("periode/<slug:period>/peserta/", views.period_participants, name="period_participants"),
+    path(
+        "periode/<slug:period>/peserta/<slug:kecamatan>/",
+        views.participant_update,
+        name="participant_update",
+    ),
     path("periode/<slug:period>/peringkat/", views.ranking, name="ranking"),
     path("periode/<slug:period>/nilai/templat.xlsx", views.score_template, name="score_template"),
     path("periode/<slug:period>/nilai/unggah/", views.score_upload, name="score_upload"),

@@ -7,11 +7,17 @@ from django.utils.translation import gettext as _
 
 from evaluations import selectors
 from evaluations.access import Action, can, require
-from evaluations.forms import PeriodForm, ScoreWorkbookForm, TeamForm
+from evaluations.forms import NotScoredForm, PeriodForm, ScoreWorkbookForm, TeamForm
 from evaluations.models import Period, Role, TeamMember
 from evaluations.presentation import ranking_table
 from evaluations.score_workbook import score_template_bytes
-from evaluations.services import ScoreImportError, period_create, scores_import, teams_set
+from evaluations.services import (
+    ScoreImportError,
+    participation_set_scored,
+    period_create,
+    scores_import,
+    teams_set,
+)
 from instruments.selectors import instrument_set_list
 
 
@@ -110,6 +116,63 @@ def period_team(request: HttpRequest, region: str, period: str) -> HttpResponse:
     status = 422 if form.errors else 200
     return render(
         request, "evaluations/period_team.html", {"period": obj, "form": form}, status=status
+    )
+
+
+def period_participants(request: HttpRequest, region: str, period: str) -> HttpResponse:
+    require(request.user, Action.MANAGE_REGION, request.region)
+    obj = _period_or_404(period)
+    return _participants_page(request, obj)
+
+
+def participant_update(
+    request: HttpRequest, region: str, period: str, kecamatan: str
+) -> HttpResponse:
+    require(request.user, Action.MANAGE_REGION, request.region)
+    if request.method != "POST":
+        return redirect("period_participants", region=region, period=period)
+    obj = _period_or_404(period)
+    participation = get_object_or_404(
+        selectors.period_participations(period=obj), kecamatan__slug=kecamatan
+    )
+    form = NotScoredForm(request.POST)
+    scored = request.POST.get("action") == "nilai"
+    if form.is_valid():
+        try:
+            participation_set_scored(
+                period=obj,
+                kecamatan=participation.kecamatan,
+                scored=scored,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if scored:
+                done = _("%(kecamatan)s dinilai kembali.")
+            else:
+                done = _("%(kecamatan)s ditandai tidak dinilai.")
+            messages.success(request, done % {"kecamatan": participation.kecamatan})
+            return redirect("period_participants", region=region, period=obj.slug)
+    return _participants_page(request, obj, failed=(participation.pk, form), status=422)
+
+
+def _participants_page(
+    request: HttpRequest,
+    period: Period,
+    failed: tuple[int, NotScoredForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    rows = [
+        (p, failed[1] if failed and failed[0] == p.pk else NotScoredForm())
+        for p in selectors.period_participations(period=period)
+    ]
+    rules = [s for s in period.instrument_set.stages.all() if s.disqualify_if_incomplete]
+    return render(
+        request,
+        "evaluations/period_participants.html",
+        {"period": period, "rows": rows, "rules": rules},
+        status=status,
     )
 
 

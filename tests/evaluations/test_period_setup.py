@@ -5,7 +5,7 @@ from django_scopes import scope, scopes_disabled
 
 from evaluations.models import Period, ScoreEntry, TeamMember
 from evaluations.score_workbook import score_template_rows
-from evaluations.selectors import scoring_input_for_period
+from evaluations.selectors import ranking_for_period, scoring_input_for_period
 from evaluations.services import period_create
 from instruments.models import Aspect, Stage
 from instruments.services import instrument_set_import_data
@@ -205,3 +205,58 @@ def test_period_page_says_when_a_team_is_short_of_its_minimum(client, tenancy, p
     client.force_login(tenancy.users["pimpinan_bekasi"])
     page = client.get("/bekasi/periode/2026/").content.decode()
     assert "Kurang 3 penilai (minimal 3)" in page
+
+
+def _not_scored(client, kecamatan, reason):
+    return client.post(
+        f"/bekasi/periode/2026/peserta/{kecamatan}/", {"action": "tidak-dinilai", "reason": reason}
+    )
+
+
+def test_tapem_marks_a_kecamatan_not_scored_and_the_ranking_says_why(tapem, tenancy, period):
+    response = _not_scored(tapem, "jatiasih", "Isian tetap tidak lengkap setelah perbaikan")
+    assert response.status_code == 302
+    page = tapem.get("/bekasi/periode/2026/peserta/").content.decode()
+    assert "Jatiasih ditandai tidak dinilai." in page
+    assert "Isian tetap tidak lengkap setelah perbaikan" in page
+
+    ranking = tapem.get("/bekasi/periode/2026/peringkat/").content.decode()
+    assert "Tidak dinilai" in ranking
+    with scope(region=tenancy.bekasi):
+        result = ranking_for_period(period=period, trace=False)
+    jatiasih = next(r for r in result.results if r.name == "Jatiasih")
+    assert jatiasih.status == "disqualified"
+    assert jatiasih.notes == ("Didiskualifikasi: Isian tetap tidak lengkap setelah perbaikan",)
+
+    assert tapem.post("/bekasi/periode/2026/peserta/jatiasih/", {"action": "nilai"}).status_code
+    with scope(region=tenancy.bekasi):
+        again = ranking_for_period(period=period, trace=False)
+    assert next(r for r in again.results if r.name == "Jatiasih").status != "disqualified"
+
+
+def test_not_scoring_needs_a_reason(tapem, tenancy, period):
+    response = _not_scored(tapem, "jatiasih", "   ")
+    assert response.status_code == 422
+    assert "Tuliskan alasan kecamatan tidak dinilai" in response.content.decode()
+    with scopes_disabled():
+        assert not period.participations.get(kecamatan=tenancy.jatiasih).disqualified
+
+
+def test_participants_of_a_closed_period_do_not_change(tapem, tenancy, period):
+    with scopes_disabled():
+        Period.objects.filter(pk=period.pk).update(status=Period.Status.CLOSED)
+    response = _not_scored(tapem, "jatiasih", "Terlambat")
+    assert response.status_code == 422
+    assert "peserta tidak dapat diubah" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["operator_bantargebang", "penilai_bekasi", "pimpinan_bekasi"])
+def test_only_tapem_can_mark_a_kecamatan_not_scored(client, tenancy, period, role):
+    client.force_login(tenancy.users[role])
+    assert _not_scored(client, "jatiasih", "Alasan").status_code == 403
+    with scopes_disabled():
+        assert not period.participations.get(kecamatan=tenancy.jatiasih).disqualified
+
+
+def test_another_regions_kecamatan_is_not_found(tapem, tenancy, period):
+    assert _not_scored(tapem, "slawi", "Alasan").status_code == 404

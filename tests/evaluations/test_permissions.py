@@ -27,13 +27,20 @@ REGION_PAGES = {
     "period_new": "/{r}/periode/baru/",
     "period_detail": "/{r}/periode/2026/",
     "period_team": "/{r}/periode/2026/tim/",
+    "period_participants": "/{r}/periode/2026/peserta/",
     "ranking": "/{r}/periode/2026/peringkat/",
     "ranking_breakdown": "/{r}/periode/2026/peringkat/{k}/",
     "score_template": "/{r}/periode/2026/nilai/templat.xlsx",
     "score_upload": "/{r}/periode/2026/nilai/unggah/",
 }
 RESULTS = ("ranking", "ranking_breakdown")
-TAPEM_ONLY = ("period_new", "period_team", "score_template", "score_upload")
+TAPEM_ONLY = (
+    "period_new",
+    "period_team",
+    "period_participants",
+    "score_template",
+    "score_upload",
+)
 
 # Expected status in one's own region (Kota Bekasi, kecamatan Bantargebang).
 OWN_REGION = {
