@@ -30,6 +30,10 @@ def validate_region_slug(value: str) -> None:
         )
 
 
+# Segments under /<region>/periode/ that a period slug would shadow.
+RESERVED_PERIOD_SLUGS = frozenset({"baru"})
+
+
 class Region(models.Model):
     """A Pemerintah Daerah (kota or kabupaten): the tenant."""
 
@@ -173,6 +177,15 @@ class Period(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.slug in RESERVED_PERIOD_SLUGS:
+            raise ValidationError(
+                {
+                    "slug": _("Kode URL '%(slug)s' dipakai oleh aplikasi; pilih kode lain.")
+                    % {"slug": self.slug}
+                }
+            )
 
 
 class Participation(models.Model):

@@ -101,10 +101,6 @@ def kecamatan_upsert(*, region: Region, name: str) -> Kecamatan:
     return kecamatan
 
 
-# Words a period's URL cannot be: they are pages of their own under /<region>/periode/.
-RESERVED_PERIOD_SLUGS = frozenset({"baru"})
-
-
 @transaction.atomic
 def period_create(
     *,
@@ -118,9 +114,6 @@ def period_create(
     """A new period on a set of the same region, with the given kecamatan participating."""
     if instrument_set.region_id != region.pk:
         raise ValidationError(_("Set instrumen bukan milik pemerintah daerah ini."))
-    if slug in RESERVED_PERIOD_SLUGS:
-        message = _("Kode URL '%(slug)s' sudah dipakai aplikasi; pilih kode lain.")
-        raise ValidationError({"slug": message % {"slug": slug}})
     period = Period(
         region=region,
         slug=slug,

@@ -67,7 +67,7 @@ def test_the_form_offers_every_kecamatan_ticked_and_only_own_sets(tapem, tenancy
     ("changes", "message"),
     [
         ({"slug": "2026"}, "Kode URL ini sudah dipakai periode lain."),
-        ({"slug": "baru"}, "Kode URL &#x27;baru&#x27; sudah dipakai aplikasi"),
+        ({"slug": "baru"}, "Kode URL &#x27;baru&#x27; dipakai oleh aplikasi"),
         ({"slug": "tahun 2027"}, "Kode URL hanya boleh berisi huruf, angka dan tanda hubung"),
         ({"kecamatan": []}, "Pilih paling sedikit satu kecamatan peserta."),
         ({"year_evaluated": "dua ribu"}, "Tahun ditulis dengan angka, misalnya 2026."),
