@@ -179,13 +179,29 @@ class Period(models.Model):
         return self.name
 
     def clean(self) -> None:
+        # Also what Django admin checks, which writes around the services.
+        errors: dict[str, str] = {}
         if self.slug in RESERVED_PERIOD_SLUGS:
-            raise ValidationError(
-                {
-                    "slug": _("Kode URL '%(slug)s' dipakai oleh aplikasi; pilih kode lain.")
-                    % {"slug": self.slug}
-                }
-            )
+            errors["slug"] = _("Kode URL '%(slug)s' dipakai oleh aplikasi; pilih kode lain.") % {
+                "slug": self.slug
+            }
+        if self.region_id and self.instrument_set_id:
+            if self.instrument_set.region_id != self.region_id:
+                errors["instrument_set"] = _("Set instrumen bukan milik pemerintah daerah ini.")
+            elif self.pk:
+                # _base_manager: a model check must not depend on the caller's region scope.
+                stored = Period._base_manager.filter(pk=self.pk).values_list(
+                    "instrument_set_id", flat=True
+                )
+                if (
+                    stored.first() not in (None, self.instrument_set_id)
+                    and ScoreEntry._base_manager.filter(period_id=self.pk).exists()
+                ):
+                    errors["instrument_set"] = _(
+                        "Periode ini sudah memiliki nilai; set instrumennya tidak dapat diganti."
+                    )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Participation(models.Model):
@@ -246,6 +262,21 @@ class TeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.stage}"
+
+    def clean(self) -> None:
+        # Also what Django admin checks, which writes around `services.teams_set`.
+        if not (self.period_id and self.stage_id and self.user_id):
+            return
+        if self.stage.instrument_set_id != self.period.instrument_set_id:
+            raise ValidationError(
+                {"stage": _("Tahap tersebut bukan bagian dari set instrumen periode ini.")}
+            )
+        if not Membership._base_manager.filter(
+            user_id=self.user_id, region_id=self.period.region_id, role=Role.PENILAI
+        ).exists():
+            raise ValidationError(
+                {"user": _("Pengguna ini bukan penilai di pemerintah daerah ini.")}
+            )
 
 
 class ScoreEntry(models.Model):

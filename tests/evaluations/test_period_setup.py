@@ -1,6 +1,7 @@
 """Admin Tapem opens a period and seats its teams in the browser; bad input loses nothing."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django_scopes import scope, scopes_disabled
 
 from evaluations.models import Period, ScoreEntry, TeamMember
@@ -260,3 +261,42 @@ def test_only_tapem_can_mark_a_kecamatan_not_scored(client, tenancy, period, rol
 
 def test_another_regions_kecamatan_is_not_found(tapem, tenancy, period):
     assert _not_scored(tapem, "slawi", "Alasan").status_code == 404
+
+
+# Django admin writes around the services: the models refuse what the services refuse.
+
+
+def test_a_period_cannot_run_on_another_regions_set(tenancy, period):
+    with scopes_disabled():
+        tegal_set = instrument_set_import_data(region=tenancy.tegal, data=tiny_set())
+        period.instrument_set = tegal_set
+        with pytest.raises(ValidationError) as error:
+            period.full_clean()
+    assert "Set instrumen bukan milik pemerintah daerah ini." in str(error.value)
+
+
+def test_a_period_with_values_keeps_its_set(tenancy, period):
+    with scopes_disabled():
+        indicator = period.instrument_set.stages.get().aspects.first().indicators.first()
+        ScoreEntry.objects.create(
+            period=period, kecamatan=tenancy.jatiasih, indicator=indicator, value=1
+        )
+        period.instrument_set = instrument_set_import_data(
+            region=tenancy.bekasi, data=tiny_set(code="lain")
+        )
+        with pytest.raises(ValidationError) as error:
+            period.full_clean()
+    assert "set instrumennya tidak dapat diganti" in str(error.value)
+
+
+def test_a_team_seat_needs_a_penilai_of_the_region_and_a_stage_of_the_set(tenancy, period):
+    with scopes_disabled():
+        stage = period.instrument_set.stages.get()
+        with pytest.raises(ValidationError, match="bukan penilai"):
+            TeamMember(period=period, stage=stage, user=tenancy.users["tapem_bekasi"]).full_clean()
+        other = instrument_set_import_data(region=tenancy.bekasi, data=tiny_set(code="lain"))
+        with pytest.raises(ValidationError, match="bukan bagian dari set"):
+            TeamMember(
+                period=period, stage=other.stages.get(), user=tenancy.users["penilai_bekasi"]
+            ).full_clean()
+        TeamMember(period=period, stage=stage, user=tenancy.users["penilai_bekasi"]).full_clean()
