@@ -98,11 +98,9 @@ def national(sizes: Sizes, *, quick: bool) -> list[tuple[str, str]]:
     from django_scopes import scope
 
     from bench.seed import PENILAI, flat_set, region_with_period, seed_scores_sql
-    from evaluations.selectors import (
-        period_score_layout,
-        ranking_for_period,
-        summed_scoring_input_from_layout,
-    )
+    from evaluations.ranking_sums import summed_scoring_input_from_layout
+    from evaluations.scoring_input import period_score_layout
+    from evaluations.selectors import ranking_for_period
     from scoring.engine import compute_ranking
 
     kecamatan = sizes.national_kecamatan
@@ -216,11 +214,8 @@ def small_periods() -> list[tuple[str, str]]:
 
     from bench.seed import fill_rows, pekalongan_set, region_with_period
     from evaluations.score_workbook import score_template_rows
-    from evaluations.selectors import (
-        period_score_layout,
-        ranking_for_period,
-        scoring_input_from_layout,
-    )
+    from evaluations.scoring_input import period_score_layout, scoring_input_from_layout
+    from evaluations.selectors import ranking_for_period
     from evaluations.services import scores_import_rows
 
     _log("\n(b) Pekalongan instrument, 40- and 10-kecamatan periods, fully scored")
@@ -271,7 +266,7 @@ def score_import(sizes: Sizes, *, quick: bool) -> list[tuple[str, str]]:
     from bench.seed import PENILAI, fill_rows, flat_set, region_with_period
     from evaluations.models import ScoreEntry
     from evaluations.score_workbook import HEADER, SHEET, score_template_rows
-    from evaluations.selectors import period_score_layout, scoring_input_from_layout
+    from evaluations.scoring_input import period_score_layout, scoring_input_from_layout
     from evaluations.services import scores_import
 
     rows_expected = sizes.import_kecamatan * PENILAI * sizes.import_indicators

@@ -30,7 +30,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from config.xlsx import WorkbookRejected, open_workbook_safely
 from evaluations.models import Kecamatan, Period
-from evaluations.selectors import (
+from evaluations.scoring_input import (
     PeriodScoreLayout,
     period_score_layout,
     scoring_input_from_layout,

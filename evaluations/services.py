@@ -32,7 +32,8 @@ from evaluations.score_workbook import (
     read_score_rows,
     region_kecamatan,
 )
-from evaluations.selectors import PeriodScoreLayout, period_score_layout, stage_takes_team
+from evaluations.scoring_input import PeriodScoreLayout, period_score_layout
+from evaluations.selectors import stage_takes_team
 from instruments.models import InstrumentSet, Stage
 from instruments.services import instrument_set_freeze
 

@@ -14,14 +14,12 @@ in `formulas.CONTEXT` (a local decimal context; the global one is never touched)
 
 from __future__ import annotations
 
-import gc
-import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from decimal import Decimal, localcontext
 from operator import add
 
 from scoring import formulas, rounding
+from scoring.memory import collector_paused
 from scoring.rules import (
     CAPAIAN_PARTS,
     KECAMATAN_ASSESSOR,
@@ -103,43 +101,8 @@ def compute_ranking(data: ScoringInput, *, trace: bool = True) -> Ranking:
     The result is independent of the order of participants, teams, team members and
     entries.
     """
-    with _collector_paused(), localcontext(formulas.CONTEXT):
+    with collector_paused(), localcontext(formulas.CONTEXT):
         return _Engine(data, trace=trace).run()
-
-
-_collector_lock = threading.Lock()
-_collector_users = 0
-_collector_was_enabled = False
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while scoring.
-
-    A national run allocates millions of small acyclic result objects; the collector would
-    rescan them again and again (about 40% of the run time) and can reclaim none of them.
-    Reference counting still frees everything. Nested and concurrent runs share one pause,
-    and the collector's previous state is restored when the last run ends.
-
-    Before it is, what the run allocated (mostly the ranking it returns) joins the oldest
-    generation unscanned (`gc.freeze()` then `gc.unfreeze()`): otherwise the first collection
-    after the pause walks every one of those objects, a tenth of a second at national scale.
-    """
-    global _collector_users, _collector_was_enabled
-    with _collector_lock:
-        if _collector_users == 0:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-        _collector_users += 1
-    try:
-        yield
-    finally:
-        with _collector_lock:
-            _collector_users -= 1
-            if _collector_users == 0 and _collector_was_enabled:
-                gc.freeze()
-                gc.unfreeze()
-                gc.enable()
 
 
 # ---------------------------------------------------------------- results, built directly

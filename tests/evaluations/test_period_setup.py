@@ -6,7 +6,8 @@ from django_scopes import scope, scopes_disabled
 
 from evaluations.models import Period, ScoreEntry, TeamMember
 from evaluations.score_workbook import score_template_rows
-from evaluations.selectors import ranking_for_period, scoring_input_for_period
+from evaluations.scoring_input import scoring_input_for_period
+from evaluations.selectors import ranking_for_period
 from evaluations.services import period_create
 from instruments.models import Aspect, Stage
 from instruments.services import instrument_set_import_data

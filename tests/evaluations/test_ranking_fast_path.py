@@ -24,14 +24,14 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from evaluations.models import Period, ScoreEntry, TeamMember
+from evaluations.ranking_sums import summed_scoring_input_from_layout
 from evaluations.score_workbook import score_template_rows
-from evaluations.selectors import (
+from evaluations.scoring_input import (
     period_score_layout,
-    ranking_for_period,
     scoring_input_for_period,
     scoring_input_from_layout,
-    summed_scoring_input_from_layout,
 )
+from evaluations.selectors import ranking_for_period
 from evaluations.services import scores_import_rows
 from instruments.models import Indicator
 from scoring.engine import compute_ranking

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django_scopes import scope
 
 from evaluations.models import ScoreEntry, TeamMember
-from evaluations.selectors import ranking_for_period, scoring_input_for_period
+from evaluations.scoring_input import scoring_input_for_period
+from evaluations.selectors import ranking_for_period
 from evaluations.services import scores_import_rows
 from scoring.structures import Entry
 from tests.evaluations.conftest import disqualify

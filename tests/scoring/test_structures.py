@@ -18,7 +18,11 @@ from scoring.structures import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-CALLERS = [ROOT / "scoring" / "engine.py", ROOT / "evaluations" / "selectors.py"]
+CALLERS = [
+    ROOT / "scoring" / "engine.py",
+    ROOT / "evaluations" / "scoring_input.py",
+    ROOT / "evaluations" / "ranking_sums.py",
+]
 
 
 def test_assembled_equals_constructed():

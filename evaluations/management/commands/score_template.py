@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from evaluations.management.commands._period import add_period_arguments, period_in_scope
 from evaluations.score_workbook import score_template_write
-from evaluations.selectors import period_score_layout, scoring_input_from_layout
+from evaluations.scoring_input import period_score_layout, scoring_input_from_layout
 
 
 class Command(BaseCommand):

@@ -1,0 +1,362 @@
+"""The engine's input for a period, read from the database: which values a period expects
+(`PeriodScoreLayout`), the instrument tree as the engine's specs, and every stored value as an
+entry. Scoped models are only queried inside an active region scope."""
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from evaluations.models import (
+    Participation,
+    Period,
+    ScoreEntry,
+    TeamMember,
+)
+from instruments.models import Indicator, InstrumentSet
+from instruments.selectors import instrument_set_tree
+from instruments.validation import validate_instrument_set
+from scoring.memory import collector_paused
+from scoring.rules import (
+    AspectCombine,
+    EnteredBy,
+    FinalCombine,
+    IndicatorKind,
+    MemberCombine,
+    Polarity,
+    PredicateRounding,
+)
+from scoring.structures import (
+    AspectSpec,
+    AwardSpec,
+    BandSpec,
+    Entry,
+    IndicatorSpec,
+    InstrumentSpec,
+    OptionSpec,
+    Participant,
+    ScoringInput,
+    StageSpec,
+    StageSums,
+    TieBreakSpec,
+    assemble,
+)
+
+
+@dataclass(frozen=True)
+class IndicatorRef:
+    """Where an Indicator row sits in the tree, with the spec the engine reads."""
+
+    pk: int
+    stage_code: str
+    aspect_code: str
+    spec: IndicatorSpec
+
+
+@dataclass(frozen=True)
+class ParticipantRef:
+    kecamatan_id: int
+    participant: Participant
+
+
+@dataclass(frozen=True)
+class TeamSeat:
+    user_id: int
+    username: str
+
+
+@dataclass(frozen=True)
+class PeriodScoreLayout:
+    """Everything that says which values a period expects, with the database ids behind it.
+
+    Built in a fixed number of queries; shared by the scoring input, the score workbook and
+    its import, so the three never disagree about which cell is which.
+    """
+
+    period: Period
+    instrument_set: InstrumentSet  # with the whole tree prefetched
+    spec: InstrumentSpec
+    indicators: dict[int, IndicatorRef]  # by Indicator pk, text indicators included
+    participants: tuple[ParticipantRef, ...]  # name order
+    teams: dict[str, tuple[TeamSeat, ...]]  # stage code → seats in team order
+
+
+def period_score_layout(*, period: Period) -> PeriodScoreLayout:
+    """The instrument tree as specs, the participants and the teams of `period` (10 queries)."""
+    tree = instrument_set_tree(pk=period.instrument_set_id)
+    spec = _instrument_spec(tree)
+    indicators = {
+        indicator.pk: IndicatorRef(indicator.pk, stage.code, aspect.code, indicator_spec)
+        for stage, stage_spec in zip(tree.stages.all(), spec.stages, strict=True)
+        for aspect, aspect_spec in zip(stage.aspects.all(), stage_spec.aspects, strict=True)
+        for indicator, indicator_spec in zip(
+            aspect.indicators.all(), aspect_spec.indicators, strict=True
+        )
+    }
+    rows = Participation.objects.filter(period=period).values_list(
+        "kecamatan_id", "kecamatan__slug", "kecamatan__name", "disqualified",
+        "disqualification_reason",
+    )  # fmt: skip
+    participants = [
+        ParticipantRef(kecamatan_id, Participant(slug, name, disqualified, reason))
+        for kecamatan_id, slug, name, disqualified, reason in rows
+    ]
+    participants.sort(key=lambda ref: (ref.participant.name, ref.participant.key))
+    stage_codes = {stage.pk: stage.code for stage in tree.stages.all()}
+    teams: dict[str, list[TeamSeat]] = {code: [] for code in stage_codes.values()}
+    seats = (
+        TeamMember.objects.filter(period=period)
+        .order_by("stage__order", "order", "user__username")
+        .values_list("stage_id", "user_id", "user__username")
+    )
+    for stage_id, user_id, username in seats:
+        if stage_id in stage_codes:  # a seat on a stage of another set: not this period's
+            teams[stage_codes[stage_id]].append(TeamSeat(user_id, username))
+    return PeriodScoreLayout(
+        period=period,
+        instrument_set=tree,
+        spec=spec,
+        indicators=indicators,
+        participants=tuple(participants),
+        teams={code: tuple(members) for code, members in teams.items()},
+    )
+
+
+def scoring_input_for_period(*, period: Period) -> ScoringInput:
+    """The engine's whole input for `period`, in 11 queries whatever its size.
+
+    Values the engine would refuse because the period changed under them (an assessor no
+    longer on the stage's team, a kecamatan no longer participating, a kecamatan value on a
+    team indicator or the reverse) are left out and counted in a warning, so the ranking
+    shows why instead of failing.
+    """
+    return scoring_input_from_layout(layout=period_score_layout(period=period))
+
+
+CHOICE_KINDS = frozenset({IndicatorKind.CHOICE, IndicatorKind.YES_NO})
+
+# indicator pk → (stage, aspect, indicator code, is a choice, team usernames or None)
+IndicatorCells = dict[int, tuple[str, str, str, bool, dict[int, str] | None]]
+
+
+def team_usernames(layout: PeriodScoreLayout) -> dict[str, dict[int, str]]:
+    return {
+        code: {seat.user_id: seat.username for seat in seats}
+        for code, seats in layout.teams.items()
+    }
+
+
+def indicator_cells(layout: PeriodScoreLayout, pks: Iterable[int]) -> IndicatorCells:
+    """Where the values of the scored indicators `pks` go in the engine's entries."""
+    usernames = team_usernames(layout)
+    cells: IndicatorCells = {}
+    for pk in pks:
+        ref = layout.indicators[pk]
+        by_team = ref.spec.entered_by == EnteredBy.TEAM
+        cells[pk] = (
+            ref.stage_code,
+            ref.aspect_code,
+            ref.spec.code,
+            ref.spec.kind in CHOICE_KINDS,
+            usernames.get(ref.stage_code, {}) if by_team else None,
+        )
+    return cells
+
+
+def assemble_scoring_input(
+    layout: PeriodScoreLayout,
+    entries: tuple[Entry, ...],
+    skipped: Counter[tuple[str, str]],
+    sums: tuple[StageSums, ...] = (),
+) -> ScoringInput:
+    warnings = list(layout.spec.warnings) + _skipped_warnings(skipped)
+    return ScoringInput(
+        instrument=replace(layout.spec, warnings=tuple(warnings)),
+        participants=tuple(ref.participant for ref in layout.participants),
+        teams=tuple(
+            (code, tuple(seat.username for seat in seats)) for code, seats in layout.teams.items()
+        ),
+        entries=entries,
+        sums=sums,
+    )
+
+
+def scoring_input_from_layout(*, layout: PeriodScoreLayout) -> ScoringInput:
+    """`scoring_input_for_period` for a layout already loaded (one more query)."""
+    keys = {ref.kecamatan_id: ref.participant.key for ref in layout.participants}
+    cells = indicator_cells(
+        layout, (pk for pk, ref in layout.indicators.items() if ref.spec.scored)
+    )
+    text_ids = {pk for pk, ref in layout.indicators.items() if not ref.spec.scored}
+
+    skipped: Counter[tuple[str, str]] = Counter()  # (reason, stage code) → number of values
+    rows = (
+        ScoreEntry.objects.filter(period=layout.period)
+        .values_list("kecamatan_id", "indicator_id", "assessor_id", "part", "value", "option_code")
+        .iterator(chunk_size=20_000)
+    )
+    with collector_paused():
+        entries = tuple(entries_from_rows(rows, cells, text_ids, keys, skipped))
+    return assemble_scoring_input(layout, entries, skipped)
+
+
+def entries_from_rows(
+    rows: Iterable[tuple[int, int, int | None, str, Decimal | None, str]],
+    cells: IndicatorCells,
+    text_ids: set[int],
+    keys: dict[int, str],
+    skipped: Counter[tuple[str, str]],
+) -> Iterator[Entry]:
+    """ScoreEntry rows as engine entries; what the engine would refuse is counted instead."""
+    for kecamatan_id, indicator_id, assessor_id, part, value, option_code in rows:
+        cell = cells.get(indicator_id)
+        if cell is None:
+            if indicator_id not in text_ids:
+                skipped["indicator", ""] += 1
+            continue
+        key = keys.get(kecamatan_id)
+        if key is None:
+            skipped["participant", cell[0]] += 1
+            continue
+        stage_code, aspect_code, code, choice, team = cell
+        if team is None:
+            if assessor_id is not None:
+                skipped["side", stage_code] += 1
+                continue
+            assessor = None
+        else:
+            assessor = team.get(assessor_id)  # type: ignore[arg-type]
+            if assessor is None:
+                skipped["side" if assessor_id is None else "team", stage_code] += 1
+                continue
+        yield assemble(
+            Entry,
+            stage_code=stage_code,
+            participant_key=key,
+            aspect_code=aspect_code,
+            indicator_code=code,
+            assessor=assessor,
+            part=part,
+            value=None if choice else value,
+            option_code=(option_code or None) if choice else None,
+        )
+
+
+def _skipped_warnings(skipped: Counter[tuple[str, str]]) -> list[str]:
+    messages = {
+        "indicator": _("%(n)s nilai untuk indikator di luar set instrumen periode ini diabaikan."),
+        "participant": _(
+            "Tahap %(stage)s: %(n)s nilai untuk kecamatan yang bukan peserta periode ini diabaikan."
+        ),
+        "side": _(
+            "Tahap %(stage)s: %(n)s nilai diabaikan karena diisi oleh pihak yang salah "
+            "(kecamatan pada indikator tim, atau sebaliknya)."
+        ),
+        "team": _(
+            "Tahap %(stage)s: %(n)s nilai dari penilai yang tidak lagi tercantum dalam tim "
+            "tahap ini diabaikan."
+        ),
+    }
+    return [
+        messages[reason] % {"n": count, "stage": stage}
+        for (reason, stage), count in sorted(skipped.items())
+    ]
+
+
+def _instrument_spec(tree: InstrumentSet) -> InstrumentSpec:
+    """The prefetched instrument tree as the engine's frozen specs, with its warnings."""
+    stages = []
+    for stage in tree.stages.all():
+        aspects = []
+        for aspect in stage.aspects.all():
+            indicators = tuple(_indicator_spec(indicator) for indicator in aspect.indicators.all())
+            aspects.append(
+                AspectSpec(
+                    code=aspect.code,
+                    name=aspect.name,
+                    combine=AspectCombine(aspect.indicator_combine),
+                    max_score=aspect.max_score,
+                    weight=aspect.weight,
+                    counts_toward_total=aspect.counts_toward_total,
+                    indicators=indicators,
+                )
+            )
+        stages.append(
+            StageSpec(
+                code=stage.code,
+                name=stage.name,
+                member_combine=MemberCombine(stage.member_combine),
+                aspect_combine=AspectCombine(stage.aspect_combine),
+                max_score=stage.max_score,
+                weight=stage.weight,
+                shortlist_size=stage.shortlist_size,
+                aspects=tuple(aspects),
+            )
+        )
+    warnings = tuple(
+        str(finding) for finding in validate_instrument_set(tree) if not finding.is_error
+    )
+    return InstrumentSpec(
+        name=tree.name,
+        final_combine=FinalCombine(tree.final_combine),
+        stages=tuple(stages),
+        predicate_rounding=PredicateRounding(tree.predicate_rounding),
+        bands=tuple(
+            BandSpec(
+                label=band.label,
+                lower=band.lower,
+                lower_inclusive=band.lower_inclusive,
+                upper=band.upper,
+                upper_inclusive=band.upper_inclusive,
+            )
+            for band in tree.predicate_bands.all()
+        ),
+        tie_breaks=tuple(
+            TieBreakSpec(
+                stage_code=rule.stage.code,
+                aspect_code=rule.aspect.code,
+                indicator_code=rule.indicator.code if rule.indicator_id else None,
+                higher_wins=rule.higher_wins,
+                label=rule.description,
+            )
+            for rule in sorted(tree.tie_break_rules.all(), key=lambda rule: rule.order)
+        ),
+        awards=tuple(
+            AwardSpec(rank=tier.rank, label=tier.label)
+            for tier in sorted(tree.award_tiers.all(), key=lambda tier: tier.rank)
+        ),
+        award_for_others=tree.award_for_others,
+        warnings=warnings,
+    )
+
+
+def _indicator_spec(indicator: Indicator) -> IndicatorSpec:
+    params = indicator.params or {}
+    kind = IndicatorKind(indicator.kind)
+    parts: tuple[tuple[str, Decimal], ...] = ()
+    if kind == IndicatorKind.PERCENTAGE_PAIR:
+        parts = tuple(
+            (str(name), Decimal(str(weight)))
+            for name, weight in (params.get("parts") or {}).items()
+        )
+    polarity = None
+    if kind == IndicatorKind.CAPAIAN and params.get("polarity") in set(Polarity):
+        polarity = Polarity(params["polarity"])
+    return IndicatorSpec(
+        code=indicator.code,
+        name=indicator.text,
+        kind=kind,
+        entered_by=EnteredBy(indicator.entered_by),
+        min_value=indicator.min_value,
+        max_value=indicator.max_value,
+        integer_only=indicator.integer_only,
+        weight=indicator.weight,
+        parts=parts,
+        polarity=polarity,
+        options=tuple(
+            OptionSpec(code=option.code, label=option.label, score=option.score)
+            for option in indicator.options.all()
+        ),
+    )
