@@ -289,6 +289,35 @@ def participation_set_scored(
     return participation
 
 
+# Which status Admin Tapem may move a period to from each status. Publication is not here:
+# it snapshots the results and issues documents (a later piece of work).
+PERIOD_STATUS_MOVES: dict[str, frozenset[str]] = {
+    Period.Status.PREPARATION: frozenset({Period.Status.OPEN}),
+    Period.Status.OPEN: frozenset({Period.Status.CLOSED}),
+    Period.Status.CLOSED: frozenset({Period.Status.OPEN}),
+    Period.Status.PUBLISHED: frozenset(),
+}
+
+
+@transaction.atomic
+def period_set_status(*, period: Period, status: str) -> Period:
+    """Open a period, close its scoring (values, teams and participants then stay as they
+    are), or reopen it; refused for any other move."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if status not in PERIOD_STATUS_MOVES.get(period.status, frozenset()):
+        raise ValidationError(
+            _("Status periode %(period)s tidak dapat diubah dari %(old)s ke %(new)s.")
+            % {
+                "period": period,
+                "old": period.get_status_display(),
+                "new": dict(Period.Status.choices).get(status, status),
+            }
+        )
+    period.status = status
+    period.save(update_fields=["status"])
+    return period
+
+
 # ---------------------------------------------------------------- scores from a workbook
 
 

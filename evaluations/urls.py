@@ -9,6 +9,7 @@ urlpatterns = [
     path("periode/baru/", views.period_new, name="period_new"),
     path("periode/<slug:period>/", views.period_detail, name="period_detail"),
     path("periode/<slug:period>/tim/", views.period_team, name="period_team"),
+    path("periode/<slug:period>/status/", views.period_status, name="period_status"),
     path("periode/<slug:period>/peserta/", views.period_participants, name="period_participants"),
     path(
         "periode/<slug:period>/peserta/<slug:kecamatan>/",

@@ -15,6 +15,7 @@ from evaluations.services import (
     ScoreImportError,
     participation_set_scored,
     period_create,
+    period_set_status,
     scores_import,
     teams_set,
 )
@@ -174,6 +175,23 @@ def _participants_page(
         {"period": period, "rows": rows, "rules": rules},
         status=status,
     )
+
+
+def period_status(request: HttpRequest, region: str, period: str) -> HttpResponse:
+    require(request.user, Action.MANAGE_REGION, request.region)
+    obj = _period_or_404(period)
+    if request.method == "POST":
+        try:
+            obj = period_set_status(period=obj, status=request.POST.get("status", ""))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("Status periode sekarang: %(status)s.") % {"status": obj.get_status_display()},
+            )
+    return redirect("period_detail", region=region, period=obj.slug)
 
 
 def period_detail(request: HttpRequest, region: str, period: str) -> HttpResponse:

@@ -301,3 +301,38 @@ def test_a_team_seat_needs_a_penilai_of_the_region_and_a_stage_of_the_set(tenanc
                 period=period, stage=other.stages.get(), user=tenancy.users["penilai_bekasi"]
             ).full_clean()
         TeamMember(period=period, stage=stage, user=tenancy.users["penilai_bekasi"]).full_clean()
+
+
+def _status(period):
+    with scopes_disabled():
+        return Period.objects.get(pk=period.pk).status
+
+
+def test_tapem_opens_closes_and_reopens_a_period(tapem, period):
+    for status in ("open", "closed", "open"):
+        response = tapem.post("/bekasi/periode/2026/status/", {"status": status}, follow=True)
+        assert _status(period) == status
+        assert "Status periode sekarang" in response.content.decode()
+
+
+def test_a_closed_period_refuses_new_values_until_reopened(tapem, tenancy, period):
+    tapem.post("/bekasi/periode/2026/status/", {"status": "open"})
+    tapem.post("/bekasi/periode/2026/status/", {"status": "closed"})
+    field = _field(period, tenancy.users["penilai_bekasi"])
+    assert tapem.post("/bekasi/periode/2026/tim/", {field: "ketua"}).status_code == 422
+    tapem.post("/bekasi/periode/2026/status/", {"status": "open"})
+    assert tapem.post("/bekasi/periode/2026/tim/", {field: "ketua"}).status_code == 302
+
+
+@pytest.mark.parametrize("status", ["closed", "published", "preparation", "sembarang"])
+def test_a_period_in_preparation_only_opens(tapem, period, status):
+    response = tapem.post("/bekasi/periode/2026/status/", {"status": status}, follow=True)
+    assert _status(period) == "preparation"
+    assert "tidak dapat diubah dari Persiapan" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["operator_bantargebang", "penilai_bekasi", "pimpinan_bekasi"])
+def test_only_tapem_changes_a_periods_status(client, tenancy, period, role):
+    client.force_login(tenancy.users[role])
+    assert client.post("/bekasi/periode/2026/status/", {"status": "open"}).status_code == 403
+    assert _status(period) == "preparation"
