@@ -136,6 +136,15 @@ def period_participations(*, period: Period) -> QuerySet[Participation]:
     )
 
 
+def kecamatan_participations(*, kecamatan: Kecamatan) -> QuerySet[Participation]:
+    """The periods `kecamatan` takes part in, newest first."""
+    return (
+        Participation.objects.filter(kecamatan=kecamatan)
+        .select_related("period")
+        .order_by("-period__year_evaluated", "period__slug")
+    )
+
+
 def period_team_seats(*, period: Period) -> dict[tuple[int, int], str]:
     """Each seat's position by (stage pk, user pk)."""
     return {

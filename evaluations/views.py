@@ -58,7 +58,11 @@ def kecamatan_list(request: HttpRequest, region: str) -> HttpResponse:
 def kecamatan_detail(request: HttpRequest, region: str, kecamatan: str) -> HttpResponse:
     obj = get_object_or_404(selectors.kecamatan_list(), slug=kecamatan)
     require(request.user, Action.VIEW_KECAMATAN, obj)
-    return render(request, "evaluations/kecamatan_detail.html", {"kecamatan": obj})
+    return render(
+        request,
+        "evaluations/kecamatan_detail.html",
+        {"kecamatan": obj, "participations": selectors.kecamatan_participations(kecamatan=obj)},
+    )
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:

@@ -336,3 +336,13 @@ def test_only_tapem_changes_a_periods_status(client, tenancy, period, role):
     client.force_login(tenancy.users[role])
     assert client.post("/bekasi/periode/2026/status/", {"status": "open"}).status_code == 403
     assert _status(period) == "preparation"
+
+
+def test_the_operator_sees_the_periods_of_their_kecamatan_and_why_it_is_not_scored(
+    client, tapem, tenancy, period
+):
+    _not_scored(tapem, "bantargebang", "Isian tetap tidak lengkap setelah perbaikan")
+    client.force_login(tenancy.users["operator_bantargebang"])
+    page = client.get("/bekasi/kecamatan/bantargebang/").content.decode()
+    assert "Evaluasi 2026" in page
+    assert "Tidak dinilai" in page and "Isian tetap tidak lengkap setelah perbaikan" in page
