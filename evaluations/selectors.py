@@ -23,12 +23,8 @@ from evaluations.scoring_input import (
 )
 from instruments.models import Indicator, Stage
 from scoring.engine import compute_ranking
-from scoring.rules import (
-    EnteredBy,
-)
-from scoring.structures import (
-    Ranking,
-)
+from scoring.rules import EnteredBy
+from scoring.structures import Ranking
 
 
 def regions_for_user(*, user: AbstractBaseUser) -> QuerySet[Region]:
@@ -87,20 +83,20 @@ class StageTeam:
         return max(0, self.min_team_size - len(self.seats)) if self.takes_team else 0
 
 
-def _team_entered() -> QuerySet[Indicator]:
-    """Indicators the team enters in the stage of the outer query."""
-    return Indicator.objects.filter(aspect__stage=OuterRef("pk"), entered_by=EnteredBy.TEAM)
+def _team_entered(stage: Stage | OuterRef) -> QuerySet[Indicator]:
+    """The indicators the team (not the kecamatan) enters in `stage`."""
+    return Indicator.objects.filter(aspect__stage=stage, entered_by=EnteredBy.TEAM)
 
 
 def stage_takes_team(*, stage: Stage) -> bool:
     """Whether anyone but the kecamatan enters values in `stage` (then it has a team)."""
-    return Indicator.objects.filter(aspect__stage=stage, entered_by=EnteredBy.TEAM).exists()
+    return _team_entered(stage).exists()
 
 
 def period_team_stages(*, period: Period) -> list[Stage]:
     """The stages of the period's set in which the team (not the kecamatan) enters values."""
     return list(
-        period.instrument_set.stages.annotate(takes_team=Exists(_team_entered()))
+        period.instrument_set.stages.annotate(takes_team=Exists(_team_entered(OuterRef("pk"))))
         .filter(takes_team=True)
         .order_by("order")
     )
@@ -122,7 +118,7 @@ def period_stages_with_teams(*, period: Period) -> list[StageTeam]:
             stage.min_team_size,
         )
         for stage in period.instrument_set.stages.annotate(
-            takes_team=Exists(_team_entered())
+            takes_team=Exists(_team_entered(OuterRef("pk")))
         ).order_by("order")
     ]
 

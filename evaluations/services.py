@@ -123,12 +123,10 @@ def period_create(
         instrument_set=instrument_set,
     )
     period.full_clean(exclude=["region", "instrument_set"])
-    if Period.objects.filter(region=region, slug=slug).exists():
-        raise ValidationError({"slug": _("Kode URL ini sudah dipakai periode lain.")})
     try:
         with transaction.atomic():
             period.save()
-    except IntegrityError:  # the same slug saved meanwhile by someone else
+    except IntegrityError:  # period_unique_slug: the slug is taken in this region
         raise ValidationError({"slug": _("Kode URL ini sudah dipakai periode lain.")}) from None
     Participation.objects.bulk_create(
         [Participation(period=period, kecamatan=k) for k in kecamatan if k.region_id == region.pk]

@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from config.http import posted_data
 from evaluations import selectors
 from evaluations.access import Action, can, require
 from evaluations.forms import NotScoredForm, PeriodForm, ScoreWorkbookForm, TeamForm
@@ -65,11 +67,6 @@ def kecamatan_detail(request: HttpRequest, region: str, kecamatan: str) -> HttpR
     )
 
 
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """The form data of a POST, even an empty one (a team with nobody seated), else None."""
-    return request.POST if request.method == "POST" else None
-
-
 def _period_or_404(slug: str) -> Period:
     return get_object_or_404(selectors.period_list(), slug=slug)
 
@@ -77,7 +74,7 @@ def _period_or_404(slug: str) -> Period:
 def period_new(request: HttpRequest, region: str) -> HttpResponse:
     require(request.user, Action.MANAGE_REGION, request.region)
     form = PeriodForm(
-        _posted(request),
+        posted_data(request),
         instrument_sets=instrument_set_list(),
         kecamatan=selectors.kecamatan_list(),
     )
@@ -105,7 +102,7 @@ def period_team(request: HttpRequest, region: str, period: str) -> HttpResponse:
     require(request.user, Action.MANAGE_REGION, request.region)
     obj = _period_or_404(period)
     form = TeamForm(
-        _posted(request),
+        posted_data(request),
         stages=selectors.period_team_stages(period=obj),
         penilai=selectors.penilai_list(),
         seats=selectors.period_team_seats(period=obj),
@@ -130,12 +127,11 @@ def period_participants(request: HttpRequest, region: str, period: str) -> HttpR
     return _participants_page(request, obj)
 
 
+@require_POST
 def participant_update(
     request: HttpRequest, region: str, period: str, kecamatan: str
 ) -> HttpResponse:
     require(request.user, Action.MANAGE_REGION, request.region)
-    if request.method != "POST":
-        return redirect("period_participants", region=region, period=period)
     obj = _period_or_404(period)
     participation = get_object_or_404(
         selectors.period_participations(period=obj), kecamatan__slug=kecamatan
@@ -181,20 +177,20 @@ def _participants_page(
     )
 
 
+@require_POST
 def period_status(request: HttpRequest, region: str, period: str) -> HttpResponse:
     require(request.user, Action.MANAGE_REGION, request.region)
     obj = _period_or_404(period)
-    if request.method == "POST":
-        try:
-            obj = period_set_status(period=obj, status=request.POST.get("status", ""))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request,
-                _("Status periode sekarang: %(status)s.") % {"status": obj.get_status_display()},
-            )
+    try:
+        obj = period_set_status(period=obj, status=request.POST.get("status", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Status periode sekarang: %(status)s.") % {"status": obj.get_status_display()},
+        )
     return redirect("period_detail", region=region, period=obj.slug)
 
 
@@ -262,7 +258,7 @@ def score_template(request: HttpRequest, region: str, period: str) -> HttpRespon
 def score_upload(request: HttpRequest, region: str, period: str) -> HttpResponse:
     require(request.user, Action.MANAGE_REGION, request.region)
     obj = _period_or_404(period)
-    form = ScoreWorkbookForm(request.POST or None, request.FILES or None)
+    form = ScoreWorkbookForm(posted_data(request), request.FILES or None)
     context = {"period": obj, "form": form}
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.http import posted_data
 from config.xlsx import WorkbookRejected
 from evaluations.access import Action, can, require
 from instruments import diff, forms, selectors, services
@@ -97,7 +98,7 @@ def instrument_set_edit(request: HttpRequest, region: str, pk: int) -> HttpRespo
     instrument_set = _get_set_to_manage(request, pk)
     if instrument_set.is_frozen:
         return _frozen(request, instrument_set)
-    form = forms.InstrumentSetForm(_posted(request), instance=instrument_set)
+    form = forms.InstrumentSetForm(posted_data(request), instance=instrument_set)
     if request.method == "POST" and form.is_valid():
         try:
             services.instrument_set_update(instrument_set=instrument_set, values=form.cleaned_data)
@@ -139,7 +140,7 @@ def instrument_set_clone(request: HttpRequest, region: str, pk: int) -> HttpResp
 def instrument_set_upload(request: HttpRequest, region: str) -> HttpResponse:
     """A new set, or the next version of a set with the same code, from a workbook."""
     require(request.user, Action.MANAGE_REGION, request.region)
-    form = forms.WorkbookUploadForm(_posted(request), request.FILES or None)
+    form = forms.WorkbookUploadForm(posted_data(request), request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -167,7 +168,7 @@ def part_add(
     if instrument_set.is_frozen:
         return _frozen(request, instrument_set)
     form = forms.PART_FORMS[kind](
-        _posted(request), instrument_set=instrument_set, parent=parent_obj
+        posted_data(request), instrument_set=instrument_set, parent=parent_obj
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -200,7 +201,7 @@ def part_edit(request: HttpRequest, region: str, pk: int, kind: str, part: int) 
         return _frozen(request, instrument_set)
     parent = getattr(obj, selectors.PART_PARENT_FIELD[type(obj)])
     form = forms.PART_FORMS[kind](
-        _posted(request), instrument_set=instrument_set, parent=parent, instance=obj
+        posted_data(request), instrument_set=instrument_set, parent=parent, instance=obj
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -270,11 +271,6 @@ def _get_part(instrument_set: InstrumentSet, kind: str, pk: int | None):
         return selectors.part_get(instrument_set=instrument_set, kind=kind, pk=pk)
     except model.DoesNotExist:
         raise Http404 from None
-
-
-def _posted(request: HttpRequest):
-    """The submitted data of a POST (even an empty one, so it shows what is missing)."""
-    return request.POST if request.method == "POST" else None
 
 
 def _frozen(request: HttpRequest, instrument_set: InstrumentSet) -> HttpResponse:
