@@ -12,7 +12,6 @@ Every test compares the two paths on the same stored values:
 import io
 import json
 import random
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -276,19 +275,17 @@ def test_the_same_queries_for_2_or_40_kecamatan(make_period, data, queries):
     other["code"] += "-besar"
     large = make_period(other, kecamatan=names, penilai=5, slug="besar")
     fill(large.period, random.Random(40))
-    counts, seconds = [], []
+    counts = []
     for setup in (small, large):
         with scope(region=setup.region):
             ranking_for_period(period=setup.period, trace=False)  # warm
             with CaptureQueriesContext(connection) as captured:
-                start = time.perf_counter()
                 ranking = ranking_for_period(period=setup.period, trace=False)
-                seconds.append(time.perf_counter() - start)
         counts.append(len(captured))
         assert_same(setup.period)
     assert len(ranking.results) == 40
     assert counts == [queries, queries]
-    assert seconds[1] < 0.5, seconds  # "well under 1 second" for 40 kecamatan
+    # How fast 40 kecamatan rank is a figure `make bench` prints, not a timed assertion.
 
 
 def spy_on_sums(monkeypatch):
