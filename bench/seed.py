@@ -14,9 +14,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django_scopes import scope
 
-from evaluations.models import Kecamatan, Participation, Period, Region, ScoreEntry, TeamMember
+from evaluations.models import Participation, Period, ScoreEntry, TeamMember
 from instruments.models import Indicator, InstrumentSet
 from instruments.services import instrument_set_import_data
+from regions.models import Kecamatan, Region
 
 User = get_user_model()
 PENILAI = 5

@@ -15,16 +15,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django_scopes import scope
 
-from evaluations.models import Period, Role
-from evaluations.services import (
-    kecamatan_upsert,
-    membership_grant,
-    period_create,
-    region_upsert,
-    team_member_add,
-)
+from evaluations.models import Period
+from evaluations.services import period_create, team_member_add
 from instruments.models import InstrumentSet
 from instruments.services import instrument_set_import_data
+from regions.models import Role
+from regions.services import kecamatan_upsert, membership_grant, region_upsert
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_PASSWORD = "kinerja-demo"

@@ -9,10 +9,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import Kecamatan, TeamMember
+from evaluations.models import TeamMember
 from instruments.models import InstrumentSet, Stage
 from instruments.selectors import instrument_set_tree
 from instruments.validation import validate_instrument_set
+from regions.models import Kecamatan
 
 
 class ScoreWorkbookForm(forms.Form):

@@ -1,144 +1,20 @@
-"""Tenancy (region, kecamatan, roles) and a region's evaluation periods.
+"""A region's evaluation periods: participants, teams and the values entered.
 
-A Region is the tenant. Every other model here belongs to exactly one region and is
-reachable only through a django-scopes manager, so a query without an active region
-scope raises instead of leaking another region's rows.
+Every model here belongs to exactly one region (through its period) and is reachable only
+through a django-scopes manager, so a query without an active region scope raises.
 """
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-slug_validator = RegexValidator(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-    _("Gunakan huruf kecil, angka dan tanda hubung saja."),
-)
-
-
-# Top-level URL segments that a region slug would shadow.
-RESERVED_REGION_SLUGS = frozenset({"admin", "akun", "static", "media", "healthz"})
-
-
-def validate_region_slug(value: str) -> None:
-    if value in RESERVED_REGION_SLUGS:
-        raise ValidationError(
-            _("Kode URL '%(slug)s' dipakai oleh aplikasi; pilih kode lain.") % {"slug": value}
-        )
-
+from regions.models import Kecamatan, Membership, Region, Role, slug_validator
 
 # Segments under /<region>/periode/ that a period slug would shadow.
 RESERVED_PERIOD_SLUGS = frozenset({"baru"})
-
-
-class Region(models.Model):
-    """A Pemerintah Daerah (kota or kabupaten): the tenant."""
-
-    class Kind(models.TextChoices):
-        KOTA = "kota", _("Kota")
-        KABUPATEN = "kabupaten", _("Kabupaten")
-
-    slug = models.SlugField(
-        _("kode URL"),
-        max_length=50,
-        unique=True,
-        validators=[slug_validator, validate_region_slug],
-    )
-    name = models.CharField(_("nama"), max_length=120, unique=True)
-    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
-    head_title = models.CharField(
-        _("jabatan kepala daerah"), max_length=40, help_text=_("Misalnya Bupati atau Wali Kota.")
-    )
-    is_active = models.BooleanField(_("aktif"), default=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("pemerintah daerah")
-        verbose_name_plural = _("pemerintah daerah")
-        permissions = [
-            ("manage_region", _("Mengelola evaluasi di pemerintah daerah (Admin Tapem)")),
-            ("view_results", _("Melihat hasil evaluasi pemerintah daerah")),
-            ("score_region", _("Menilai sebagai penilai di pemerintah daerah")),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Kecamatan(models.Model):
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="kecamatan_set")
-    slug = models.SlugField(_("kode URL"), max_length=60, validators=[slug_validator])
-    name = models.CharField(_("nama"), max_length=120)
-
-    objects = ScopedManager(region="region")
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("kecamatan")
-        verbose_name_plural = _("kecamatan")
-        constraints = [
-            models.UniqueConstraint(fields=["region", "slug"], name="kecamatan_unique_slug"),
-            models.UniqueConstraint(fields=["region", "name"], name="kecamatan_unique_name"),
-        ]
-        permissions = [
-            ("fill_self_assessment", _("Mengisi penilaian mandiri kecamatan")),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Role(models.TextChoices):
-    ADMIN_TAPEM = "admin_tapem", _("Admin Tapem")
-    OPERATOR = "operator", _("Operator kecamatan")
-    PENILAI = "penilai", _("Penilai")
-    PIMPINAN = "pimpinan", _("Pimpinan")
-
-
-class Membership(models.Model):
-    """A user's role in one region; the readable record behind the guardian permissions."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
-    kecamatan = models.ForeignKey(
-        Kecamatan,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="operators",
-        help_text=_("Wajib untuk operator kecamatan, kosong untuk peran lain."),
-    )
-    position = models.CharField(
-        _("jabatan"), max_length=200, blank=True, help_text=_("Misalnya Kepala Bagian Tapem.")
-    )
-    nip = models.CharField(_("NIP"), max_length=30, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(region="region")
-
-    class Meta:
-        ordering = ["region", "role", "user__username"]
-        verbose_name = _("peran pengguna")
-        verbose_name_plural = _("peran pengguna")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "region", "role"], name="membership_unique_role"
-            ),
-            models.CheckConstraint(
-                condition=(Q(role="operator") & Q(kecamatan__isnull=False))
-                | (~Q(role="operator") & Q(kecamatan__isnull=True)),
-                name="membership_operator_has_kecamatan",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.region}"
 
 
 class Period(models.Model):

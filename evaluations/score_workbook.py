@@ -29,12 +29,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from config.xlsx import WorkbookRejected, open_workbook_safely
-from evaluations.models import Kecamatan, Period
+from evaluations.models import Period
 from evaluations.scoring_input import (
     PeriodScoreLayout,
     period_score_layout,
     scoring_input_from_layout,
 )
+from regions.models import Kecamatan
 from scoring.engine import compute_ranking
 from scoring.rules import CAPAIAN_PARTS, KECAMATAN_ASSESSOR, EnteredBy, IndicatorKind
 from scoring.structures import IndicatorSpec, ScoringInput

@@ -9,12 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from evaluations.models import (
-    Participation,
-    Period,
-    ScoreEntry,
-    TeamMember,
-)
+from evaluations.models import Participation, Period, ScoreEntry, TeamMember
 from instruments.models import Indicator, InstrumentSet
 from instruments.selectors import instrument_set_tree
 from instruments.validation import validate_instrument_set

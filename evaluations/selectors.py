@@ -5,16 +5,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, QuerySet
 
-from evaluations.models import (
-    Kecamatan,
-    Membership,
-    Participation,
-    Period,
-    Region,
-    Role,
-    ScoreEntry,
-    TeamMember,
-)
+from evaluations.models import Participation, Period, ScoreEntry, TeamMember
 from evaluations.ranking_sums import summed_scoring_input_from_layout
 from evaluations.scoring_input import (
     period_score_layout,
@@ -22,6 +13,7 @@ from evaluations.scoring_input import (
     scoring_input_from_layout,
 )
 from instruments.models import Indicator, Stage
+from regions.models import Kecamatan, Membership, Region, Role
 from scoring.engine import compute_ranking
 from scoring.rules import EnteredBy
 from scoring.structures import Ranking

@@ -1,4 +1,4 @@
-"""Writes on tenancy: regions, kecamatan and the roles people hold in them."""
+"""Writes on a region's periods: participants, teams, status and values."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -10,21 +10,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
-from evaluations.access import ROLE_KECAMATAN_PERMISSIONS, ROLE_REGION_PERMISSIONS
-from evaluations.models import (
-    Kecamatan,
-    Membership,
-    Participation,
-    Period,
-    Region,
-    Role,
-    ScoreEntry,
-    TeamMember,
-)
+from evaluations.models import Participation, Period, ScoreEntry, TeamMember
 from evaluations.score_workbook import (
     ParsedCell,
     ScoreRowParser,
@@ -36,70 +24,9 @@ from evaluations.scoring_input import PeriodScoreLayout, period_score_layout
 from evaluations.selectors import stage_takes_team
 from instruments.models import InstrumentSet, Stage
 from instruments.services import instrument_set_freeze
+from regions.models import Kecamatan, Membership, Region, Role
 
 User = get_user_model()
-
-
-@transaction.atomic
-def membership_grant(
-    *,
-    user: AbstractBaseUser,
-    region: Region,
-    role: Role,
-    kecamatan: Kecamatan | None = None,
-    position: str = "",
-    nip: str = "",
-) -> Membership:
-    """Give `user` a role in `region`, with the object permissions that role carries."""
-    if (role == Role.OPERATOR) != (kecamatan is not None):
-        raise ValidationError(_("Operator kecamatan harus terikat pada tepat satu kecamatan."))
-    if kecamatan is not None and kecamatan.region_id != region.pk:
-        raise ValidationError(_("Kecamatan tersebut bukan bagian dari pemerintah daerah ini."))
-    membership, _created = Membership.objects.update_or_create(
-        user=user,
-        region=region,
-        role=role,
-        defaults={"kecamatan": kecamatan, "position": position, "nip": nip},
-    )
-    for codename in ROLE_REGION_PERMISSIONS[role]:
-        assign_perm(f"evaluations.{codename}", user, region)
-    for codename in ROLE_KECAMATAN_PERMISSIONS.get(role, ()):
-        assign_perm(f"evaluations.{codename}", user, kecamatan)
-    return membership
-
-
-@transaction.atomic
-def membership_revoke(*, membership: Membership) -> None:
-    """Remove a role and every object permission only that role gave."""
-    user, region, role = membership.user, membership.region, membership.role
-    kecamatan = membership.kecamatan
-    membership.delete()
-    still_held = {
-        codename
-        for other in Membership.objects.filter(user=user, region=region)
-        for codename in ROLE_REGION_PERMISSIONS[Role(other.role)]
-    }
-    for codename in ROLE_REGION_PERMISSIONS[Role(role)]:
-        if codename not in still_held:
-            remove_perm(f"evaluations.{codename}", user, region)
-    for codename in ROLE_KECAMATAN_PERMISSIONS.get(Role(role), ()):
-        remove_perm(f"evaluations.{codename}", user, kecamatan)
-
-
-@transaction.atomic
-def region_upsert(*, slug: str, name: str, kind: str, head_title: str) -> Region:
-    region, _created = Region.objects.update_or_create(
-        slug=slug, defaults={"name": name, "kind": kind, "head_title": head_title}
-    )
-    return region
-
-
-@transaction.atomic
-def kecamatan_upsert(*, region: Region, name: str) -> Kecamatan:
-    kecamatan, _created = Kecamatan.objects.get_or_create(
-        region=region, slug=slugify(name), defaults={"name": name}
-    )
-    return kecamatan
 
 
 @transaction.atomic

@@ -8,9 +8,8 @@ from django.views.decorators.http import require_POST
 
 from config.http import posted_data
 from evaluations import selectors
-from evaluations.access import Action, can, require
 from evaluations.forms import NotScoredForm, PeriodForm, ScoreWorkbookForm, TeamForm
-from evaluations.models import Period, Role, TeamMember
+from evaluations.models import Period, TeamMember
 from evaluations.presentation import ranking_table
 from evaluations.score_workbook import score_template_bytes
 from evaluations.services import (
@@ -22,6 +21,8 @@ from evaluations.services import (
     teams_set,
 )
 from instruments.selectors import instrument_set_list
+from regions.access import Action, can, require
+from regions.models import Role
 
 
 @login_required

@@ -16,6 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from instruments import selectors
+from instruments.fields import (
+    ASPECT_FIELDS,
+    AWARD_FIELDS,
+    BAND_FIELDS,
+    INDICATOR_FIELDS,
+    OPTION_FIELDS,
+    SET_EDITABLE_FIELDS,
+    STAGE_FIELDS,
+    TIE_BREAK_FIELDS,
+)
 from instruments.models import (
     Aspect,
     AwardTier,
@@ -25,16 +35,6 @@ from instruments.models import (
     PredicateBand,
     Stage,
     TieBreakRule,
-)
-from instruments.services import (
-    ASPECT_FIELDS,
-    AWARD_FIELDS,
-    BAND_FIELDS,
-    INDICATOR_FIELDS,
-    OPTION_FIELDS,
-    SET_EDITABLE_FIELDS,
-    STAGE_FIELDS,
-    TIE_BREAK_FIELDS,
 )
 
 

@@ -85,7 +85,7 @@ class InstrumentSet(AssumptionMixin):
         FROZEN = "frozen", _("Dibekukan")
 
     region = models.ForeignKey(
-        "evaluations.Region", on_delete=models.PROTECT, related_name="instrument_sets"
+        "regions.Region", on_delete=models.PROTECT, related_name="instrument_sets"
     )
     code = models.SlugField(
         _("kode"), max_length=60, help_text=_("Kode yang sama untuk semua versi satu regulasi.")

@@ -16,8 +16,18 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from evaluations.models import Region
-from instruments import selectors
+from instruments import selectors, workbook
+from instruments.fields import (
+    ASPECT_FIELDS,
+    AWARD_FIELDS,
+    BAND_FIELDS,
+    INDICATOR_FIELDS,
+    OPTION_FIELDS,
+    SET_EDITABLE_FIELDS,
+    SET_FIELDS,
+    STAGE_FIELDS,
+    TIE_BREAK_FIELDS,
+)
 from instruments.models import (
     Aspect,
     AwardTier,
@@ -30,6 +40,7 @@ from instruments.models import (
 )
 from instruments.selectors import instrument_set_tree
 from instruments.validation import validate_instrument_set
+from regions.models import Region
 
 
 class InstrumentImportError(Exception):
@@ -42,87 +53,6 @@ class InstrumentImportError(Exception):
 
 class FrozenInstrumentSetError(Exception):
     pass
-
-
-SET_FIELDS = (
-    "code",
-    "version",
-    "name",
-    "legal_number",
-    "legal_date",
-    "legal_title",
-    "description",
-    "assumption",
-    "regulation_conflict",
-    "final_combine",
-    "predicate_name",
-    "predicate_rounding",
-    "award_for_others",
-)
-STAGE_FIELDS = (
-    "order",
-    "code",
-    "name",
-    "scorer_label",
-    "member_combine",
-    "aspect_combine",
-    "weight",
-    "max_score",
-    "shortlist_size",
-    "disqualify_if_incomplete",
-    "min_team_size",
-    "deadline_note",
-    "assumption",
-)
-ASPECT_FIELDS = (
-    "order",
-    "code",
-    "name",
-    "weight",
-    "max_score",
-    "indicator_combine",
-    "counts_toward_total",
-    "assumption",
-)
-INDICATOR_FIELDS = (
-    "order",
-    "code",
-    "group",
-    "text",
-    "guidance",
-    "help_text",
-    "kind",
-    "entered_by",
-    "min_value",
-    "max_value",
-    "integer_only",
-    "weight",
-    "evidence_required",
-    "evidence_note",
-    "params",
-    "assumption",
-)
-OPTION_FIELDS = ("order", "code", "label", "score", "assumption")
-BAND_FIELDS = (
-    "order",
-    "label",
-    "lower",
-    "lower_inclusive",
-    "upper",
-    "upper_inclusive",
-    "consequence",
-    "assumption",
-)
-TIE_BREAK_FIELDS = (
-    "order",
-    "stage",
-    "aspect",
-    "indicator",
-    "higher_wins",
-    "description",
-    "assumption",
-)
-AWARD_FIELDS = ("rank", "label", "prizes", "assumption")
 
 
 # ------------------------------------------------------------------------------ export
@@ -592,7 +522,6 @@ def frozen_reason() -> str:
 # ------------------------------------------------------------------------------ editing
 
 # What Admin Tapem may change on the set itself; code and version name the regulation.
-SET_EDITABLE_FIELDS = tuple(name for name in SET_FIELDS if name not in ("code", "version"))
 
 
 @transaction.atomic
@@ -683,8 +612,6 @@ def _ensure_in_set(instrument_set: InstrumentSet, *objects: Any) -> None:
 
 def instrument_set_export_workbook(*, instrument_set: InstrumentSet) -> bytes:
     """The whole set as one xlsx workbook (see `instruments.workbook`)."""
-    from instruments import workbook  # the workbook format reads this module's field lists
-
     return workbook.data_to_workbook(instrument_set_to_data(instrument_set))
 
 
@@ -696,8 +623,6 @@ def instrument_set_import_workbook(*, region: Region, source: Any) -> Instrument
     too large, macros, formulas, wrong sheets or headers) and InstrumentImportError listing
     every bad row as "<lembar> baris <n>: <alasan>".
     """
-    from instruments import workbook
-
     read = workbook.workbook_to_data(source)
     data, errors = read.data, list(read.errors)
     latest = (

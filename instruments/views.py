@@ -16,11 +16,11 @@ from django.views.decorators.http import require_POST
 
 from config.http import posted_data
 from config.xlsx import WorkbookRejected
-from evaluations.access import Action, can, require
 from instruments import diff, forms, selectors, services
 from instruments.models import InstrumentSet
 from instruments.validation import validate_instrument_set
 from instruments.workbook import XLSX_CONTENT_TYPE
+from regions.access import Action, can, require
 
 
 def instrument_set_list(request: HttpRequest, region: str) -> HttpResponse:

@@ -51,6 +51,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from config.xlsx import WorkbookRejected, open_workbook_safely, sheet_rows
+from instruments.fields import (
+    ASPECT_FIELDS,
+    AWARD_FIELDS,
+    BAND_FIELDS,
+    INDICATOR_FIELDS,
+    OPTION_FIELDS,
+    SET_FIELDS,
+    STAGE_FIELDS,
+    TIE_BREAK_FIELDS,
+)
 from instruments.models import (
     Aspect,
     AwardTier,
@@ -60,16 +70,6 @@ from instruments.models import (
     PredicateBand,
     Stage,
     TieBreakRule,
-)
-from instruments.services import (
-    ASPECT_FIELDS,
-    AWARD_FIELDS,
-    BAND_FIELDS,
-    INDICATOR_FIELDS,
-    OPTION_FIELDS,
-    SET_FIELDS,
-    STAGE_FIELDS,
-    TIE_BREAK_FIELDS,
 )
 
 # Columns naming the parent of a row by code, in the order they appear.

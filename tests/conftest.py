@@ -5,8 +5,8 @@ from dataclasses import dataclass
 import pytest
 from django_scopes import scopes_disabled
 
-from evaluations.models import Kecamatan, Region, Role
-from evaluations.services import membership_grant
+from regions.models import Kecamatan, Region, Role
+from regions.services import membership_grant
 from tests.factories import KecamatanFactory, RegionFactory, UserFactory
 
 

@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
-from evaluations.models import Kecamatan, Region
+from regions.models import Kecamatan, Region
 
 User = get_user_model()
 

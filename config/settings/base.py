@@ -26,8 +26,9 @@ INSTALLED_APPS = [
     "guardian",
     "import_export",
     "django_htmx",
-    "evaluations",
+    "regions",
     "instruments",
+    "evaluations",
     "awards",
     "axes",
 ]
@@ -44,7 +45,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "evaluations.middleware.RegionScopeMiddleware",
+    "regions.middleware.RegionScopeMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -62,7 +63,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "evaluations.context_processors.region",
+                "regions.context_processors.region",
             ],
         },
     },

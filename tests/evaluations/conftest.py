@@ -8,10 +8,12 @@ import openpyxl
 import pytest
 from django_scopes import scope
 
-from evaluations.models import Participation, Period, Role, ScoreEntry
+from evaluations.models import Participation, Period, ScoreEntry
 from evaluations.score_workbook import HEADER, SHEET
-from evaluations.services import membership_grant, period_create, team_member_add
+from evaluations.services import period_create, team_member_add
 from instruments.services import instrument_set_import_data
+from regions.models import Role
+from regions.services import membership_grant
 from tests.factories import KecamatanFactory, UserFactory
 from tests.instruments.builders import tiny_set
 

@@ -145,7 +145,8 @@ def test_names_that_look_like_formulas_stay_text(make_period):
 
 def test_shipped_fixtures(db, tmp_path):
     call_command("load_demo", stdout=io.StringIO())
-    from evaluations.models import Period, Region
+    from evaluations.models import Period
+    from regions.models import Region
 
     region = Region.objects.get(slug="pekalongan")
     with scope(region=region):

@@ -72,8 +72,8 @@ def test_assumptions_survive_loading(region_slug, db):
 
 
 def test_set_page_shows_the_regulation_tree_with_assumptions(client, db):
-    from evaluations.models import Role
-    from evaluations.services import membership_grant
+    from regions.models import Role
+    from regions.services import membership_grant
     from tests.factories import UserFactory
 
     with scopes_disabled():

@@ -6,7 +6,8 @@ from contextlib import contextmanager
 from django.core.management.base import CommandError, CommandParser
 from django_scopes import scope
 
-from evaluations.models import Period, Region
+from evaluations.models import Period
+from regions.models import Region
 
 
 def add_period_arguments(parser: CommandParser) -> None:

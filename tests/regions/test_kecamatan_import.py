@@ -3,8 +3,8 @@
 import tablib
 from django_scopes import scopes_disabled
 
-from evaluations.models import Kecamatan
-from evaluations.resources import KecamatanResource
+from regions.models import Kecamatan
+from regions.resources import KecamatanResource
 from tests.factories import RegionFactory
 
 
@@ -35,5 +35,5 @@ def test_unknown_region_is_reported_and_nothing_is_imported(db):
 
 
 def test_admin_offers_import(admin_client, db):
-    response = admin_client.get("/admin/evaluations/kecamatan/import/")
+    response = admin_client.get("/admin/regions/kecamatan/import/")
     assert response.status_code == 200

@@ -8,7 +8,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
-from evaluations.models import Membership, Region
+from regions.models import Membership, Region
 
 
 class RegionScopeMiddleware:

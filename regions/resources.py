@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
-from evaluations.models import Kecamatan, Region
+from regions.models import Kecamatan, Region
 
 
 class KecamatanResource(resources.ModelResource):

@@ -1,7 +1,7 @@
 """Who may do what, in one place.
 
 Roles live in `Membership`; the matching django-guardian object permissions are granted by
-`evaluations.services.membership_grant`. Checks below run only on objects that were fetched
+`regions.services.membership_grant`. Checks below run only on objects that were fetched
 inside the active region scope, so a permission can never reach across regions.
 """
 
@@ -10,7 +10,7 @@ from enum import StrEnum
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 
-from evaluations.models import Kecamatan, Membership, Region, Role
+from regions.models import Kecamatan, Membership, Region, Role
 
 
 class Action(StrEnum):
@@ -24,9 +24,9 @@ class Action(StrEnum):
 
 # Region-level actions and the guardian permission that grants each on the Region object.
 REGION_PERMISSIONS = {
-    Action.MANAGE_REGION: "evaluations.manage_region",
-    Action.VIEW_RESULTS: "evaluations.view_results",
-    Action.SCORE: "evaluations.score_region",
+    Action.MANAGE_REGION: "regions.manage_region",
+    Action.VIEW_RESULTS: "regions.view_results",
+    Action.SCORE: "regions.score_region",
 }
 
 # The guardian permissions each role receives on its Region (or, for operators, Kecamatan).
@@ -48,13 +48,13 @@ def can(user: AbstractBaseUser, action: Action, obj: Region | Kecamatan) -> bool
         return user.has_perm(REGION_PERMISSIONS[action], obj)
     if isinstance(obj, Kecamatan):
         if action == Action.FILL_SELF_ASSESSMENT:
-            return user.has_perm("evaluations.fill_self_assessment", obj)
+            return user.has_perm("regions.fill_self_assessment", obj)
         if action == Action.VIEW_KECAMATAN:
             return (
-                user.has_perm("evaluations.fill_self_assessment", obj)
-                or user.has_perm("evaluations.manage_region", obj.region)
-                or user.has_perm("evaluations.view_results", obj.region)
-                or user.has_perm("evaluations.score_region", obj.region)
+                user.has_perm("regions.fill_self_assessment", obj)
+                or user.has_perm("regions.manage_region", obj.region)
+                or user.has_perm("regions.view_results", obj.region)
+                or user.has_perm("regions.score_region", obj.region)
             )
     raise ValueError(f"No access rule for {action} on {type(obj).__name__}")
 

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 from django_scopes import ScopeError, scope, scopes_disabled
 
-from evaluations.models import Kecamatan, Membership, Period, ScoreEntry
+from evaluations.models import Period, ScoreEntry
 from instruments.models import Indicator, InstrumentSet, Stage
+from regions.models import Kecamatan, Membership
 
 
 @pytest.mark.parametrize(
@@ -28,25 +29,25 @@ def test_scope_shows_only_its_region(tenancy):
 
 def test_operator_permission_does_not_cross_kecamatan(tenancy):
     operator = tenancy.users["operator_bantargebang"]
-    assert operator.has_perm("evaluations.fill_self_assessment", tenancy.bantargebang)
-    assert not operator.has_perm("evaluations.fill_self_assessment", tenancy.jatiasih)
-    assert not operator.has_perm("evaluations.fill_self_assessment")  # no global grant
+    assert operator.has_perm("regions.fill_self_assessment", tenancy.bantargebang)
+    assert not operator.has_perm("regions.fill_self_assessment", tenancy.jatiasih)
+    assert not operator.has_perm("regions.fill_self_assessment")  # no global grant
 
 
 def test_admin_tapem_permission_is_per_region(tenancy):
     tapem = tenancy.users["tapem_bekasi"]
-    assert tapem.has_perm("evaluations.manage_region", tenancy.bekasi)
-    assert not tapem.has_perm("evaluations.manage_region", tenancy.tegal)
+    assert tapem.has_perm("regions.manage_region", tenancy.bekasi)
+    assert not tapem.has_perm("regions.manage_region", tenancy.tegal)
 
 
 def test_revoking_a_role_removes_its_permissions(tenancy):
-    from evaluations.services import membership_revoke
+    from regions.services import membership_revoke
 
     with scopes_disabled():
         membership = Membership.objects.get(user__username="tapem_bekasi")
         membership_revoke(membership=membership)
     tapem = type(tenancy.users["tapem_bekasi"]).objects.get(username="tapem_bekasi")
-    assert not tapem.has_perm("evaluations.manage_region", tenancy.bekasi)
+    assert not tapem.has_perm("regions.manage_region", tenancy.bekasi)
 
 
 def test_demo_command_is_idempotent(db):
@@ -67,7 +68,7 @@ def test_demo_command_is_idempotent(db):
 def test_region_slug_cannot_shadow_an_application_url(slug, db):
     from django.core.exceptions import ValidationError
 
-    from evaluations.models import Region
+    from regions.models import Region
 
     region = Region(slug=slug, name="Kota Uji", kind="kota", head_title="Wali Kota")
     with pytest.raises(ValidationError) as error:

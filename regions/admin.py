@@ -1,0 +1,62 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from guardian.admin import GuardedModelAdmin
+from import_export.admin import ImportExportModelAdmin
+
+from regions.models import Kecamatan, Membership, Region
+from regions.resources import KecamatanResource
+from regions.services import membership_grant, membership_revoke
+
+
+class KecamatanInline(admin.TabularInline):
+    model = Kecamatan
+    extra = 0
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Region)
+class RegionAdmin(GuardedModelAdmin):
+    list_display = ["name", "slug", "kind", "is_active"]
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [KecamatanInline]
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(ImportExportModelAdmin):
+    resource_classes = [KecamatanResource]
+    list_display = ["name", "region", "slug"]
+    list_filter = ["region"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "region", "role", "kecamatan", "position"]
+    list_filter = ["region", "role"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "nip"]
+    autocomplete_fields = ["user"]
+
+    def save_model(
+        self, request: HttpRequest, obj: Membership, form: forms.ModelForm, change: bool
+    ) -> None:
+        # Roles carry guardian permissions: always go through the service.
+        if change:
+            membership_revoke(membership=Membership.objects.get(pk=obj.pk))
+        membership_grant(
+            user=obj.user,
+            region=obj.region,
+            role=obj.role,
+            kecamatan=obj.kecamatan,
+            position=obj.position,
+            nip=obj.nip,
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        membership_revoke(membership=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        for membership in queryset:
+            membership_revoke(membership=membership)
