@@ -25,6 +25,7 @@ from evaluations.selectors import stage_takes_team
 from instruments.models import InstrumentSet, Stage
 from instruments.services import instrument_set_freeze
 from regions.models import Kecamatan, Membership, Region, Role
+from regions.transitions import StateMachine, transition_apply
 
 User = get_user_model()
 
@@ -216,30 +217,28 @@ def participation_set_scored(
 
 # Which status Admin Tapem may move a period to from each status. Publication is not here:
 # it snapshots the results and issues documents (a later piece of work).
-PERIOD_STATUS_MOVES: dict[str, frozenset[str]] = {
-    Period.Status.PREPARATION: frozenset({Period.Status.OPEN}),
-    Period.Status.OPEN: frozenset({Period.Status.CLOSED}),
-    Period.Status.CLOSED: frozenset({Period.Status.OPEN}),
-    Period.Status.PUBLISHED: frozenset(),
-}
+PERIOD_STATUS = StateMachine(
+    field="status",
+    moves={
+        Period.Status.PREPARATION: frozenset({Period.Status.OPEN}),
+        Period.Status.OPEN: frozenset({Period.Status.CLOSED}),
+        Period.Status.CLOSED: frozenset({Period.Status.OPEN}),
+        Period.Status.PUBLISHED: frozenset(),
+    },
+    labels=dict(Period.Status.choices),
+    # Reopening a closed period changes what was final: say why.
+    reason_required=frozenset({(Period.Status.CLOSED, Period.Status.OPEN)}),
+)
 
 
-@transaction.atomic
-def period_set_status(*, period: Period, status: str) -> Period:
+def period_set_status(
+    *, period: Period, status: str, by: AbstractBaseUser | None, reason: str = ""
+) -> Period:
     """Open a period, close its scoring (values, teams and participants then stay as they
-    are), or reopen it; refused for any other move."""
-    period = Period.objects.select_for_update().get(pk=period.pk)
-    if status not in PERIOD_STATUS_MOVES.get(period.status, frozenset()):
-        raise ValidationError(
-            _("Status periode %(period)s tidak dapat diubah dari %(old)s ke %(new)s.")
-            % {
-                "period": period,
-                "old": period.get_status_display(),
-                "new": dict(Period.Status.choices).get(status, status),
-            }
-        )
-    period.status = status
-    period.save(update_fields=["status"])
+    are), or reopen it (with a reason); refused for any other move. Recorded."""
+    transition_apply(
+        obj=period, machine=PERIOD_STATUS, to=status, by=by, region=period.region, reason=reason
+    )
     return period
 
 

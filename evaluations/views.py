@@ -183,7 +183,12 @@ def period_status(request: HttpRequest, region: str, period: str) -> HttpRespons
     require(request.user, Action.MANAGE_REGION, request.region)
     obj = _period_or_404(period)
     try:
-        obj = period_set_status(period=obj, status=request.POST.get("status", ""))
+        obj = period_set_status(
+            period=obj,
+            status=request.POST.get("status", ""),
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -136,3 +136,65 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.region}"
+
+
+class InsertOnlyError(Exception):
+    """An official record (a transition, a history row, a snapshot) was asked to change."""
+
+
+class InsertOnlyModel(models.Model):
+    """A record that is written once and never changed or deleted by the application.
+
+    `save` refuses an update and `delete` refuses outright; a database trigger
+    (`regions.migration_operations.InsertOnlyTable`, one per table)
+    refuses an UPDATE written around the ORM as well.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise InsertOnlyError(f"{type(self).__name__} is insert-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # noqa: ANN201 - Django's signature
+        raise InsertOnlyError(f"{type(self).__name__} is insert-only")
+
+
+class Transition(InsertOnlyModel):
+    """One state change of an object of a region: who, when, from, to and why.
+
+    Written only by `regions.transitions.transition_apply`, the one function through which
+    every state (a period's status, a sheet's state, a membership's activity …) changes.
+    """
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    field = models.CharField(max_length=40, default="status")
+    from_state = models.CharField(_("dari"), max_length=40)
+    to_state = models.CharField(_("menjadi"), max_length=40)
+    reason = models.TextField(_("alasan"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+    at = models.DateTimeField(_("waktu"), db_index=True)
+
+    objects = ScopedManager(region="region")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("perubahan status")
+        verbose_name_plural = _("perubahan status")
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} {self.from_state} → {self.to_state}"

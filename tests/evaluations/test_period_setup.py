@@ -310,9 +310,21 @@ def _status(period):
 
 def test_tapem_opens_closes_and_reopens_a_period(tapem, period):
     for status in ("open", "closed", "open"):
-        response = tapem.post("/bekasi/periode/2026/status/", {"status": status}, follow=True)
+        response = tapem.post(
+            "/bekasi/periode/2026/status/",
+            {"status": status, "reason": "Nilai Jatiasih salah ketik"},
+            follow=True,
+        )
         assert _status(period) == status
         assert "Status periode sekarang" in response.content.decode()
+
+
+def test_reopening_needs_a_reason(tapem, period):
+    tapem.post("/bekasi/periode/2026/status/", {"status": "open"})
+    tapem.post("/bekasi/periode/2026/status/", {"status": "closed"})
+    response = tapem.post("/bekasi/periode/2026/status/", {"status": "open"}, follow=True)
+    assert _status(period) == "closed"
+    assert "Tuliskan alasannya" in response.content.decode()
 
 
 def test_a_closed_period_refuses_new_values_until_reopened(tapem, tenancy, period):
@@ -320,7 +332,7 @@ def test_a_closed_period_refuses_new_values_until_reopened(tapem, tenancy, perio
     tapem.post("/bekasi/periode/2026/status/", {"status": "closed"})
     field = _field(period, tenancy.users["penilai_bekasi"])
     assert tapem.post("/bekasi/periode/2026/tim/", {field: "ketua"}).status_code == 422
-    tapem.post("/bekasi/periode/2026/status/", {"status": "open"})
+    tapem.post("/bekasi/periode/2026/status/", {"status": "open", "reason": "Perbaikan tim"})
     assert tapem.post("/bekasi/periode/2026/tim/", {field: "ketua"}).status_code == 302
 
 
