@@ -5,7 +5,7 @@ from django.db import migrations
 _PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION kinerja_refuse_change() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'insert-only table %%: % refused', TG_TABLE_NAME, TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'insert-only table ' || TG_TABLE_NAME || ': ' || TG_OP;
 END
 $$ LANGUAGE plpgsql
 """
