@@ -120,6 +120,7 @@ def region_with_period(
             name=f"Bench {slug} {period_slug}",
             year_evaluated=2025,
             instrument_set=instrument_set,
+            status=Period.Status.OPEN,  # the bench imports values
         )
         chosen = Kecamatan.objects.order_by("slug")[: period_kecamatan or kecamatan]
         Participation.objects.bulk_create(

@@ -16,7 +16,7 @@ from django.db import transaction
 from django_scopes import scope
 
 from evaluations.models import Period
-from evaluations.services import period_create, team_member_add
+from evaluations.services import period_create, period_set_status, team_member_add
 from instruments.models import InstrumentSet
 from instruments.services import instrument_set_import_data
 from regions.models import Role
@@ -108,6 +108,8 @@ def _load_region(slug: str, report: DemoReport, multi_region_user: AbstractBaseU
                     user=user,
                     position=["ketua", "sekretaris"][position] if position < 2 else "anggota",
                 )
+        # Berlangsung, so a newcomer can enter values at once.
+        period_set_status(period=period, status=Period.Status.OPEN, by=None)
 
 
 @cache

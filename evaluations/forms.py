@@ -156,3 +156,22 @@ class NotScoredForm(forms.Form):
             attrs={"placeholder": _("misalnya: isian tetap tidak lengkap setelah perbaikan")}
         ),
     )
+
+
+class PeriodStatusForm(forms.Form):
+    """Confirming a status move; reopening a closed period must say why (it is recorded)."""
+
+    reason = forms.CharField(
+        label=_("Alasan"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+        if reason_required:
+            self.fields["reason"].error_messages["required"] = _(
+                "Tuliskan alasannya; alasan ini dicatat dalam riwayat periode."
+            )

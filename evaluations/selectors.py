@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext as _
 
 from evaluations.models import Participation, Period, ScoreEntry, TeamMember
 from evaluations.ranking_sums import summed_scoring_input_from_layout
@@ -92,6 +93,51 @@ def period_team_stages(*, period: Period) -> list[Stage]:
         .filter(takes_team=True)
         .order_by("order")
     )
+
+
+@dataclass(frozen=True)
+class StatusMove:
+    target: str
+    label: str  # the button: "Mulai periode", "Tutup penilaian", "Buka kembali penilaian"
+    explanation: str
+
+
+def period_status_moves(*, period: Period) -> list[StatusMove]:
+    """The moves Admin Tapem may make from the period's status, for its page."""
+    from_status = {
+        Period.Status.PREPARATION: [
+            StatusMove(
+                Period.Status.OPEN,
+                _("Mulai periode"),
+                _(
+                    "Periode masih dipersiapkan: tetapkan tim penilai dan peserta, lalu mulai "
+                    "periode. Nilai baru dapat diisi setelah periode dimulai."
+                ),
+            )
+        ],
+        Period.Status.OPEN: [
+            StatusMove(
+                Period.Status.CLOSED,
+                _("Tutup penilaian"),
+                _(
+                    "Penilaian berlangsung. Setelah semua nilai masuk, tutup penilaian: nilai, "
+                    "tim penilai dan peserta tidak dapat diubah lagi sampai periode dibuka "
+                    "kembali, dan set instrumennya dibekukan."
+                ),
+            )
+        ],
+        Period.Status.CLOSED: [
+            StatusMove(
+                Period.Status.OPEN,
+                _("Buka kembali penilaian"),
+                _(
+                    "Penilaian ditutup: nilai, tim penilai dan peserta tidak dapat diubah. Buka "
+                    "kembali bila ada nilai yang harus diperbaiki; alasannya dicatat."
+                ),
+            )
+        ],
+    }
+    return from_status.get(period.status, [])
 
 
 def period_stages_with_teams(*, period: Period) -> list[StageTeam]:

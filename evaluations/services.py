@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from evaluations.access import PeriodAction, period_ensure, period_refusal
 from evaluations.models import Participation, Period, ScoreEntry, TeamMember
 from evaluations.score_workbook import (
     ParsedCell,
@@ -100,11 +101,7 @@ def team_set(
     stage are stored (they would silently drop out of the means)."""
     # The lock scores_import takes: a team cannot change under an import.
     period = Period.objects.select_for_update().get(pk=period.pk)
-    if period.status in (Period.Status.CLOSED, Period.Status.PUBLISHED):
-        raise ValidationError(
-            _("Periode %(period)s berstatus %(status)s; tim penilai tidak dapat diubah.")
-            % {"period": period, "status": period.get_status_display()}
-        )
+    period_ensure(period=period, action=PeriodAction.CHANGE_SETUP)
     if stage.instrument_set_id != period.instrument_set_id:
         raise ValidationError(_("Tahap tersebut bukan bagian dari set instrumen periode ini."))
     if not stage_takes_team(stage=stage):
@@ -193,11 +190,7 @@ def participation_set_scored(
     """Mark a participating kecamatan "tidak dinilai" (with the reason the results print), or
     score it again. Its stored values stay; the ranking leaves it out while it is marked."""
     period = Period.objects.select_for_update().get(pk=period.pk)
-    if period.status in (Period.Status.CLOSED, Period.Status.PUBLISHED):
-        raise ValidationError(
-            _("Periode %(period)s berstatus %(status)s; peserta tidak dapat diubah.")
-            % {"period": period, "status": period.get_status_display()}
-        )
+    period_ensure(period=period, action=PeriodAction.CHANGE_SETUP)
     participation = Participation.objects.get(period=period, kecamatan=kecamatan)
     reason = reason.strip()
     if not scored and not reason:
@@ -236,9 +229,22 @@ def period_set_status(
 ) -> Period:
     """Open a period, close its scoring (values, teams and participants then stay as they
     are), or reopen it (with a reason); refused for any other move. Recorded."""
-    transition_apply(
-        obj=period, machine=PERIOD_STATUS, to=status, by=by, region=period.region, reason=reason
-    )
+    with transaction.atomic():
+        transition_apply(
+            obj=period,
+            machine=PERIOD_STATUS,
+            to=status,
+            by=by,
+            region=period.region,
+            reason=reason,
+        )
+        if status == Period.Status.CLOSED:
+            # What a closed period was scored with cannot change under it, scores or not.
+            instrument_set_freeze(
+                instrument_set=period.instrument_set,
+                by=by,
+                reason=_("Periode %(period)s ditutup.") % {"period": period},
+            )
     return period
 
 
@@ -294,13 +300,9 @@ def scores_import_rows(
     """`scores_import` for rows already read: (spreadsheet row number, the 9 columns)."""
     # One import at a time per period, so two uploads cannot interleave their cells.
     period = Period.objects.select_for_update().get(pk=period.pk)
-    if period.status in (Period.Status.CLOSED, Period.Status.PUBLISHED):
-        raise ScoreImportError(
-            [
-                _("Periode %(period)s berstatus %(status)s; nilai tidak dapat diubah.")
-                % {"period": period, "status": period.get_status_display()}
-            ]
-        )
+    refusal = period_refusal(period=period, action=PeriodAction.ENTER_VALUES)
+    if refusal is not None:
+        raise ScoreImportError([refusal])
     layout = period_score_layout(period=period)
     parser = ScoreRowParser(layout, region_kecamatan())
     try:
@@ -352,7 +354,11 @@ def scores_import_rows(
 
     instrument_set = layout.instrument_set
     if not instrument_set.is_frozen and ScoreEntry.objects.filter(period=period).exists():
-        instrument_set_freeze(instrument_set=instrument_set)
+        instrument_set_freeze(
+            instrument_set=instrument_set,
+            by=by,
+            reason=_("Periode %(period)s memiliki nilai.") % {"period": period},
+        )
     return ScoreImportResult(rows=len(cells), stored=len(new), cleared=cleared, unchanged=unchanged)
 
 

@@ -8,11 +8,19 @@ from django.views.decorators.http import require_POST
 
 from config.http import posted_data
 from evaluations import selectors
-from evaluations.forms import NotScoredForm, PeriodForm, ScoreWorkbookForm, TeamForm
+from evaluations.access import PeriodAction, access_period, period_refusal
+from evaluations.forms import (
+    NotScoredForm,
+    PeriodForm,
+    PeriodStatusForm,
+    ScoreWorkbookForm,
+    TeamForm,
+)
 from evaluations.models import Period, TeamMember
 from evaluations.presentation import ranking_table
 from evaluations.score_workbook import score_template_bytes
 from evaluations.services import (
+    PERIOD_STATUS,
     ScoreImportError,
     participation_set_scored,
     period_create,
@@ -21,8 +29,9 @@ from evaluations.services import (
     teams_set,
 )
 from instruments.selectors import instrument_set_list
-from regions.access import Action, can, require
+from regions.access import Action, access_kecamatan, access_region, can
 from regions.models import Role
+from regions.transitions import transition_history_labelled
 
 
 @login_required
@@ -50,7 +59,7 @@ def dashboard(request: HttpRequest, region: str) -> HttpResponse:
 
 
 def kecamatan_list(request: HttpRequest, region: str) -> HttpResponse:
-    require(request.user, Action.VIEW_REGION, request.region)
+    access_region(request=request, action=Action.VIEW_REGION)
     return render(
         request,
         "evaluations/kecamatan_list.html",
@@ -59,8 +68,7 @@ def kecamatan_list(request: HttpRequest, region: str) -> HttpResponse:
 
 
 def kecamatan_detail(request: HttpRequest, region: str, kecamatan: str) -> HttpResponse:
-    obj = get_object_or_404(selectors.kecamatan_list(), slug=kecamatan)
-    require(request.user, Action.VIEW_KECAMATAN, obj)
+    obj = access_kecamatan(request=request, slug=kecamatan, action=Action.VIEW_KECAMATAN)
     return render(
         request,
         "evaluations/kecamatan_detail.html",
@@ -68,12 +76,8 @@ def kecamatan_detail(request: HttpRequest, region: str, kecamatan: str) -> HttpR
     )
 
 
-def _period_or_404(slug: str) -> Period:
-    return get_object_or_404(selectors.period_list(), slug=slug)
-
-
 def period_new(request: HttpRequest, region: str) -> HttpResponse:
-    require(request.user, Action.MANAGE_REGION, request.region)
+    access_region(request=request, action=Action.MANAGE_REGION)
     form = PeriodForm(
         posted_data(request),
         instrument_sets=instrument_set_list(),
@@ -100,8 +104,7 @@ def period_new(request: HttpRequest, region: str) -> HttpResponse:
 
 
 def period_team(request: HttpRequest, region: str, period: str) -> HttpResponse:
-    require(request.user, Action.MANAGE_REGION, request.region)
-    obj = _period_or_404(period)
+    obj = access_period(request=request, slug=period, action=_setup_action(request))
     form = TeamForm(
         posted_data(request),
         stages=selectors.period_team_stages(period=obj),
@@ -118,13 +121,15 @@ def period_team(request: HttpRequest, region: str, period: str) -> HttpResponse:
             return redirect("period_detail", region=region, period=obj.slug)
     status = 422 if form.errors else 200
     return render(
-        request, "evaluations/period_team.html", {"period": obj, "form": form}, status=status
+        request,
+        "evaluations/period_team.html",
+        {"period": obj, "form": form, "refusal": _setup_refusal(obj)},
+        status=status,
     )
 
 
 def period_participants(request: HttpRequest, region: str, period: str) -> HttpResponse:
-    require(request.user, Action.MANAGE_REGION, request.region)
-    obj = _period_or_404(period)
+    obj = access_period(request=request, slug=period, action=PeriodAction.MANAGE)
     return _participants_page(request, obj)
 
 
@@ -132,8 +137,7 @@ def period_participants(request: HttpRequest, region: str, period: str) -> HttpR
 def participant_update(
     request: HttpRequest, region: str, period: str, kecamatan: str
 ) -> HttpResponse:
-    require(request.user, Action.MANAGE_REGION, request.region)
-    obj = _period_or_404(period)
+    obj = access_period(request=request, slug=period, action=PeriodAction.CHANGE_SETUP)
     participation = get_object_or_404(
         selectors.period_participations(period=obj), kecamatan__slug=kecamatan
     )
@@ -173,36 +177,55 @@ def _participants_page(
     return render(
         request,
         "evaluations/period_participants.html",
-        {"period": period, "rows": rows, "rules": rules},
+        {"period": period, "rows": rows, "rules": rules, "refusal": _setup_refusal(period)},
         status=status,
     )
 
 
-@require_POST
 def period_status(request: HttpRequest, region: str, period: str) -> HttpResponse:
-    require(request.user, Action.MANAGE_REGION, request.region)
-    obj = _period_or_404(period)
-    try:
-        obj = period_set_status(
-            period=obj,
-            status=request.POST.get("status", ""),
-            by=request.user,
-            reason=request.POST.get("reason", ""),
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
+    """Start, close or reopen a period: GET asks for confirmation (and, to reopen, the
+    reason), POST makes the move through the transition service."""
+    obj = access_period(request=request, slug=period, action=PeriodAction.CHANGE_STATUS)
+    target = request.POST.get("status") or request.GET.get("ke", "")
+    if not PERIOD_STATUS.allows(obj.status, target):
+        messages.error(
             request,
-            _("Status periode sekarang: %(status)s.") % {"status": obj.get_status_display()},
+            _("Status periode tidak dapat diubah dari %(old)s menjadi %(new)s.")
+            % {"old": PERIOD_STATUS.label(obj.status), "new": PERIOD_STATUS.label(target)},
         )
-    return redirect("period_detail", region=region, period=obj.slug)
+        return redirect("period_detail", region=region, period=obj.slug)
+    form = PeriodStatusForm(
+        posted_data(request), reason_required=(obj.status, target) in PERIOD_STATUS.reason_required
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            period_set_status(
+                period=obj, status=target, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Status periode sekarang: %(status)s.") % {"status": obj.get_status_display()},
+            )
+            return redirect("period_detail", region=region, period=obj.slug)
+    return render(
+        request,
+        "evaluations/period_status.html",
+        {
+            "period": obj,
+            "target": target,
+            "target_label": PERIOD_STATUS.label(target),
+            "form": form,
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 def period_detail(request: HttpRequest, region: str, period: str) -> HttpResponse:
-    require(request.user, Action.VIEW_REGION, request.region)
-    obj = _period_or_404(period)
+    obj = access_period(request=request, slug=period, action=PeriodAction.VIEW)
+    can_manage = can(request.user, Action.MANAGE_REGION, request.region)
     return render(
         request,
         "evaluations/period_detail.html",
@@ -210,15 +233,19 @@ def period_detail(request: HttpRequest, region: str, period: str) -> HttpRespons
             "period": obj,
             "stages": selectors.period_stages_with_teams(period=obj),
             "participant_count": obj.participations.count(),
-            "can_manage": can(request.user, Action.MANAGE_REGION, request.region),
+            "can_manage": can_manage,
             "can_view_results": can(request.user, Action.VIEW_RESULTS, request.region),
+            "status_moves": selectors.period_status_moves(period=obj) if can_manage else [],
+            "history": transition_history_labelled(obj=obj, machine=PERIOD_STATUS)
+            if can_manage
+            else [],
+            "values_refusal": period_refusal(period=obj, action=PeriodAction.ENTER_VALUES),
         },
     )
 
 
 def ranking(request: HttpRequest, region: str, period: str) -> HttpResponse:
-    require(request.user, Action.VIEW_RESULTS, request.region)
-    obj = _period_or_404(period)
+    obj = access_period(request=request, slug=period, action=PeriodAction.VIEW_RESULTS)
     result = selectors.ranking_for_period(period=obj, trace=False)
     return render(
         request,
@@ -236,8 +263,7 @@ def ranking(request: HttpRequest, region: str, period: str) -> HttpResponse:
 def ranking_breakdown(
     request: HttpRequest, region: str, period: str, kecamatan: str
 ) -> HttpResponse:
-    require(request.user, Action.VIEW_RESULTS, request.region)
-    obj = _period_or_404(period)
+    obj = access_period(request=request, slug=period, action=PeriodAction.VIEW_RESULTS)
     result = selectors.ranking_for_period(period=obj)
     participant = next((r for r in result.results if r.key == kecamatan), None)
     if participant is None:
@@ -250,8 +276,7 @@ def ranking_breakdown(
 
 
 def score_template(request: HttpRequest, region: str, period: str) -> HttpResponse:
-    require(request.user, Action.MANAGE_REGION, request.region)
-    obj = _period_or_404(period)
+    obj = access_period(request=request, slug=period, action=PeriodAction.MANAGE)
     response = HttpResponse(
         score_template_bytes(period=obj),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -262,10 +287,18 @@ def score_template(request: HttpRequest, region: str, period: str) -> HttpRespon
 
 
 def score_upload(request: HttpRequest, region: str, period: str) -> HttpResponse:
-    require(request.user, Action.MANAGE_REGION, request.region)
-    obj = _period_or_404(period)
+    write = request.method == "POST"
+    obj = access_period(
+        request=request,
+        slug=period,
+        action=PeriodAction.ENTER_VALUES if write else PeriodAction.MANAGE,
+    )
     form = ScoreWorkbookForm(posted_data(request), request.FILES or None)
-    context = {"period": obj, "form": form}
+    context = {
+        "period": obj,
+        "form": form,
+        "refusal": period_refusal(period=obj, action=PeriodAction.ENTER_VALUES),
+    }
     if request.method == "POST" and form.is_valid():
         try:
             result = scores_import(
@@ -276,3 +309,11 @@ def score_upload(request: HttpRequest, region: str, period: str) -> HttpResponse
             return render(request, "evaluations/score_upload.html", context, status=422)
         context["result"] = result
     return render(request, "evaluations/score_upload.html", context)
+
+
+def _setup_action(request: HttpRequest) -> PeriodAction:
+    return PeriodAction.CHANGE_SETUP if request.method == "POST" else PeriodAction.MANAGE
+
+
+def _setup_refusal(period: Period) -> str | None:
+    return period_refusal(period=period, action=PeriodAction.CHANGE_SETUP)

@@ -11,6 +11,7 @@ from dataclasses import field as dataclass_field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
@@ -41,6 +42,7 @@ from instruments.models import (
 from instruments.selectors import instrument_set_tree
 from instruments.validation import validate_instrument_set
 from regions.models import Region
+from regions.transitions import StateMachine, TransitionRefused, transition_apply
 
 
 class InstrumentImportError(Exception):
@@ -496,14 +498,30 @@ def instrument_set_clone(*, instrument_set: InstrumentSet) -> InstrumentSet:
     return clone
 
 
-@transaction.atomic
-def instrument_set_freeze(*, instrument_set: InstrumentSet) -> InstrumentSet:
-    """Freeze the set for good: a period using it has scores, so its rules cannot change."""
-    locked = InstrumentSet.objects.select_for_update().get(pk=instrument_set.pk)
-    if not locked.is_frozen:
-        locked.status = InstrumentSet.Status.FROZEN
-        locked.save(update_fields=["status", "updated_at"])
-    instrument_set.status = locked.status
+INSTRUMENT_SET_STATUS = StateMachine(
+    field="status",
+    moves={InstrumentSet.Status.DRAFT: frozenset({InstrumentSet.Status.FROZEN})},
+    labels=dict(InstrumentSet.Status.choices),
+)
+
+
+def instrument_set_freeze(
+    *, instrument_set: InstrumentSet, by: AbstractBaseUser | None = None, reason: str = ""
+) -> InstrumentSet:
+    """Freeze the set for good (a period using it has values, or was closed): its rules can
+    no longer change; editing means a new version. Recorded; a frozen set stays as it is."""
+    if not instrument_set.is_frozen:
+        try:
+            transition_apply(
+                obj=instrument_set,
+                machine=INSTRUMENT_SET_STATUS,
+                to=InstrumentSet.Status.FROZEN,
+                by=by,
+                region=instrument_set.region,
+                reason=reason,
+            )
+        except TransitionRefused:  # frozen meanwhile by someone else: the same outcome
+            instrument_set.status = InstrumentSet.Status.FROZEN
     return instrument_set
 
 
@@ -515,7 +533,7 @@ def ensure_editable(instrument_set: InstrumentSet) -> None:
 def frozen_reason() -> str:
     return _(
         "Set instrumen ini sudah dibekukan karena dipakai periode yang sudah memiliki "
-        "nilai. Buat versi baru untuk mengubahnya."
+        "nilai atau sudah ditutup. Buat versi baru untuk mengubahnya."
     )
 
 

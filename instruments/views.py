@@ -1,8 +1,9 @@
 """Pages of instrument sets: read by every member of the region, edited by Admin Tapem.
 
-Edits resolve the set (and the part) inside the region scope, so another region's set is
-a 404; a member without MANAGE_REGION gets a 403 before anything is looked up; a frozen
-set answers every edit with the page explaining why and offering a new version.
+Every view gets its set from `instruments.access.access_instrument_set`, which decides from
+role and state: another region's set is a 404, a member without the role a 403 before
+anything is looked up, and a frozen set answers every edit with the page explaining why
+and offering a new version (409).
 """
 
 from django.contrib import messages
@@ -17,14 +18,15 @@ from django.views.decorators.http import require_POST
 from config.http import posted_data
 from config.xlsx import WorkbookRejected
 from instruments import diff, forms, selectors, services
+from instruments.access import SetAction, access_instrument_set, set_frozen
 from instruments.models import InstrumentSet
 from instruments.validation import validate_instrument_set
 from instruments.workbook import XLSX_CONTENT_TYPE
-from regions.access import Action, can, require
+from regions.access import Action, access_region, can
 
 
 def instrument_set_list(request: HttpRequest, region: str) -> HttpResponse:
-    require(request.user, Action.VIEW_REGION, request.region)
+    access_region(request=request, action=Action.VIEW_REGION)
     return render(
         request,
         "instruments/set_list.html",
@@ -36,11 +38,7 @@ def instrument_set_list(request: HttpRequest, region: str) -> HttpResponse:
 
 
 def instrument_set_detail(request: HttpRequest, region: str, pk: int) -> HttpResponse:
-    require(request.user, Action.VIEW_REGION, request.region)
-    try:
-        instrument_set = selectors.instrument_set_tree(pk=pk)
-    except InstrumentSet.DoesNotExist:
-        raise Http404 from None
+    instrument_set = access_instrument_set(request=request, pk=pk, action=SetAction.VIEW, tree=True)
     findings = validate_instrument_set(instrument_set)
     can_manage = can(request.user, Action.MANAGE_REGION, request.region)
     return render(
@@ -61,8 +59,7 @@ def instrument_set_detail(request: HttpRequest, region: str, pk: int) -> HttpRes
 
 def instrument_set_download(request: HttpRequest, region: str, pk: int) -> HttpResponse:
     """The set as an xlsx workbook: the same content the set page shows every member."""
-    require(request.user, Action.VIEW_REGION, request.region)
-    instrument_set = _get_set(pk)
+    instrument_set = access_instrument_set(request=request, pk=pk, action=SetAction.VIEW)
     content = services.instrument_set_export_workbook(instrument_set=instrument_set)
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     filename = f"{instrument_set.code}-v{instrument_set.version}.xlsx"
@@ -72,8 +69,7 @@ def instrument_set_download(request: HttpRequest, region: str, pk: int) -> HttpR
 
 def instrument_set_compare(request: HttpRequest, region: str, pk: int) -> HttpResponse:
     """What changed between this version and another version (`?dengan=<pk>`) of the set."""
-    require(request.user, Action.VIEW_REGION, request.region)
-    instrument_set = _get_set(pk)
+    instrument_set = access_instrument_set(request=request, pk=pk, action=SetAction.VIEW)
     try:
         other = selectors.instrument_set_version_get(
             instrument_set=instrument_set, pk=int(request.GET.get("dengan", ""))
@@ -95,15 +91,13 @@ def instrument_set_compare(request: HttpRequest, region: str, pk: int) -> HttpRe
 
 
 def instrument_set_edit(request: HttpRequest, region: str, pk: int) -> HttpResponse:
-    instrument_set = _get_set_to_manage(request, pk)
-    if instrument_set.is_frozen:
-        return _frozen(request, instrument_set)
+    instrument_set = access_instrument_set(request=request, pk=pk, action=SetAction.EDIT)
     form = forms.InstrumentSetForm(posted_data(request), instance=instrument_set)
     if request.method == "POST" and form.is_valid():
         try:
             services.instrument_set_update(instrument_set=instrument_set, values=form.cleaned_data)
         except services.FrozenInstrumentSetError:
-            return _frozen(request, instrument_set)
+            raise set_frozen(instrument_set) from None
         messages.success(request, _("Dasar hukum dan pengaturan set disimpan."))
         return redirect(_detail_url(instrument_set))
     return render(
@@ -120,7 +114,7 @@ def instrument_set_edit(request: HttpRequest, region: str, pk: int) -> HttpRespo
 @require_POST
 def instrument_set_clone(request: HttpRequest, region: str, pk: int) -> HttpResponse:
     """A new draft version with the same content ("buat versi baru")."""
-    instrument_set = _get_set_to_manage(request, pk)
+    instrument_set = access_instrument_set(request=request, pk=pk, action=SetAction.MANAGE)
     try:
         clone = services.instrument_set_clone(instrument_set=instrument_set)
     except services.InstrumentImportError as exc:
@@ -139,7 +133,7 @@ def instrument_set_clone(request: HttpRequest, region: str, pk: int) -> HttpResp
 
 def instrument_set_upload(request: HttpRequest, region: str) -> HttpResponse:
     """A new set, or the next version of a set with the same code, from a workbook."""
-    require(request.user, Action.MANAGE_REGION, request.region)
+    access_region(request=request, action=Action.MANAGE_REGION)
     form = forms.WorkbookUploadForm(posted_data(request), request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -162,11 +156,9 @@ def instrument_set_upload(request: HttpRequest, region: str) -> HttpResponse:
 def part_add(
     request: HttpRequest, region: str, pk: int, kind: str, parent: int | None = None
 ) -> HttpResponse:
-    instrument_set = _get_set_to_manage(request, pk)
+    instrument_set = access_instrument_set(request=request, pk=pk, action=SetAction.EDIT)
     parent_kind = selectors.PART_PARENT_KIND[kind]
     parent_obj = _get_part(instrument_set, parent_kind, parent) if parent_kind else instrument_set
-    if instrument_set.is_frozen:
-        return _frozen(request, instrument_set)
     form = forms.PART_FORMS[kind](
         posted_data(request), instrument_set=instrument_set, parent=parent_obj
     )
@@ -179,7 +171,7 @@ def part_add(
                 values=form.cleaned_data,
             )
         except services.FrozenInstrumentSetError:
-            return _frozen(request, instrument_set)
+            raise set_frozen(instrument_set) from None
         messages.success(request, _("%(part)s ditambahkan.") % {"part": _describe(part)})
         return redirect(_detail_url(instrument_set, part))
     return render(
@@ -195,10 +187,8 @@ def part_add(
 
 
 def part_edit(request: HttpRequest, region: str, pk: int, kind: str, part: int) -> HttpResponse:
-    instrument_set = _get_set_to_manage(request, pk)
+    instrument_set = access_instrument_set(request=request, pk=pk, action=SetAction.EDIT)
     obj = _get_part(instrument_set, kind, part)
-    if instrument_set.is_frozen:
-        return _frozen(request, instrument_set)
     parent = getattr(obj, selectors.PART_PARENT_FIELD[type(obj)])
     form = forms.PART_FORMS[kind](
         posted_data(request), instrument_set=instrument_set, parent=parent, instance=obj
@@ -209,7 +199,7 @@ def part_edit(request: HttpRequest, region: str, pk: int, kind: str, part: int) 
                 instrument_set=instrument_set, part=obj, values=form.cleaned_data
             )
         except services.FrozenInstrumentSetError:
-            return _frozen(request, instrument_set)
+            raise set_frozen(instrument_set) from None
         messages.success(request, _("%(part)s disimpan.") % {"part": _describe(obj)})
         return redirect(_detail_url(instrument_set, obj))
     return render(
@@ -225,16 +215,14 @@ def part_edit(request: HttpRequest, region: str, pk: int, kind: str, part: int) 
 
 
 def part_delete(request: HttpRequest, region: str, pk: int, kind: str, part: int) -> HttpResponse:
-    instrument_set = _get_set_to_manage(request, pk)
+    instrument_set = access_instrument_set(request=request, pk=pk, action=SetAction.EDIT)
     obj = _get_part(instrument_set, kind, part)
-    if instrument_set.is_frozen:
-        return _frozen(request, instrument_set)
     if request.method == "POST":
         description = _describe(obj)
         try:
             services.instrument_part_delete(instrument_set=instrument_set, part=obj)
         except services.FrozenInstrumentSetError:
-            return _frozen(request, instrument_set)
+            raise set_frozen(instrument_set) from None
         messages.success(request, _("%(part)s dihapus.") % {"part": description})
         return redirect(_detail_url(instrument_set))
     return render(
@@ -252,35 +240,12 @@ def part_delete(request: HttpRequest, region: str, pk: int, kind: str, part: int
 # ------------------------------------------------------------------------------ helpers
 
 
-def _get_set(pk: int) -> InstrumentSet:
-    try:
-        return selectors.instrument_set_get(pk=pk)
-    except InstrumentSet.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_set_to_manage(request: HttpRequest, pk: int) -> InstrumentSet:
-    # Permission first: a member without the role learns nothing about which sets exist.
-    require(request.user, Action.MANAGE_REGION, request.region)
-    return _get_set(pk)
-
-
 def _get_part(instrument_set: InstrumentSet, kind: str, pk: int | None):
     model = selectors.PART_MODELS[kind]
     try:
         return selectors.part_get(instrument_set=instrument_set, kind=kind, pk=pk)
     except model.DoesNotExist:
         raise Http404 from None
-
-
-def _frozen(request: HttpRequest, instrument_set: InstrumentSet) -> HttpResponse:
-    """Every edit of a frozen set ends here: why it cannot change, and the way forward."""
-    return render(
-        request,
-        "instruments/frozen.html",
-        {"instrument_set": instrument_set, "reason": services.frozen_reason()},
-        status=409,
-    )
 
 
 def _describe(part: Model) -> str:

@@ -6,11 +6,27 @@ inside the active region scope, so a permission can never reach across regions.
 """
 
 from enum import StrEnum
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 
 from regions.models import Kecamatan, Membership, Region, Role
+
+
+class StateConflict(Exception):
+    """The object may be seen, but its state does not allow this now (a closed period, a
+    frozen set, a final sheet). Pages answer 409 with `message` (regions.middleware renders
+    `template`); nothing has changed."""
+
+    def __init__(
+        self, message: str, *, template: str = "state_conflict.html", context: Any = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.template = template
+        self.context = context or {}
 
 
 class Action(StrEnum):
@@ -67,3 +83,18 @@ def require(user: AbstractBaseUser, action: Action, obj: Region | Kecamatan) -> 
 
 def _is_member(user: AbstractBaseUser, region: Region) -> bool:
     return Membership.objects.filter(user=user, region=region).exists()
+
+
+def access_region(*, request: HttpRequest, action: Action) -> Region:
+    """The request's region, when the user's roles there allow `action` (403 otherwise)."""
+    require(request.user, action, request.region)
+    return request.region
+
+
+def access_kecamatan(*, request: HttpRequest, slug: str, action: Action) -> Kecamatan:
+    """A kecamatan of the request's region, or 404 — also for an operator asking for another
+    kecamatan than their own, so the answer never tells whether it exists."""
+    kecamatan = Kecamatan.objects.select_related("region").filter(slug=slug).first()
+    if kecamatan is None or not can(request.user, action, kecamatan):
+        raise Http404
+    return kecamatan

@@ -4,10 +4,12 @@ from collections.abc import Callable
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
+from regions.access import StateConflict
 from regions.models import Membership, Region
 
 
@@ -48,3 +50,9 @@ class RegionScopeMiddleware:
             request.region = region
             request.memberships = memberships
             return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, StateConflict):
+            context = {"message": exception.message, **exception.context}
+            return render(request, exception.template, context, status=409)
+        return None

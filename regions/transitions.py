@@ -95,3 +95,20 @@ def transition_history(*, obj: models.Model, field_name: str | None = None) -> m
     if field_name is not None:
         history = history.filter(field=field_name)
     return history
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A recorded move as a page shows it."""
+
+    record: Transition
+    from_label: str
+    to_label: str
+
+
+def transition_history_labelled(*, obj: models.Model, machine: StateMachine) -> list[HistoryEntry]:
+    """`transition_history` of the machine's field with the states' display names."""
+    return [
+        HistoryEntry(record, machine.label(record.from_state), machine.label(record.to_state))
+        for record in transition_history(obj=obj, field_name=machine.field)
+    ]

@@ -10,7 +10,7 @@ from django_scopes import scope
 
 from evaluations.models import Participation, Period, ScoreEntry
 from evaluations.score_workbook import HEADER, SHEET
-from evaluations.services import period_create, team_member_add
+from evaluations.services import period_create, period_set_status, team_member_add
 from instruments.services import instrument_set_import_data
 from regions.models import Role
 from regions.services import membership_grant
@@ -143,7 +143,9 @@ def make_period(tenancy):
     named kecamatan participating and the penilai on every stage's team (team order =
     penilai_bekasi, penilai_lintas, then penilai-3…)."""
 
-    def _make(data=None, kecamatan=("Bantargebang", "Jatiasih"), penilai=2, slug="2026"):
+    def _make(
+        data=None, kecamatan=("Bantargebang", "Jatiasih"), penilai=2, slug="2026", status="open"
+    ):
         region = tenancy.bekasi
         with scope(region=region):
             instrument_set = instrument_set_import_data(region=region, data=data or tiny_set())
@@ -165,6 +167,9 @@ def make_period(tenancy):
             for stage in instrument_set.stages.all():
                 for user in members:
                     team_member_add(period=period, stage=stage, user=user)
+            if status != Period.Status.PREPARATION:
+                # Values are entered only while a period runs (Berlangsung).
+                period_set_status(period=period, status=Period.Status.OPEN, by=None)
         return Setup(period, members)
 
     return _make

@@ -196,9 +196,13 @@ def test_teams_of_a_closed_period_do_not_change(tapem, tenancy, period):
         Period.objects.filter(pk=period.pk).update(status=Period.Status.CLOSED)
     field = _field(period, tenancy.users["penilai_bekasi"])
     response = tapem.post("/bekasi/periode/2026/tim/", {field: "ketua"})
-    assert response.status_code == 422
-    assert "tim penilai tidak dapat diubah" in response.content.decode()
+    assert response.status_code == 409
+    assert "tim penilai dan peserta tidak dapat diubah" in response.content.decode()
     assert _team(period) == []
+    # The page says so instead of offering a form that would be refused.
+    page = tapem.get("/bekasi/periode/2026/tim/").content.decode()
+    assert "tim penilai dan peserta tidak dapat diubah" in page
+    assert "Simpan tim" not in page
 
 
 def test_period_page_says_when_a_team_is_short_of_its_minimum(client, tenancy, period):
@@ -248,8 +252,10 @@ def test_participants_of_a_closed_period_do_not_change(tapem, tenancy, period):
     with scopes_disabled():
         Period.objects.filter(pk=period.pk).update(status=Period.Status.CLOSED)
     response = _not_scored(tapem, "jatiasih", "Terlambat")
-    assert response.status_code == 422
-    assert "peserta tidak dapat diubah" in response.content.decode()
+    assert response.status_code == 409
+    assert "tim penilai dan peserta tidak dapat diubah" in response.content.decode()
+    page = tapem.get("/bekasi/periode/2026/peserta/").content.decode()
+    assert "Tandai tidak dinilai" not in page
 
 
 @pytest.mark.parametrize("role", ["operator_bantargebang", "penilai_bekasi", "pimpinan_bekasi"])
@@ -331,7 +337,7 @@ def test_a_closed_period_refuses_new_values_until_reopened(tapem, tenancy, perio
     tapem.post("/bekasi/periode/2026/status/", {"status": "open"})
     tapem.post("/bekasi/periode/2026/status/", {"status": "closed"})
     field = _field(period, tenancy.users["penilai_bekasi"])
-    assert tapem.post("/bekasi/periode/2026/tim/", {field: "ketua"}).status_code == 422
+    assert tapem.post("/bekasi/periode/2026/tim/", {field: "ketua"}).status_code == 409
     tapem.post("/bekasi/periode/2026/status/", {"status": "open", "reason": "Perbaikan tim"})
     assert tapem.post("/bekasi/periode/2026/tim/", {field: "ketua"}).status_code == 302
 

@@ -114,7 +114,7 @@ def test_other_region_is_not_found(role, page, client, tenancy, sets):
         ("tapem_bekasi", 200),
         ("penilai_bekasi", 200),
         ("pimpinan_bekasi", 200),
-        ("operator_bantargebang", 403),
+        ("operator_bantargebang", 404),  # like another region: not revealed
     ],
 )
 def test_operator_sees_only_own_kecamatan(role, expected, client, tenancy):

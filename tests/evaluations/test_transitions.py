@@ -12,7 +12,7 @@ from regions.transitions import TransitionRefused, transition_apply, transition_
 
 @pytest.fixture
 def period(make_period):
-    return make_period().period
+    return make_period(status="preparation").period
 
 
 def test_a_move_is_recorded_with_who_when_and_why(period, tenancy):

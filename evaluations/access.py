@@ -1,0 +1,82 @@
+"""Who may do what with a period, from role and the period's state — in one place.
+
+`access_period` is the only way a view gets a period: it answers 403 for a role that never
+may, 404 for a period that is not there (or not in this region), and 409 (`StateConflict`)
+when the period's state does not allow the action now. Services call `period_ensure` with
+the row they locked, so the command line, imports and the browser meet the same rule.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from evaluations.models import Period
+from regions.access import Action, StateConflict, require
+
+
+class PeriodAction(StrEnum):
+    VIEW = "view"  # the period page: every member of the region
+    VIEW_RESULTS = "view_results"  # ranking and breakdowns: Admin Tapem, pimpinan
+    MANAGE = "manage"  # the setup pages and the score template: Admin Tapem
+    CHANGE_SETUP = "change_setup"  # teams and participants
+    ENTER_VALUES = "enter_values"  # store or clear values
+    CHANGE_STATUS = "change_status"  # start, close, reopen (the machine checks the move)
+
+
+_ROLE_FOR = {
+    PeriodAction.VIEW: Action.VIEW_REGION,
+    PeriodAction.VIEW_RESULTS: Action.VIEW_RESULTS,
+    PeriodAction.MANAGE: Action.MANAGE_REGION,
+    PeriodAction.CHANGE_SETUP: Action.MANAGE_REGION,
+    PeriodAction.ENTER_VALUES: Action.MANAGE_REGION,
+    PeriodAction.CHANGE_STATUS: Action.MANAGE_REGION,
+}
+
+# The states in which an action that writes is possible at all.
+_WRITABLE_IN = {
+    PeriodAction.CHANGE_SETUP: frozenset({Period.Status.PREPARATION, Period.Status.OPEN}),
+    PeriodAction.ENTER_VALUES: frozenset({Period.Status.OPEN}),
+}
+
+
+def period_refusal(*, period: Period, action: PeriodAction) -> str | None:
+    """Why `action` is not possible in the period's current state, or None when it is."""
+    allowed = _WRITABLE_IN.get(action)
+    if allowed is None or period.status in allowed:
+        return None
+    if period.status == Period.Status.PREPARATION:
+        return _(
+            "Periode %(period)s masih dipersiapkan; nilai baru dapat diisi setelah periode dimulai."
+        ) % {"period": period}
+    if action == PeriodAction.CHANGE_SETUP:
+        return _(
+            "Periode %(period)s berstatus %(status)s; tim penilai dan peserta tidak dapat diubah."
+        ) % {"period": period, "status": period.get_status_display()}
+    return _("Periode %(period)s berstatus %(status)s; nilai tidak dapat diubah.") % {
+        "period": period,
+        "status": period.get_status_display(),
+    }
+
+
+def period_ensure(*, period: Period, action: PeriodAction) -> None:
+    """Raise ValidationError when the state of `period` (locked by the caller) refuses."""
+    refusal = period_refusal(period=period, action=action)
+    if refusal is not None:
+        raise ValidationError(refusal)
+
+
+def access_period(*, request: HttpRequest, slug: str, action: PeriodAction) -> Period:
+    """The period `slug` of the request's region, checked for `action` (see module doc)."""
+    # Role first: a member without it learns nothing about which periods exist.
+    require(request.user, _ROLE_FOR[action], request.region)
+    period = Period.objects.select_related("instrument_set", "region").filter(slug=slug).first()
+    if period is None:
+        raise Http404
+    refusal = period_refusal(period=period, action=action)
+    if refusal is not None:
+        back = reverse("period_detail", kwargs={"region": period.region.slug, "period": slug})
+        raise StateConflict(refusal, context={"back_url": back})
+    return period
