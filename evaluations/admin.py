@@ -17,4 +17,6 @@ class TeamMemberInline(admin.TabularInline):
 class PeriodAdmin(admin.ModelAdmin):
     list_display = ["name", "region", "slug", "year_evaluated", "status"]
     list_filter = ["region", "status"]
+    # Status moves only through the recorded transition (evaluations.services.period_set_status).
+    readonly_fields = ["status"]
     inlines = [ParticipationInline, TeamMemberInline]

@@ -7,3 +7,6 @@ from instruments.models import InstrumentSet
 class InstrumentSetAdmin(admin.ModelAdmin):
     list_display = ["name", "region", "code", "version", "status"]
     list_filter = ["region", "status"]
+    # Freezing is a recorded transition (instruments.services.instrument_set_freeze); a frozen
+    # set never goes back to draft, so admin shows the status without letting it change.
+    readonly_fields = ["status"]

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from guardian.admin import GuardedModelAdmin
 from import_export.admin import ImportExportModelAdmin
 
-from regions.models import Kecamatan, Membership, Region
+from regions.models import Kecamatan, Membership, Region, Transition
 from regions.resources import KecamatanResource
 from regions.services import membership_grant, membership_revoke
 
@@ -60,3 +60,20 @@ class MembershipAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         for membership in queryset:
             membership_revoke(membership=membership)
+
+
+@admin.register(Transition)
+class TransitionAdmin(admin.ModelAdmin):
+    """The record of state changes: read-only, never edited or deleted."""
+
+    list_display = ["at", "region", "content_type", "object_id", "from_state", "to_state", "by"]
+    list_filter = ["region", "content_type"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Transition | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Transition | None = None) -> bool:
+        return False
