@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from config.http import posted_data
 from evaluations import selectors
@@ -35,6 +35,7 @@ from regions.transitions import transition_history_labelled
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     regions = list(selectors.regions_for_user(user=request.user))
     if len(regions) == 1:
@@ -42,6 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluations/region_picker.html", {"regions": regions})
 
 
+@require_safe
 def dashboard(request: HttpRequest, region: str) -> HttpResponse:
     roles = {membership.role for membership in request.memberships}
     context = {
@@ -58,6 +60,7 @@ def dashboard(request: HttpRequest, region: str) -> HttpResponse:
     return render(request, "evaluations/dashboard.html", context)
 
 
+@require_safe
 def kecamatan_list(request: HttpRequest, region: str) -> HttpResponse:
     access_region(request=request, action=Action.VIEW_REGION)
     return render(
@@ -67,6 +70,7 @@ def kecamatan_list(request: HttpRequest, region: str) -> HttpResponse:
     )
 
 
+@require_safe
 def kecamatan_detail(request: HttpRequest, region: str, kecamatan: str) -> HttpResponse:
     obj = access_kecamatan(request=request, slug=kecamatan, action=Action.VIEW_KECAMATAN)
     return render(
@@ -128,6 +132,7 @@ def period_team(request: HttpRequest, region: str, period: str) -> HttpResponse:
     )
 
 
+@require_safe
 def period_participants(request: HttpRequest, region: str, period: str) -> HttpResponse:
     obj = access_period(request=request, slug=period, action=PeriodAction.MANAGE)
     return _participants_page(request, obj)
@@ -223,6 +228,7 @@ def period_status(request: HttpRequest, region: str, period: str) -> HttpRespons
     )
 
 
+@require_safe
 def period_detail(request: HttpRequest, region: str, period: str) -> HttpResponse:
     obj = access_period(request=request, slug=period, action=PeriodAction.VIEW)
     can_manage = can(request.user, Action.MANAGE_REGION, request.region)
@@ -244,6 +250,7 @@ def period_detail(request: HttpRequest, region: str, period: str) -> HttpRespons
     )
 
 
+@require_safe
 def ranking(request: HttpRequest, region: str, period: str) -> HttpResponse:
     obj = access_period(request=request, slug=period, action=PeriodAction.VIEW_RESULTS)
     result = selectors.ranking_for_period(period=obj, trace=False)
@@ -260,6 +267,7 @@ def ranking(request: HttpRequest, region: str, period: str) -> HttpResponse:
     )
 
 
+@require_safe
 def ranking_breakdown(
     request: HttpRequest, region: str, period: str, kecamatan: str
 ) -> HttpResponse:
@@ -275,6 +283,7 @@ def ranking_breakdown(
     )
 
 
+@require_safe
 def score_template(request: HttpRequest, region: str, period: str) -> HttpResponse:
     obj = access_period(request=request, slug=period, action=PeriodAction.MANAGE)
     response = HttpResponse(
@@ -308,7 +317,12 @@ def score_upload(request: HttpRequest, region: str, period: str) -> HttpResponse
             context["refused"] = error.messages
             return render(request, "evaluations/score_upload.html", context, status=422)
         context["result"] = result
-    return render(request, "evaluations/score_upload.html", context)
+    return render(
+        request,
+        "evaluations/score_upload.html",
+        context,
+        status=422 if form.errors else 200,
+    )
 
 
 def _setup_action(request: HttpRequest) -> PeriodAction:

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from config.http import posted_data
 from config.xlsx import WorkbookRejected
@@ -25,6 +25,7 @@ from instruments.workbook import XLSX_CONTENT_TYPE
 from regions.access import Action, access_region, can
 
 
+@require_safe
 def instrument_set_list(request: HttpRequest, region: str) -> HttpResponse:
     access_region(request=request, action=Action.VIEW_REGION)
     return render(
@@ -37,6 +38,7 @@ def instrument_set_list(request: HttpRequest, region: str) -> HttpResponse:
     )
 
 
+@require_safe
 def instrument_set_detail(request: HttpRequest, region: str, pk: int) -> HttpResponse:
     instrument_set = access_instrument_set(request=request, pk=pk, action=SetAction.VIEW, tree=True)
     findings = validate_instrument_set(instrument_set)
@@ -57,6 +59,7 @@ def instrument_set_detail(request: HttpRequest, region: str, pk: int) -> HttpRes
     )
 
 
+@require_safe
 def instrument_set_download(request: HttpRequest, region: str, pk: int) -> HttpResponse:
     """The set as an xlsx workbook: the same content the set page shows every member."""
     instrument_set = access_instrument_set(request=request, pk=pk, action=SetAction.VIEW)
@@ -67,6 +70,7 @@ def instrument_set_download(request: HttpRequest, region: str, pk: int) -> HttpR
     return response
 
 
+@require_safe
 def instrument_set_compare(request: HttpRequest, region: str, pk: int) -> HttpResponse:
     """What changed between this version and another version (`?dengan=<pk>`) of the set."""
     instrument_set = access_instrument_set(request=request, pk=pk, action=SetAction.VIEW)
@@ -108,6 +112,7 @@ def instrument_set_edit(request: HttpRequest, region: str, pk: int) -> HttpRespo
             "form": form,
             "title": _("Ubah dasar hukum dan pengaturan set"),
         },
+        status=422 if form.errors else 200,
     )
 
 
@@ -150,7 +155,12 @@ def instrument_set_upload(request: HttpRequest, region: str) -> HttpResponse:
                 % {"name": instrument_set.name, "version": instrument_set.version},
             )
             return redirect(_detail_url(instrument_set))
-    return render(request, "instruments/upload.html", {"form": form, "problems": problems})
+    return render(
+        request,
+        "instruments/upload.html",
+        {"form": form, "problems": problems},
+        status=422 if form.errors or problems else 200,
+    )
 
 
 def part_add(
@@ -183,6 +193,7 @@ def part_add(
             "title": _("Tambah %(kind)s") % {"kind": form._meta.model._meta.verbose_name},
             "parent": None if parent_obj is instrument_set else parent_obj,
         },
+        status=422 if form.errors else 200,
     )
 
 
@@ -211,6 +222,7 @@ def part_edit(request: HttpRequest, region: str, pk: int, kind: str, part: int) 
             "title": _("Ubah %(kind)s") % {"kind": type(obj)._meta.verbose_name},
             "parent": None if parent == instrument_set else parent,
         },
+        status=422 if form.errors else 200,
     )
 
 

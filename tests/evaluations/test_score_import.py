@@ -372,6 +372,14 @@ def test_a_closed_period_takes_no_values(setup, tmp_path):
     assert stored(setup.period) == {}
 
 
+def test_a_period_in_preparation_takes_no_values(make_period, tmp_path):
+    period = make_period(status="preparation").period
+    with pytest.raises(CommandError) as raised:
+        run_import(period, workbook_bytes(filled(template_rows(period))), tmp_path)
+    assert "masih dipersiapkan" in raised.value.stderr
+    assert stored(period) == {}
+
+
 def test_unknown_region_or_period(setup, tmp_path):
     content = workbook_bytes([])
     path = tmp_path / "x.xlsx"

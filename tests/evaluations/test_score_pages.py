@@ -8,6 +8,7 @@ from django_scopes import scope
 
 from evaluations.models import ScoreEntry
 from evaluations.selectors import ranking_for_period
+from evaluations.services import period_set_status
 from tests.evaluations.conftest import read_rows, workbook_bytes
 from tests.instruments.builders import tiny_set
 
@@ -141,3 +142,43 @@ def test_ranking_shows_five_warnings_and_folds_the_rest(client, tenancy, make_pe
     assert shown.count("<li>") == 5
     assert f"Tampilkan {len(warnings) - 5} peringatan lainnya" in folded
     assert folded.count("<li>") == len(warnings) - 5
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [("preparation", "masih dipersiapkan"), ("closed", "nilai tidak dapat diubah")],
+)
+def test_upload_page_shows_no_form_when_the_period_takes_no_values(
+    client, tenancy, make_period, status, reason
+):
+    setup = make_period(status="preparation")
+    if status == "closed":
+        with scope(region=tenancy.bekasi):
+            period_set_status(period=setup.period, status="open", by=None)
+            period_set_status(period=setup.period, status="closed", by=None)
+    client.force_login(tenancy.users["tapem_bekasi"])
+    page = client.get("/bekasi/periode/2026/nilai/unggah/").content.decode()
+    assert reason in page
+    assert 'type="file"' not in page
+    assert "Unggah nilai (xlsx)" not in client.get("/bekasi/periode/2026/").content.decode()
+    # A crafted upload is refused all the same, with the reason; nothing is stored.
+    response = _upload(client, setup.period, _filled(client, setup.period, SCORES))
+    assert response.status_code == 409
+    assert reason in response.content.decode()
+    with scope(region=tenancy.bekasi):
+        assert not ScoreEntry.objects.exists()
+
+
+def test_a_closed_periods_set_cannot_be_edited_or_emptied(client, tenancy, make_period):
+    setup = make_period()
+    with scope(region=tenancy.bekasi):
+        period_set_status(period=setup.period, status="closed", by=None)
+        stage = setup.period.instrument_set.stages.get()
+    client.force_login(tenancy.users["tapem_bekasi"])
+    set_url = f"/bekasi/instrumen/{setup.period.instrument_set_id}"
+    response = client.post(f"{set_url}/tahap/{stage.pk}/hapus/")
+    assert response.status_code == 409
+    assert "Buat versi baru" in response.content.decode()
+    with scope(region=tenancy.bekasi):
+        assert setup.period.instrument_set.stages.exists()
+        assert ScoreEntry.objects.count() == 0  # frozen although it holds no scores

@@ -1,0 +1,289 @@
+"""The permission matrix, generated from the URL configuration.
+
+Every URL pattern × GET and POST × every persona × own region / another region / (for
+pages of one kecamatan) another kecamatan of the same region, with the exact status
+expected. A pattern the table below does not describe fails `test_every_url_is_in_the_matrix`,
+so a new page cannot ship without deciding who may open it.
+
+POSTs carry no data: they probe the door, not the form (a refused form is 422, a page that
+only reads answers 405). Within one pattern, Admin Tapem's own-region POST runs last, since
+it may change what it probes (a deleted part, a cloned set).
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django_scopes import scopes_disabled
+
+from evaluations.services import period_create, period_set_status
+from instruments.models import Aspect, Indicator, Stage
+from instruments.services import instrument_set_import_data
+from tests.instruments.builders import tiny_set
+
+ANON, NONE, TAPEM, OPERATOR, PENILAI, PIMPINAN = (
+    "anonymous",
+    "tanpa_peran",
+    "tapem_bekasi",
+    "operator_bantargebang",
+    "penilai_bekasi",
+    "pimpinan_bekasi",
+)
+PERSONAS = [ANON, NONE, TAPEM, OPERATOR, PENILAI, PIMPINAN]
+MEMBERS = [TAPEM, OPERATOR, PENILAI, PIMPINAN]
+
+
+def statuses(anonymous: int, no_role: int, **members: int) -> dict[str, int]:
+    """Expected status per persona: `all=` for every member, or by short name."""
+    every = members.pop("all", None)
+    names = {"tapem": TAPEM, "operator": OPERATOR, "penilai": PENILAI, "pimpinan": PIMPINAN}
+    expected = {ANON: anonymous, NONE: no_role, **dict.fromkeys(MEMBERS, every)}
+    expected.update({names[short]: status for short, status in members.items()})
+    assert None not in expected.values(), expected
+    return expected
+
+
+# In a region: outsiders are sent to log in (302) or told it is not there (404).
+def region_page(get_all: int = 200, post_all: int = 405, **roles: int) -> "Expect":
+    gets = {k.removeprefix("get_"): v for k, v in roles.items() if k.startswith("get_")}
+    posts = {k.removeprefix("post_"): v for k, v in roles.items() if k.startswith("post_")}
+    return Expect(
+        get=statuses(302, 404, all=get_all, **gets),
+        post=statuses(302, 404, all=post_all, **posts),
+    )
+
+
+def tapem_page(get: int = 200, post: int = 405) -> "Expect":
+    """Admin Tapem only; every other member is refused before anything is looked up. A
+    method the page does not take is refused first, for everyone (405)."""
+    return region_page(
+        get_all=405 if get == 405 else 403,
+        post_all=405 if post == 405 else 403,
+        get_tapem=get,
+        post_tapem=post,
+    )
+
+
+def results_page() -> "Expect":
+    return region_page(
+        get_all=403, post_all=405, get_tapem=200, get_pimpinan=200, post_operator=405
+    )
+
+
+@dataclass
+class Expect:
+    get: dict[str, int]
+    post: dict[str, int]
+    # Another kecamatan of the same region (only for patterns with a kecamatan).
+    other_kecamatan: dict[str, dict[str, int]] = field(default_factory=dict)
+    region: bool = True
+
+
+MATRIX: dict[str, Expect] = {
+    # Outside any region.
+    "home": Expect(
+        get=statuses(302, 200, all=302),  # members go straight to their one region
+        post=statuses(302, 405, all=405),
+        region=False,
+    ),
+    "login": Expect(
+        get=statuses(200, 302, all=302),  # logged in already: on to the product
+        post=statuses(200, 302, all=302),  # an empty login form is shown again
+        region=False,
+    ),
+    "logout": Expect(
+        get=statuses(405, 405, all=405), post=statuses(302, 302, all=302), region=False
+    ),
+    "password_change": Expect(
+        get=statuses(302, 200, all=200), post=statuses(302, 200, all=200), region=False
+    ),
+    "password_change_done": Expect(
+        get=statuses(302, 200, all=200), post=statuses(302, 405, all=405), region=False
+    ),
+    # Every member of the region reads these.
+    "dashboard": region_page(),
+    "kecamatan_list": region_page(),
+    "kecamatan_detail": Expect(
+        get=statuses(302, 404, all=200),
+        post=statuses(302, 404, all=405),
+        # An operator asking for another kecamatan: as if it did not exist.
+        other_kecamatan={
+            "get": statuses(302, 404, all=200, operator=404),
+            "post": statuses(302, 404, all=405),
+        },
+    ),
+    "instrument_set_list": region_page(),
+    "instrument_set_detail": region_page(),
+    "instrument_set_download": region_page(),
+    "instrument_set_compare": region_page(),
+    "period_detail": region_page(),
+    # Admin Tapem's.
+    "instrument_set_upload": tapem_page(post=422),
+    "instrument_set_edit": tapem_page(post=422),
+    "instrument_set_clone": tapem_page(get=405, post=302),
+    "stage_add": tapem_page(post=422),
+    "aspect_add": tapem_page(post=422),
+    "indicator_add": tapem_page(post=422),
+    "option_add": tapem_page(post=422),
+    "band_add": tapem_page(post=422),
+    "tie_break_add": tapem_page(post=422),
+    "award_add": tapem_page(post=422),
+    "part_edit": tapem_page(post=422),
+    "part_delete": tapem_page(post=302),
+    "period_new": tapem_page(post=422),
+    "period_team": tapem_page(post=302),  # an empty grid is a valid (empty) team
+    "period_status": tapem_page(get=302, post=302),  # no move named: back to the period
+    "period_participants": tapem_page(),
+    "participant_update": Expect(
+        get=statuses(302, 404, all=405),
+        post=statuses(302, 404, all=403, tapem=422),  # not scored needs a reason
+        other_kecamatan={
+            "get": statuses(302, 404, all=405),
+            "post": statuses(302, 404, all=403, tapem=422),
+        },
+    ),
+    "score_template": tapem_page(),
+    "score_upload": tapem_page(post=422),
+    # Results: Admin Tapem and pimpinan.
+    "ranking": results_page(),
+    "ranking_breakdown": Expect(
+        get=statuses(302, 404, all=403, tapem=200, pimpinan=200),
+        post=statuses(302, 404, all=405),
+        other_kecamatan={
+            "get": statuses(302, 404, all=403, tapem=200, pimpinan=200),
+            "post": statuses(302, 404, all=405),
+        },
+    ),
+}
+
+
+def url_patterns(resolvers=None, prefix=""):
+    """(name, route) of every named pattern, Django admin's aside (it is staff-only by
+    itself and checked in test_django_admin_is_for_staff)."""
+    for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            yield from url_patterns(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield entry.name, route
+
+
+ROUTES = dict(url_patterns())
+
+
+def test_every_url_is_in_the_matrix():
+    assert sorted(set(ROUTES) - set(MATRIX)) == [], "add the new URL's expectations to MATRIX"
+    assert sorted(set(MATRIX) - set(ROUTES)) == []
+
+
+@dataclass
+class World:
+    """One region's objects a URL can name."""
+
+    region: str
+    kecamatan: str
+    other_kecamatan: str
+    instrument_set: int
+    stage: int
+    aspect: int
+    indicator: int
+
+
+@pytest.fixture
+def worlds(tenancy):
+    found = {}
+    with scopes_disabled():
+        for region, kecamatan, own, other in (
+            (tenancy.bekasi, [tenancy.bantargebang, tenancy.jatiasih], "bantargebang", "jatiasih"),
+            (tenancy.tegal, [tenancy.slawi], "slawi", "slawi"),
+        ):
+            instrument_set = instrument_set_import_data(region=region, data=tiny_set())
+            period = period_create(
+                region=region,
+                slug="2026",
+                name=f"Evaluasi {region.name} 2026",
+                year_evaluated=2025,
+                instrument_set=instrument_set,
+                kecamatan=kecamatan,
+            )
+            period_set_status(period=period, status="open", by=None)
+            stage = Stage.objects.filter(instrument_set=instrument_set).first()
+            aspect = Aspect.objects.filter(stage=stage).first()
+            indicator = Indicator.objects.filter(aspect=aspect).first()
+            found[region.slug] = World(
+                region.slug, own, other, instrument_set.pk, stage.pk, aspect.pk, indicator.pk
+            )
+    return found
+
+
+def kwargs_for(route: str, world: World, kecamatan: str) -> dict:
+    """Values for the route's converters, naming objects of `world`."""
+    values = {
+        "region": world.region,
+        "kecamatan": kecamatan,
+        "period": "2026",
+        "pk": world.instrument_set,
+        "kind": "tahap",
+        "part": world.stage,
+    }
+    if "<int:parent>" in route:
+        parent_of = {"aspek": world.stage, "indikator": world.aspect, "pilihan": world.indicator}
+        values["parent"] = next(pk for kind, pk in parent_of.items() if f"/{kind}/tambah/" in route)
+    return {name: value for name, value in values.items() if f":{name}>" in route}
+
+
+def url_for(name: str, world: World | None, kecamatan: str | None = None) -> str:
+    from django.urls import reverse
+
+    route = ROUTES[name]
+    if world is None:
+        return reverse(name)
+    url = reverse(name, kwargs=kwargs_for(route, world, kecamatan or world.kecamatan))
+    if name == "instrument_set_compare":
+        url += f"?dengan={world.instrument_set}"
+    return url
+
+
+def probe(client, tenancy, persona, method, url):
+    client.logout()
+    if persona != ANON:
+        client.force_login(tenancy.users[persona])
+    response = getattr(client, method)(url)
+    return response.status_code
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_matrix(name, client, tenancy, worlds):
+    expect = MATRIX[name]
+    own = worlds["bekasi"] if expect.region else None
+    probes = []  # (persona, method, url, expected)
+    for method in ("get", "post"):
+        wanted = getattr(expect, method)
+        for persona in PERSONAS:
+            probes.append((persona, method, url_for(name, own), wanted[persona]))
+        if not expect.region:
+            continue
+        for persona in PERSONAS:
+            # Another region: a member of Bekasi learns nothing about Tegal.
+            elsewhere = 302 if persona == ANON else 404
+            probes.append((persona, method, url_for(name, worlds["tegal"]), elsewhere))
+        if expect.other_kecamatan:
+            other_url = url_for(name, own, own.other_kecamatan)
+            for persona in PERSONAS:
+                probes.append((persona, method, other_url, expect.other_kecamatan[method][persona]))
+    # Tapem's own-region POSTs may change what they probe: last.
+    probes.sort(key=lambda p: p[1] == "post" and p[0] == TAPEM and "/bekasi/" in p[2])
+    failures = [
+        f"{persona} {method.upper()} {url}: {got}, expected {expected}"
+        for persona, method, url, expected in probes
+        if (got := probe(client, tenancy, persona, method, url)) != expected
+    ]
+    assert not failures, "\n".join(failures)
+
+
+def test_django_admin_is_for_staff(client, tenancy):
+    client.force_login(tenancy.users[TAPEM])
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
