@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.api import api
 from evaluations import views as evaluation_views
 
 account_patterns = [
@@ -27,6 +28,7 @@ region_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("akun/", include(account_patterns)),
+    path("api/", api.urls),
     path("", evaluation_views.home, name="home"),
     path("<slug:region>/", include(region_patterns)),
 ]

@@ -6,15 +6,19 @@ when the period's state does not allow the action now. Services call `period_ens
 the row they locked, so the command line, imports and the browser meet the same rule.
 """
 
+from collections.abc import Iterable
 from enum import StrEnum
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from evaluations.models import Period
+from evaluations.models import Period, Sheet
 from regions.access import Action, StateConflict, require
+from regions.models import Role
 
 
 class PeriodAction(StrEnum):
@@ -80,3 +84,33 @@ def access_period(*, request: HttpRequest, slug: str, action: PeriodAction) -> P
         back = reverse("period_detail", kwargs={"region": period.region.slug, "period": slug})
         raise StateConflict(refusal, context={"back_url": back})
     return period
+
+
+def access_sheet(*, request: HttpRequest, sheet_id: int) -> Sheet:
+    """A sheet of the request's region the user may see, or 404 — the same answer for "does
+    not exist" and "not yours" (another penilai's sheet, another kecamatan's). Whether they
+    may write it now is `evaluations.sheets.sheet_write_refusal`'s to say."""
+    roles = {membership.role for membership in request.memberships}
+    sheet = sheets_visible_to(user=request.user, roles=roles).filter(pk=sheet_id).first()
+    if sheet is None:
+        raise Http404
+    return sheet
+
+
+def sheets_visible_to(
+    *, user: AbstractBaseUser, roles: Iterable[str], period: Period | None = None
+) -> QuerySet[Sheet]:
+    """The sheets (of `period`, or of the active region) `user` may see: Admin Tapem all;
+    a penilai their own; an operator their kecamatan's own sheets. Pimpinan none."""
+    sheets = Sheet.objects.select_related("stage", "kecamatan", "assessor", "period__region")
+    if period is not None:
+        sheets = sheets.filter(period=period)
+    roles = set(roles)
+    if Role.ADMIN_TAPEM in roles:
+        return sheets
+    visible = Q(pk__in=[])
+    if Role.PENILAI in roles:
+        visible |= Q(assessor=user)
+    if Role.OPERATOR in roles:
+        visible |= Q(assessor__isnull=True, kecamatan__operators__user=user)
+    return sheets.filter(visible).distinct()

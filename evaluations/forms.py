@@ -1,5 +1,7 @@
+import uuid
 from collections.abc import Iterator, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -9,7 +11,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import TeamMember
+from evaluations.models import Sheet, TeamMember
+from evaluations.sheets import SheetCell, SheetWriteError, sheet_cells
 from instruments.models import InstrumentSet, Stage
 from instruments.selectors import instrument_set_tree
 from instruments.validation import validate_instrument_set
@@ -175,3 +178,106 @@ class PeriodStatusForm(forms.Form):
             self.fields["reason"].error_messages["required"] = _(
                 "Tuliskan alasannya; alasan ini dicatat dalam riwayat periode."
             )
+
+
+class SheetForm(forms.Form):
+    """Every cell of a sheet as a field; the sheet service validates the values (the
+    instrument's one rule), so the fields only carry what was typed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    action = forms.ChoiceField(
+        choices=[("save", "save"), ("submit", "submit")], initial="save", required=False
+    )
+
+    def __init__(self, *args: Any, sheet: Sheet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sheet = sheet
+        self.cells = sheet_cells(sheet)
+        stored = {(e.indicator_id, e.part): e for e in sheet.entries.all()}
+        self.fields["version"].initial = sheet.version
+        self.fields["key"].initial = uuid.uuid4().hex
+        self.latest: dict[str, str] = {}  # field name → the stored value after a conflict
+        for cell in self.cells:
+            entry = stored.get((cell.indicator_id, cell.part))
+            label = f"{cell.code}{' · ' + cell.part if cell.part else ''} — {cell.text}"
+            name = self.field_name(cell)
+            if cell.rule is None:
+                self.fields[name] = forms.CharField(
+                    label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
+                )
+                self.fields[name].initial = entry.text if entry else ""
+            elif cell.rule.choice:
+                self.fields[name] = forms.ChoiceField(
+                    label=label,
+                    required=False,
+                    choices=[("", "—"), *((code, code) for code in cell.rule.options)],
+                )
+                self.fields[name].initial = entry.option_code if entry else ""
+            else:
+                attrs = {"inputmode": "numeric" if cell.rule.integer_only else "decimal"}
+                self.fields[name] = forms.CharField(
+                    label=label, required=False, widget=forms.TextInput(attrs=attrs)
+                )
+                self.fields[name].initial = _plain_number(entry.value) if entry else ""
+            self.fields[name].help_text = cell.guidance
+            self.fields[name].cell = cell
+
+    @staticmethod
+    def field_name(cell: SheetCell) -> str:
+        return f"sel-{cell.indicator_id}-{cell.part or '_'}"
+
+    def cell_fields(self) -> Iterator[tuple[SheetCell, forms.BoundField, str | None]]:
+        for cell in self.cells:
+            name = self.field_name(cell)
+            yield cell, self[name], self.latest.get(name)
+
+    def values(self) -> list[dict[str, Any]]:
+        values = []
+        for cell in self.cells:
+            raw = self.cleaned_data.get(self.field_name(cell)) or None
+            item: dict[str, Any] = {"indicator": cell.code, "part": cell.part}
+            if cell.rule is None:
+                item["text"] = raw
+            elif cell.rule.choice:
+                item["option"] = raw
+            else:
+                item["value"] = raw
+            values.append(item)
+        return values
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet.pk,
+            "version": self.cleaned_data["version"],
+            "values": self.values(),
+        }
+
+    def add_write_error(self, error: SheetWriteError) -> None:
+        """Show why nothing was stored, next to the cells concerned; keep what was typed."""
+        self.add_error(None, error.message)
+        by_cell = {(cell.code, cell.part): cell for cell in self.cells}
+        for problem in error.payload.get("errors") or ():
+            cell = by_cell.get((problem.get("indicator"), problem.get("part")))
+            if cell is not None:
+                self.add_error(self.field_name(cell), problem["message"])
+        if error.payload.get("values") is not None:
+            # A conflict: show the newer stored values beside what was typed, and let the
+            # next save be made knowingly against the current version.
+            for item in error.payload["values"]:
+                cell = by_cell.get((item["indicator"], item["part"]))
+                if cell is not None:
+                    shown = item.get("option") or item.get("value") or item.get("text") or "—"
+                    self.latest[self.field_name(cell)] = shown
+            data = self.data.copy()
+            data["version"] = str(error.payload["version"])
+            data["key"] = uuid.uuid4().hex
+            self.data = data
+
+
+def _plain_number(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = format(value, "f")
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return text.replace(".", ",")

@@ -11,7 +11,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from regions.models import Kecamatan, Membership, Region, Role, slug_validator
+from regions.models import (
+    InsertOnlyModel,
+    Kecamatan,
+    Membership,
+    Region,
+    Role,
+    slug_validator,
+)
 
 # Segments under /<region>/periode/ that a period slug would shadow.
 RESERVED_PERIOD_SLUGS = frozenset({"baru"})
@@ -162,6 +169,9 @@ class ScoreEntry(models.Model):
     `part` names the part of a multi-part indicator (fisik/keuangan, target/realisasi).
     """
 
+    # The sheet the value belongs to. period, kecamatan and assessor repeat the sheet's, written
+    # together by the sheet service, so the ranking's sums need no join (national scale).
+    sheet = models.ForeignKey("Sheet", on_delete=models.PROTECT, related_name="entries")
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="score_entries")
     kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="+")
     indicator = models.ForeignKey(
@@ -210,3 +220,119 @@ class ScoreEntry(models.Model):
         return (
             f"{self.kecamatan} · {self.indicator_id}{':' + self.part if self.part else ''} · {who}"
         )
+
+
+class Sheet(models.Model):
+    """What one hand enters for one kecamatan in one stage of a period.
+
+    A team member's sheet (`assessor` set) goes draft → final; the kecamatan's own sheet
+    (`assessor` null, the self-assessment) goes draft → submitted → returned → submitted …
+    → accepted, or disqualified. `version` rises with every change of a value or of the
+    state, so a writer holding an older version is refused instead of overwriting.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        FINAL = "final", _("Final")
+        SUBMITTED = "submitted", _("Diajukan")
+        RETURNED = "returned", _("Dikembalikan untuk perbaikan")
+        ACCEPTED = "accepted", _("Diterima")
+        DISQUALIFIED = "disqualified", _("Tidak dinilai")
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="sheets")
+    stage = models.ForeignKey("instruments.Stage", on_delete=models.PROTECT, related_name="+")
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="+")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sheets",
+    )
+    state = models.CharField(_("status"), max_length=20, choices=State.choices, default=State.DRAFT)
+    version = models.PositiveIntegerField(_("versi"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(region="period__region")
+
+    class Meta:
+        ordering = ["period", "stage__order", "kecamatan__name", "assessor__username"]
+        verbose_name = _("lembar isian")
+        verbose_name_plural = _("lembar isian")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "stage", "kecamatan", "assessor"], name="sheet_unique_assessor"
+            ),
+            models.UniqueConstraint(
+                fields=["period", "stage", "kecamatan"],
+                condition=Q(assessor__isnull=True),
+                name="sheet_unique_kecamatan",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.assessor or "mandiri"
+        return f"{self.kecamatan} · {self.stage_id} · {who}"
+
+    @property
+    def is_kecamatan_sheet(self) -> bool:
+        return self.assessor_id is None
+
+
+class ValueChange(InsertOnlyModel):
+    """One changed cell of a sheet: who, when, how, old and new. Insert-only; the official
+    history of every value (shown on the breakdown page, printed by `score_history`)."""
+
+    class Via(models.TextChoices):
+        FORM = "form", _("formulir")
+        TABLET = "tablet", _("tablet")
+        API = "api", _("API")
+        IMPORT = "import", _("unggah xlsx")
+
+    sheet = models.ForeignKey(Sheet, on_delete=models.PROTECT, related_name="changes")
+    indicator = models.ForeignKey(
+        "instruments.Indicator", on_delete=models.PROTECT, related_name="+"
+    )
+    part = models.CharField(max_length=20, blank=True, default="")
+    old_value = models.DecimalField(max_digits=14, decimal_places=4, null=True)
+    new_value = models.DecimalField(max_digits=14, decimal_places=4, null=True)
+    old_option = models.CharField(max_length=10, blank=True, default="")
+    new_option = models.CharField(max_length=10, blank=True, default="")
+    old_text = models.TextField(blank=True, default="")
+    new_text = models.TextField(blank=True, default="")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField()
+    via = models.CharField(max_length=10, choices=Via.choices)
+    idempotency_key = models.CharField(max_length=100, blank=True, default="")
+
+    objects = ScopedManager(region="sheet__period__region")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("riwayat nilai")
+        verbose_name_plural = _("riwayat nilai")
+
+
+class WriteReceipt(models.Model):
+    """The first answer to a write with an idempotency key, so a replay (a tablet resending
+    its outbox) returns it again and writes nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="+")
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(region="sheet__period__region")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="writereceipt_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

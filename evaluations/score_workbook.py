@@ -133,7 +133,7 @@ def score_template_rows(data: ScoringInput) -> Iterator[tuple[Any, ...]]:
         for e in data.entries
     }
     teams = dict(data.teams)
-    allowed = _stage_participants(data)
+    allowed = stage_participants(data)
     for stage in data.instrument.stages:
         own: list[tuple[str, IndicatorSpec, CellRule]] = []
         team: list[tuple[str, IndicatorSpec, CellRule]] = []
@@ -180,7 +180,7 @@ def score_template_rows(data: ScoringInput) -> Iterator[tuple[Any, ...]]:
                     )
 
 
-def _stage_participants(data: ScoringInput) -> dict[str, set[str]]:
+def stage_participants(data: ScoringInput) -> dict[str, set[str]]:
     """Participant keys expected in each stage. A stage after a shortlist expects only the
     shortlisted kecamatan once every participant of the shortlist stage has its score;
     before that, nobody knows who goes on, so every participant is expected."""
@@ -401,7 +401,7 @@ class ScoreRowParser:
         for number, row in rows:
             try:
                 cells.append(self._row(number, row))
-            except _RowError as error:
+            except SheetCellError as error:
                 errors.append(_("baris %(n)s: %(reason)s") % {"n": number, "reason": error.args[0]})
         if errors:
             raise ScoreWorkbookError(errors)
@@ -415,23 +415,25 @@ class ScoreRowParser:
 
         stage = self.stages.get(stage_text)
         if stage is None:
-            raise _RowError(_("tahap '%(v)s' tidak dikenal") % {"v": stage_text})
+            raise SheetCellError(_("tahap '%(v)s' tidak dikenal") % {"v": stage_text})
 
         found = self.kecamatan.get(kecamatan_text)
         if found is None:
-            raise _RowError(_("kecamatan '%(v)s' tidak dikenal") % {"v": kecamatan_text})
+            raise SheetCellError(_("kecamatan '%(v)s' tidak dikenal") % {"v": kecamatan_text})
         kecamatan_id, kecamatan_name = found
         participant = self.participants.get(kecamatan_id)
         if participant is None:
-            raise _RowError(_("kecamatan %(v)s bukan peserta periode ini") % {"v": kecamatan_name})
+            raise SheetCellError(
+                _("kecamatan %(v)s bukan peserta periode ini") % {"v": kecamatan_name}
+            )
         if participant.disqualified:
-            raise _RowError(
+            raise SheetCellError(
                 _("kecamatan %(v)s tidak dinilai (didiskualifikasi)") % {"v": kecamatan_name}
             )
 
         aspect = self.aspects[stage].get(aspect_text)
         if aspect is None:
-            raise _RowError(
+            raise SheetCellError(
                 _("aspek '%(v)s' tidak dikenal pada tahap %(stage)s")
                 % {"v": aspect_text, "stage": stage}
             )
@@ -440,12 +442,12 @@ class ScoreRowParser:
         lookup = self.indicators.get((stage, aspect))
         target: _Target | None = lookup.get(code) if lookup else None
         if target is None:
-            raise _RowError(
+            raise SheetCellError(
                 _("indikator '%(v)s' tidak dikenal pada aspek %(aspect)s tahap %(stage)s")
                 % {"v": code, "aspect": aspect, "stage": stage}
             )
         if not target.rules:
-            raise _RowError(
+            raise SheetCellError(
                 _("indikator %(v)s berupa uraian dan tidak dinilai lewat berkas ini")
                 % {"v": target.code}
             )
@@ -453,20 +455,20 @@ class ScoreRowParser:
 
         if assessor_text.casefold() == KECAMATAN_ASSESSOR:
             if target.entered_by != EnteredBy.KECAMATAN:
-                raise _RowError(
+                raise SheetCellError(
                     _("indikator %(v)s diisi oleh tim penilai, bukan '%(m)s'")
                     % {"v": target.code, "m": KECAMATAN_ASSESSOR}
                 )
             assessor_id = None
         else:
             if target.entered_by == EnteredBy.KECAMATAN:
-                raise _RowError(
+                raise SheetCellError(
                     _("indikator %(v)s diisi oleh kecamatan; tulis '%(m)s' pada kolom penilai")
                     % {"v": target.code, "m": KECAMATAN_ASSESSOR}
                 )
             assessor_id = self.teams.get(stage, _Lookup(())).get(assessor_text)
             if assessor_id is None:
-                raise _RowError(
+                raise SheetCellError(
                     _("penilai '%(v)s' bukan anggota tim tahap %(stage)s")
                     % {"v": assessor_text, "stage": stage}
                 )
@@ -474,9 +476,9 @@ class ScoreRowParser:
         key = (kecamatan_id, target.indicator_id, assessor_id, rule.part)
         first = self.seen.setdefault(key, number)
         if first != number:
-            raise _RowError(_("sel yang sama sudah ada pada baris %(n)s") % {"n": first})
+            raise SheetCellError(_("sel yang sama sudah ada pada baris %(n)s") % {"n": first})
 
-        value, option_code = _value(raw, rule, target.code)
+        value, option_code = cell_value(raw, rule, target.code)
         return ParsedCell(
             row=number,
             kecamatan_id=kecamatan_id,
@@ -492,14 +494,14 @@ class ScoreRowParser:
     def _rule(target: _Target, part: str, has_part: bool) -> CellRule:
         if "" in target.rules:
             if has_part:
-                raise _RowError(
+                raise SheetCellError(
                     _("indikator %(v)s tidak memiliki bagian; tulis '%(v)s' saja")
                     % {"v": target.code}
                 )
             return target.rules[""]
         names = "/".join(target.rules)
         if not has_part:
-            raise _RowError(
+            raise SheetCellError(
                 _("indikator %(v)s terdiri atas bagian (%(parts)s); tulis %(v)s:<bagian>")
                 % {"v": target.code, "parts": names}
             )
@@ -507,15 +509,15 @@ class ScoreRowParser:
             (r for name, r in target.rules.items() if name.casefold() == part.casefold()), None
         )
         if rule is None:
-            raise _RowError(
+            raise SheetCellError(
                 _("bagian '%(part)s' tidak dikenal pada indikator %(v)s (%(parts)s)")
                 % {"part": part, "v": target.code, "parts": names}
             )
         return rule
 
 
-class _RowError(Exception):
-    pass
+class SheetCellError(Exception):
+    """One cell's content is refused; the message says why, in Indonesian."""
 
 
 def _text(value: Any) -> str:
@@ -529,18 +531,18 @@ def _text(value: Any) -> str:
 def _required(value: Any, column: str) -> str:
     text = _text(value)
     if not text:
-        raise _RowError(_("kolom %(c)s kosong") % {"c": column})
+        raise SheetCellError(_("kolom %(c)s kosong") % {"c": column})
     return text
 
 
-def _value(raw: Any, rule: CellRule, code: str) -> tuple[Decimal | None, str]:
+def cell_value(raw: Any, rule: CellRule, code: str) -> tuple[Decimal | None, str]:
     """(value, option code) for a cell; (None, "") for an empty cell."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, ""
     if isinstance(raw, ArrayFormula | DataTableFormula) or (
         isinstance(raw, str) and raw.lstrip().startswith("=")
     ):
-        raise _RowError(_("nilai berupa rumus; isi nilainya saja (tempel sebagai nilai)"))
+        raise SheetCellError(_("nilai berupa rumus; isi nilainya saja (tempel sebagai nilai)"))
     if rule.choice:
         text = _text(raw)
         if text in rule.options:
@@ -548,33 +550,33 @@ def _value(raw: Any, rule: CellRule, code: str) -> tuple[Decimal | None, str]:
         folded = [option for option in rule.options if option.casefold() == text.casefold()]
         if len(folded) == 1:
             return None, folded[0]
-        raise _RowError(
+        raise SheetCellError(
             _("pilihan '%(v)s' tidak tersedia pada indikator %(code)s (pilih %(options)s)")
             % {"v": text, "code": code, "options": rule.choices_text}
         )
     number = _number(raw)
     if number is None:
-        raise _RowError(_("nilai '%(v)s' bukan angka") % {"v": _text(raw)})
+        raise SheetCellError(_("nilai '%(v)s' bukan angka") % {"v": _text(raw)})
     shown = _id_number(number)
     if abs(number) >= MAX_ABS_VALUE:
-        raise _RowError(_("nilai %(v)s terlalu besar") % {"v": shown})
+        raise SheetCellError(_("nilai %(v)s terlalu besar") % {"v": shown})
     if rule.integer_only and number != number.to_integral_value():
-        raise _RowError(
+        raise SheetCellError(
             _("nilai %(v)s harus bilangan bulat pada indikator %(code)s")
             % {"v": shown, "code": code}
         )
     if -number.normalize().as_tuple().exponent > MAX_DECIMALS:  # type: ignore[operator]
-        raise _RowError(
+        raise SheetCellError(
             _("nilai %(v)s memiliki lebih dari %(n)s angka di belakang koma")
             % {"v": shown, "n": MAX_DECIMALS}
         )
     if rule.low is not None and number < rule.low:
-        raise _RowError(
+        raise SheetCellError(
             _("nilai %(v)s di bawah nilai minimal %(low)s")
             % {"v": shown, "low": _id_number(rule.low)}
         )
     if rule.high is not None and number > rule.high:
-        raise _RowError(
+        raise SheetCellError(
             _("nilai %(v)s di atas nilai maksimal %(high)s")
             % {"v": shown, "high": _id_number(rule.high)}
         )

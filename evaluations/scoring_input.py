@@ -266,7 +266,7 @@ def _instrument_spec(tree: InstrumentSet) -> InstrumentSpec:
     for stage in tree.stages.all():
         aspects = []
         for aspect in stage.aspects.all():
-            indicators = tuple(_indicator_spec(indicator) for indicator in aspect.indicators.all())
+            indicators = tuple(indicator_spec(indicator) for indicator in aspect.indicators.all())
             aspects.append(
                 AspectSpec(
                     code=aspect.code,
@@ -327,7 +327,7 @@ def _instrument_spec(tree: InstrumentSet) -> InstrumentSpec:
     )
 
 
-def _indicator_spec(indicator: Indicator) -> IndicatorSpec:
+def indicator_spec(indicator: Indicator) -> IndicatorSpec:
     params = indicator.params or {}
     kind = IndicatorKind(indicator.kind)
     parts: tuple[tuple[str, Decimal], ...] = ()

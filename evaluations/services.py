@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -13,16 +12,23 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from evaluations.access import PeriodAction, period_ensure, period_refusal
-from evaluations.models import Participation, Period, ScoreEntry, TeamMember
+from evaluations.models import Participation, Period, ScoreEntry, Sheet, TeamMember, ValueChange
 from evaluations.score_workbook import (
+    KECAMATAN_ASSESSOR,
     ParsedCell,
     ScoreRowParser,
     ScoreWorkbookError,
     read_score_rows,
     region_kecamatan,
+    stage_participants,
 )
-from evaluations.scoring_input import PeriodScoreLayout, period_score_layout
+from evaluations.scoring_input import (
+    PeriodScoreLayout,
+    period_score_layout,
+    scoring_input_from_layout,
+)
 from evaluations.selectors import stage_takes_team
+from evaluations.sheets import WRITABLE_STATES, CellChange, sheet_cells_apply, sheets_sync
 from instruments.models import InstrumentSet, Stage
 from instruments.services import instrument_set_freeze
 from regions.models import Kecamatan, Membership, Region, Role
@@ -60,6 +66,7 @@ def period_create(
     Participation.objects.bulk_create(
         [Participation(period=period, kecamatan=k) for k in kecamatan if k.region_id == region.pk]
     )
+    sheets_sync(period=period)
     return period
 
 
@@ -99,9 +106,10 @@ def team_set(
     stage the kecamatan fills alone, someone who is not a penilai of the region or is seated
     twice, more than one ketua or sekretaris, and removing a penilai whose values for this
     stage are stored (they would silently drop out of the means)."""
-    # The lock scores_import takes: a team cannot change under an import.
     period = Period.objects.select_for_update().get(pk=period.pk)
     period_ensure(period=period, action=PeriodAction.CHANGE_SETUP)
+    # The locks an import takes: a team cannot change under an import of its stage.
+    list(Sheet.objects.select_for_update().filter(period=period, stage=stage).values_list("pk"))
     if stage.instrument_set_id != period.instrument_set_id:
         raise ValidationError(_("Tahap tersebut bukan bagian dari set instrumen periode ini."))
     if not stage_takes_team(stage=stage):
@@ -160,6 +168,7 @@ def team_set(
         seat.position, seat.order = position, order
         seat.save()
         team.append(seat)
+    sheets_sync(period=period)
     return team
 
 
@@ -238,6 +247,8 @@ def period_set_status(
             region=period.region,
             reason=reason,
         )
+        if status == Period.Status.OPEN:
+            sheets_sync(period=period)
         if status == Period.Status.CLOSED:
             # What a closed period was scored with cannot change under it, scores or not.
             instrument_set_freeze(
@@ -267,9 +278,6 @@ class ScoreImportError(Exception):
         self.messages = list(messages)
 
 
-SCORE_IMPORT_BATCH = 2000
-
-
 def scores_import(
     *,
     period: Period,
@@ -297,9 +305,14 @@ def scores_import_rows(
     rows: Sequence[tuple[int, Sequence[Any]]],
     by: AbstractBaseUser | None,
 ) -> ScoreImportResult:
-    """`scores_import` for rows already read: (spreadsheet row number, the 9 columns)."""
-    # One import at a time per period, so two uploads cannot interleave their cells.
-    period = Period.objects.select_for_update().get(pk=period.pk)
+    """`scores_import` for rows already read: (spreadsheet row number, the 9 columns).
+
+    Written through the sheet model (`evaluations.sheets`): each row's sheet is locked, so
+    two imports of different stages do not wait for each other, and a value for a final
+    sheet, or for a kecamatan that did not reach a stage after a shortlist, is refused with
+    its row.
+    """
+    period = Period.objects.select_related("instrument_set", "region").get(pk=period.pk)
     refusal = period_refusal(period=period, action=PeriodAction.ENTER_VALUES)
     if refusal is not None:
         raise ScoreImportError([refusal])
@@ -310,60 +323,113 @@ def scores_import_rows(
     except ScoreWorkbookError as error:
         raise ScoreImportError(error.messages) from None
 
-    stored = {
-        (kecamatan_id, indicator_id, assessor_id, part): (pk, value, option_code)
-        for pk, kecamatan_id, indicator_id, assessor_id, part, value, option_code in (
-            ScoreEntry.objects.filter(period=period).values_list(
-                "pk", "kecamatan_id", "indicator_id", "assessor_id", "part", "value", "option_code"
-            )
-        )
+    stage_ids = {stage.code: stage.pk for stage in layout.instrument_set.stages.all()}
+    stage_of = {pk: ref.stage_code for pk, ref in layout.indicators.items()}
+    participant_of = {ref.kecamatan_id: ref.participant for ref in layout.participants}
+    errors = _shortlist_errors(layout, cells, stage_of, participant_of)
+
+    keys = {
+        (stage_ids[stage_of[cell.indicator_id]], cell.kecamatan_id, cell.assessor_id)
+        for cell in cells
     }
-    doomed: list[int] = []
-    new: list[ScoreEntry] = []
-    cleared = unchanged = 0
+    sheets = _sheets_locked(period, keys)
+    planned: dict[int, list[CellChange]] = {}
     for cell in cells:
-        old = stored.get(cell.key)
-        if cell.cleared:
-            if old is not None:
-                doomed.append(old[0])
-                cleared += 1
-            continue
-        value = _option_score(layout, cell) if cell.option_code else cell.value
-        if old is not None:
-            if old[1] == value and old[2] == cell.option_code:
-                unchanged += 1
-                continue
-            doomed.append(old[0])
-        new.append(
-            ScoreEntry(
-                period=period,
-                kecamatan_id=cell.kecamatan_id,
-                indicator_id=cell.indicator_id,
-                assessor_id=cell.assessor_id,
-                part=cell.part,
-                value=value,
-                option_code=cell.option_code,
-                updated_by=by,
+        sheet = sheets[
+            (stage_ids[stage_of[cell.indicator_id]], cell.kecamatan_id, cell.assessor_id)
+        ]
+        if sheet.state not in WRITABLE_STATES:
+            errors.append(
+                _("baris %(n)s: lembar %(who)s untuk %(kecamatan)s berstatus %(state)s")
+                % {
+                    "n": cell.row,
+                    "who": sheet.assessor.username if sheet.assessor_id else KECAMATAN_ASSESSOR,
+                    "kecamatan": participant_of[cell.kecamatan_id].name,
+                    "state": sheet.get_state_display(),
+                }
             )
+            continue
+        planned.setdefault(sheet.pk, []).append(
+            CellChange(cell.indicator_id, cell.part, cell.value, cell.option_code)
         )
-    # Delete then insert: the kecamatan ("mandiri") uniqueness is a partial index, which
-    # an upsert cannot name portably on SQLite and PostgreSQL.
-    for start in range(0, len(doomed), SCORE_IMPORT_BATCH):
-        ScoreEntry.objects.filter(pk__in=doomed[start : start + SCORE_IMPORT_BATCH]).delete()
-    ScoreEntry.objects.bulk_create(new, batch_size=SCORE_IMPORT_BATCH)
+    if errors:
+        raise ScoreImportError(sorted(errors, key=_row_number))
+    counts = sheet_cells_apply(
+        planned=planned,
+        by=by,
+        via=ValueChange.Via.IMPORT,
+        sheets={sheet.pk: sheet for sheet in sheets.values()},
+    )
+    return ScoreImportResult(
+        rows=len(cells), stored=counts.stored, cleared=counts.cleared, unchanged=counts.unchanged
+    )
 
-    instrument_set = layout.instrument_set
-    if not instrument_set.is_frozen and ScoreEntry.objects.filter(period=period).exists():
-        instrument_set_freeze(
-            instrument_set=instrument_set,
-            by=by,
-            reason=_("Periode %(period)s memiliki nilai.") % {"period": period},
+
+def _row_number(message: str) -> int:
+    digits = message.split(":", 1)[0].rsplit(" ", 1)[-1]
+    return int(digits) if digits.isdigit() else 0
+
+
+def _shortlist_errors(
+    layout: PeriodScoreLayout,
+    cells: Sequence[ParsedCell],
+    stage_of: dict[int, str],
+    participant_of: dict[int, Any],
+) -> list[str]:
+    """Rows for a kecamatan that did not reach a stage after a shortlist (Pekalongan's panel
+    takes only the 5 besar), once the shortlist is settled."""
+    if not any(stage.shortlist_size for stage in layout.spec.stages[:-1]):
+        return []
+    allowed = stage_participants(scoring_input_from_layout(layout=layout))
+    errors = []
+    for cell in cells:
+        stage = stage_of[cell.indicator_id]
+        participant = participant_of[cell.kecamatan_id]
+        if participant.key not in allowed[stage] and not cell.cleared:
+            errors.append(
+                _("baris %(n)s: kecamatan %(kecamatan)s tidak masuk seleksi tahap %(stage)s")
+                % {"n": cell.row, "kecamatan": participant.name, "stage": stage}
+            )
+    return errors
+
+
+def _sheets_locked(
+    period: Period, keys: set[tuple[int, int, int | None]]
+) -> dict[tuple[int, int, int | None], Sheet]:
+    """The sheets named by (stage, kecamatan, assessor), created when missing and locked in
+    a fixed order (so two imports never wait on each other in a circle)."""
+
+    def lookup(found_keys: set[tuple[int, int, int | None]]) -> dict:
+        stage_ids = {stage for stage, _k, _a in found_keys}
+        kecamatan_ids = {kecamatan for _s, kecamatan, _a in found_keys}
+        return {
+            (sheet.stage_id, sheet.kecamatan_id, sheet.assessor_id): sheet.pk
+            for sheet in Sheet.objects.filter(
+                period=period, stage_id__in=stage_ids, kecamatan_id__in=kecamatan_ids
+            ).only("pk", "stage_id", "kecamatan_id", "assessor_id")
+        }
+
+    ids = lookup(keys)
+    missing = keys - set(ids)
+    if missing:
+        Sheet.objects.bulk_create(
+            [
+                Sheet(period=period, stage_id=stage, kecamatan_id=kecamatan, assessor_id=assessor)
+                for stage, kecamatan, assessor in missing
+            ],
+            ignore_conflicts=True,  # another import created it meanwhile: use that one
         )
-    return ScoreImportResult(rows=len(cells), stored=len(new), cleared=cleared, unchanged=unchanged)
-
-
-def _option_score(layout: PeriodScoreLayout, cell: ParsedCell) -> Decimal:
-    """A choice is stored as its option code, with the option's score alongside for reports
-    and SQL sums (the engine reads the code)."""
-    spec = layout.indicators[cell.indicator_id].spec
-    return next(option.score for option in spec.options if option.code == cell.option_code)
+        ids = lookup(keys)
+    wanted = sorted(ids[key] for key in keys)
+    locked: dict[int, Sheet] = {}
+    for start in range(0, len(wanted), 2000):
+        for sheet in (
+            Sheet.objects.select_for_update()
+            .select_related("assessor")
+            .filter(pk__in=wanted[start : start + 2000])
+            .order_by("pk")
+        ):
+            locked[sheet.pk] = sheet
+    for sheet in locked.values():
+        sheet.period = period
+    return {key: locked[ids[key]] for key in keys}

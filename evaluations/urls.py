@@ -17,6 +17,8 @@ urlpatterns = [
         name="participant_update",
     ),
     path("periode/<slug:period>/peringkat/", views.ranking, name="ranking"),
+    path("periode/<slug:period>/lembar/", views.sheet_list, name="sheet_list"),
+    path("periode/<slug:period>/lembar/<int:sheet>/", views.sheet_edit, name="sheet_edit"),
     path("periode/<slug:period>/nilai/templat.xlsx", views.score_template, name="score_template"),
     path("periode/<slug:period>/nilai/unggah/", views.score_upload, name="score_upload"),
     path(

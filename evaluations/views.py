@@ -8,15 +8,22 @@ from django.views.decorators.http import require_POST, require_safe
 
 from config.http import posted_data
 from evaluations import selectors
-from evaluations.access import PeriodAction, access_period, period_refusal
+from evaluations.access import (
+    PeriodAction,
+    access_period,
+    access_sheet,
+    period_refusal,
+    sheets_visible_to,
+)
 from evaluations.forms import (
     NotScoredForm,
     PeriodForm,
     PeriodStatusForm,
     ScoreWorkbookForm,
+    SheetForm,
     TeamForm,
 )
-from evaluations.models import Period, TeamMember
+from evaluations.models import Period, TeamMember, ValueChange
 from evaluations.presentation import ranking_table
 from evaluations.score_workbook import score_template_bytes
 from evaluations.services import (
@@ -27,6 +34,13 @@ from evaluations.services import (
     period_set_status,
     scores_import,
     teams_set,
+)
+from evaluations.sheets import (
+    SheetWriteError,
+    request_fingerprint,
+    sheet_submit,
+    sheet_write,
+    sheet_write_refusal,
 )
 from instruments.selectors import instrument_set_list
 from regions.access import Action, access_kecamatan, access_region, can
@@ -331,3 +345,61 @@ def _setup_action(request: HttpRequest) -> PeriodAction:
 
 def _setup_refusal(period: Period) -> str | None:
     return period_refusal(period=period, action=PeriodAction.CHANGE_SETUP)
+
+
+# ---------------------------------------------------------------- sheets in the browser
+
+
+@require_safe
+def sheet_list(request: HttpRequest, region: str, period: str) -> HttpResponse:
+    """The sheets of the period the user may see, with their state."""
+    obj = access_period(request=request, slug=period, action=PeriodAction.VIEW)
+    sheets = sheets_visible_to(
+        period=obj, user=request.user, roles={m.role for m in request.memberships}
+    ).order_by("stage__order", "kecamatan__name", "assessor__username")
+    return render(request, "evaluations/sheet_list.html", {"period": obj, "sheets": sheets})
+
+
+def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> HttpResponse:
+    """One sheet as a form: every cell with its rule; saving goes through the sheet write
+    service with the version shown and a key made when the page was drawn, so pressing
+    Save twice stores once and a change made elsewhere meanwhile is shown, not lost."""
+    obj = access_sheet(request=request, sheet_id=sheet)
+    if obj.period.slug != period:
+        raise Http404
+    form = SheetForm(posted_data(request), sheet=obj)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            sheet_write(
+                sheet=obj,
+                expected_version=form.cleaned_data["version"],
+                values=form.values(),
+                by=request.user,
+                via=ValueChange.Via.FORM,
+                key=form.cleaned_data["key"],
+                body_hash=request_fingerprint(form.fingerprint()),
+            )
+            done = _("Lembar disimpan.")
+            if form.cleaned_data["action"] == "submit":
+                sheet_submit(sheet=obj, expected_version=obj.version, by=request.user)
+                done = _("Lembar difinalkan.") if obj.assessor_id else _("Lembar diajukan.")
+        except SheetWriteError as error:
+            form.add_write_error(error)
+            status = error.status if error.status != 403 else 409
+        else:
+            messages.success(request, done)
+            return redirect("sheet_edit", region=region, period=period, sheet=obj.pk)
+    elif form.errors:
+        status = 422
+    return render(
+        request,
+        "evaluations/sheet_edit.html",
+        {
+            "period": obj.period,
+            "sheet": obj,
+            "form": form,
+            "refusal": sheet_write_refusal(sheet=obj, user=request.user),
+        },
+        status=status,
+    )

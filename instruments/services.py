@@ -57,6 +57,10 @@ class FrozenInstrumentSetError(Exception):
     pass
 
 
+class PartInUseError(Exception):
+    """A part that a period's teams or sheets still point at; nothing was deleted."""
+
+
 # ------------------------------------------------------------------------------ export
 
 
@@ -594,7 +598,17 @@ def instrument_part_delete(*, instrument_set: InstrumentSet, part: Any) -> None:
     name it). Raises FrozenInstrumentSetError."""
     locked = _lock_editable(instrument_set)
     _ensure_in_set(instrument_set, part)
-    part.delete()
+    try:
+        part.delete()
+    except models.ProtectedError:
+        raise PartInUseError(
+            _(
+                "%(part)s tidak dapat dihapus: periode yang memakai set ini sudah menetapkan "
+                "tim penilai atau lembar isian untuknya. Keluarkan tim dari tahap itu lebih "
+                "dulu, atau buat versi baru set instrumen."
+            )
+            % {"part": part}
+        ) from None
     _touch(locked)
 
 

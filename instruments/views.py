@@ -22,7 +22,7 @@ from instruments.access import SetAction, access_instrument_set, set_frozen
 from instruments.models import InstrumentSet
 from instruments.validation import validate_instrument_set
 from instruments.workbook import XLSX_CONTENT_TYPE
-from regions.access import Action, access_region, can
+from regions.access import Action, StateConflict, access_region, can
 
 
 @require_safe
@@ -235,6 +235,10 @@ def part_delete(request: HttpRequest, region: str, pk: int, kind: str, part: int
             services.instrument_part_delete(instrument_set=instrument_set, part=obj)
         except services.FrozenInstrumentSetError:
             raise set_frozen(instrument_set) from None
+        except services.PartInUseError as error:
+            raise StateConflict(
+                str(error), context={"back_url": _detail_url(instrument_set, obj)}
+            ) from None
         messages.success(request, _("%(part)s dihapus.") % {"part": description})
         return redirect(_detail_url(instrument_set))
     return render(

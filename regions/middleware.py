@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -34,10 +34,15 @@ class RegionScopeMiddleware:
         if region_slug is None:
             return self.get_response(request)
 
+        is_api = match.namespace == "api"
         region = Region.objects.filter(slug=region_slug, is_active=True).first()
         if region is None:
-            raise Http404(_("Pemerintah daerah tidak ditemukan."))
+            return self._not_found(is_api)
         if not request.user.is_authenticated:
+            if is_api:  # a script gets an answer it can read, not the login page
+                return JsonResponse(
+                    {"code": "not_authenticated", "message": _("Masuk lebih dulu.")}, status=401
+                )
             return redirect_to_login(request.get_full_path())
 
         with scope(region=region):
@@ -46,10 +51,17 @@ class RegionScopeMiddleware:
             )
             if not memberships:
                 # Not revealing whether the region runs Kinerja to outsiders: same as unknown.
-                raise Http404(_("Pemerintah daerah tidak ditemukan."))
+                return self._not_found(is_api)
             request.region = region
             request.memberships = memberships
             return self.get_response(request)
+
+    @staticmethod
+    def _not_found(is_api: bool) -> HttpResponse:
+        message = _("Pemerintah daerah tidak ditemukan.")
+        if is_api:
+            return JsonResponse({"code": "not_found", "message": message}, status=404)
+        raise Http404(message)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, StateConflict):

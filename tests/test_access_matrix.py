@@ -16,7 +16,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_scopes import scopes_disabled
 
-from evaluations.services import period_create, period_set_status
+from evaluations.models import Sheet
+from evaluations.services import period_create, period_set_status, team_member_add
 from instruments.models import Aspect, Indicator, Stage
 from instruments.services import instrument_set_import_data
 from tests.instruments.builders import tiny_set
@@ -77,6 +78,7 @@ class Expect:
     # Another kecamatan of the same region (only for patterns with a kecamatan).
     other_kecamatan: dict[str, dict[str, int]] = field(default_factory=dict)
     region: bool = True
+    api: bool = False  # answers JSON: outsiders get 401 instead of the login page
 
 
 MATRIX: dict[str, Expect] = {
@@ -129,7 +131,7 @@ MATRIX: dict[str, Expect] = {
     "tie_break_add": tapem_page(post=422),
     "award_add": tapem_page(post=422),
     "part_edit": tapem_page(post=422),
-    "part_delete": tapem_page(post=302),
+    "part_delete": tapem_page(post=409),  # the probed stage has a team: not deleted
     "period_new": tapem_page(post=422),
     "period_team": tapem_page(post=302),  # an empty grid is a valid (empty) team
     "period_status": tapem_page(get=302, post=302),  # no move named: back to the period
@@ -144,6 +146,33 @@ MATRIX: dict[str, Expect] = {
     ),
     "score_template": tapem_page(),
     "score_upload": tapem_page(post=422),
+    # Sheets in the browser: Tapem sees all; a penilai their own (the probed sheet is
+    # penilai_bekasi's); an operator their kecamatan's own sheet; pimpinan none.
+    "sheet_list": region_page(),
+    "sheet_edit": Expect(
+        get=statuses(302, 404, all=404, tapem=200, penilai=200),
+        post=statuses(302, 404, all=404, tapem=422, penilai=422),  # no version: refused
+    ),
+    # The JSON API: a script gets 401 rather than a login page; nothing of another region.
+    "api:api-root": Expect(
+        get=statuses(404, 404, all=404), post=statuses(404, 404, all=404), region=False
+    ),
+    "api:openapi-json": Expect(  # the public description of the contract
+        get=statuses(200, 200, all=200), post=statuses(200, 200, all=200), region=False
+    ),
+    "api:api_sheet_list": Expect(
+        get=statuses(401, 404, all=200), post=statuses(401, 404, all=405), api=True
+    ),
+    "api:api_sheet": Expect(
+        get=statuses(401, 404, all=404, tapem=200, penilai=200),
+        post=statuses(401, 404, all=405),  # PATCH is probed in tests/evaluations/test_api.py
+        api=True,
+    ),
+    "api:api_sheet_submit": Expect(
+        get=statuses(401, 404, all=405),
+        post=statuses(401, 404, all=400),  # the body (JSON with the version) is read first
+        api=True,
+    ),
     # Results: Admin Tapem and pimpinan.
     "ranking": results_page(),
     "ranking_breakdown": Expect(
@@ -157,17 +186,18 @@ MATRIX: dict[str, Expect] = {
 }
 
 
-def url_patterns(resolvers=None, prefix=""):
-    """(name, route) of every named pattern, Django admin's aside (it is staff-only by
-    itself and checked in test_django_admin_is_for_staff)."""
+def url_patterns(resolvers=None, prefix="", namespace=""):
+    """(name, route) of every named pattern (`namespace:name` inside a namespace), Django
+    admin's aside (it is staff-only by itself and checked in test_django_admin_is_for_staff)."""
     for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
             if entry.app_name == "admin":
                 continue
-            yield from url_patterns(entry.url_patterns, route)
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry.url_patterns, route, inner)
         elif isinstance(entry, URLPattern) and entry.name:
-            yield entry.name, route
+            yield namespace + entry.name, route
 
 
 ROUTES = dict(url_patterns())
@@ -189,6 +219,7 @@ class World:
     stage: int
     aspect: int
     indicator: int
+    sheet: int  # the team sheet of its first penilai for its first kecamatan
 
 
 @pytest.fixture
@@ -208,12 +239,26 @@ def worlds(tenancy):
                 instrument_set=instrument_set,
                 kecamatan=kecamatan,
             )
-            period_set_status(period=period, status="open", by=None)
             stage = Stage.objects.filter(instrument_set=instrument_set).first()
+            penilai = tenancy.users[
+                "penilai_bekasi" if region == tenancy.bekasi else "penilai_lintas"
+            ]
+            team_member_add(period=period, stage=stage, user=penilai)
+            period_set_status(period=period, status="open", by=None)
             aspect = Aspect.objects.filter(stage=stage).first()
             indicator = Indicator.objects.filter(aspect=aspect).first()
+            sheet = Sheet.objects.get(
+                period=period, stage=stage, assessor=penilai, kecamatan__slug=own
+            )
             found[region.slug] = World(
-                region.slug, own, other, instrument_set.pk, stage.pk, aspect.pk, indicator.pk
+                region.slug,
+                own,
+                other,
+                instrument_set.pk,
+                stage.pk,
+                aspect.pk,
+                indicator.pk,
+                sheet.pk,
             )
     return found
 
@@ -227,11 +272,17 @@ def kwargs_for(route: str, world: World, kecamatan: str) -> dict:
         "pk": world.instrument_set,
         "kind": "tahap",
         "part": world.stage,
+        "sheet": world.sheet,
+        "sheet_id": world.sheet,
     }
     if "<int:parent>" in route:
         parent_of = {"aspek": world.stage, "indikator": world.aspect, "pilihan": world.indicator}
         values["parent"] = next(pk for kind, pk in parent_of.items() if f"/{kind}/tambah/" in route)
-    return {name: value for name, value in values.items() if f":{name}>" in route}
+    return {
+        name: value
+        for name, value in values.items()
+        if f":{name}>" in route or f"<{name}>" in route
+    }
 
 
 def url_for(name: str, world: World | None, kecamatan: str | None = None) -> str:
@@ -267,7 +318,7 @@ def test_matrix(name, client, tenancy, worlds):
             continue
         for persona in PERSONAS:
             # Another region: a member of Bekasi learns nothing about Tegal.
-            elsewhere = 302 if persona == ANON else 404
+            elsewhere = (401 if expect.api else 302) if persona == ANON else 404
             probes.append((persona, method, url_for(name, worlds["tegal"]), elsewhere))
         if expect.other_kecamatan:
             other_url = url_for(name, own, own.other_kecamatan)

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django_scopes import scope
 
-from evaluations.models import Participation, Period, ScoreEntry
+from evaluations.models import Participation, Period, ScoreEntry, Sheet
 from evaluations.score_workbook import HEADER, SHEET
 from evaluations.services import period_create, period_set_status, team_member_add
 from instruments.services import instrument_set_import_data
@@ -222,3 +222,19 @@ def disqualify(period, name, reason="Tidak lengkap setelah perbaikan"):
 def add_kecamatan(region, name):
     with scope(region=region):
         return KecamatanFactory(region=region, name=name)
+
+
+def write_around_services(*, period, kecamatan, indicator, assessor=None, **fields):
+    """A value stored directly, as a script or Django admin could: into the sheet its
+    (stage, kecamatan, assessor) names, created when missing."""
+    sheet, _created = Sheet.objects.get_or_create(
+        period=period, stage=indicator.aspect.stage, kecamatan=kecamatan, assessor=assessor
+    )
+    return ScoreEntry.objects.create(
+        sheet=sheet,
+        period=period,
+        kecamatan=kecamatan,
+        indicator=indicator,
+        assessor=assessor,
+        **fields,
+    )

@@ -4,13 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_scopes import scope, scopes_disabled
 
-from evaluations.models import Period, ScoreEntry, TeamMember
+from evaluations.models import Period, TeamMember
 from evaluations.score_workbook import score_template_rows
 from evaluations.scoring_input import scoring_input_for_period
 from evaluations.selectors import ranking_for_period
 from evaluations.services import period_create
 from instruments.models import Aspect, Stage
 from instruments.services import instrument_set_import_data
+from tests.evaluations.conftest import write_around_services
 from tests.instruments.builders import tiny_set
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +179,7 @@ def test_a_penilai_with_stored_values_cannot_leave_the_team(tapem, tenancy, peri
     tapem.post("/bekasi/periode/2026/tim/", {_field(period, users["penilai_bekasi"]): "ketua"})
     with scopes_disabled():
         indicator = period.instrument_set.stages.get().aspects.first().indicators.first()
-        ScoreEntry.objects.create(
+        write_around_services(
             period=period,
             kecamatan=tenancy.jatiasih,
             indicator=indicator,
@@ -285,7 +286,7 @@ def test_a_period_cannot_run_on_another_regions_set(tenancy, period):
 def test_a_period_with_values_keeps_its_set(tenancy, period):
     with scopes_disabled():
         indicator = period.instrument_set.stages.get().aspects.first().indicators.first()
-        ScoreEntry.objects.create(
+        write_around_services(
             period=period, kecamatan=tenancy.jatiasih, indicator=indicator, value=1
         )
         period.instrument_set = instrument_set_import_data(

@@ -34,7 +34,7 @@ from evaluations.selectors import ranking_for_period
 from evaluations.services import scores_import_rows
 from instruments.models import Indicator
 from scoring.engine import compute_ranking
-from tests.evaluations.conftest import disqualify
+from tests.evaluations.conftest import disqualify, write_around_services
 
 pytestmark = pytest.mark.django_db
 
@@ -140,16 +140,12 @@ def test_values_left_out_are_counted_in_the_same_warnings(demo, region):
                 aspect__stage__instrument_set=period.instrument_set
             ).first()
         kecamatan = period.participations.first().kecamatan
-        ScoreEntry.objects.create(
-            period=period, kecamatan=kecamatan, indicator=other, value=Decimal(5)
-        )
+        write_around_services(period=period, kecamatan=kecamatan, indicator=other, value=Decimal(5))
         text = Indicator.objects.filter(
             aspect__stage__instrument_set=period.instrument_set, kind="text"
         ).first()
         if text is not None:
-            ScoreEntry.objects.create(
-                period=period, kecamatan=kecamatan, indicator=text, text="uraian"
-            )
+            write_around_services(period=period, kecamatan=kecamatan, indicator=text, text="uraian")
     ranking = assert_same(period)
     assert any("indikator di luar set instrumen" in w for w in ranking.warnings)
     assert any("tidak lagi tercantum dalam tim" in w for w in ranking.warnings)

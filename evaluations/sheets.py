@@ -1,0 +1,678 @@
+"""Sheets: the one write model for forms, tablets, the API and workbook imports.
+
+A sheet is what one hand enters for one kecamatan in one stage (see `Sheet`). Every value
+is written here, whatever the path:
+
+- `sheet_write` changes the cells of one sheet: it takes the version the writer last saw
+  (a stale one is a conflict that returns the current values) and an idempotency key (a
+  replay returns the first answer and writes nothing), validates each cell with the
+  instrument's rule (`score_workbook.cell_rules`, the rule the template and the engine
+  read), refuses a sheet that is final or a period that is not open, and appends one
+  insert-only `ValueChange` per changed cell. An unchanged cell writes nothing.
+- `sheet_cells_apply` is the shared core (also used by the workbook import for many
+  sheets at once): update in place, insert, or delete a cleared cell — never delete then
+  insert — and raise each touched sheet's version.
+- `sheet_submit` / state moves go through `regions.transitions.transition_apply`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evaluations.access import PeriodAction, period_refusal
+from evaluations.models import (
+    Participation,
+    Period,
+    ScoreEntry,
+    Sheet,
+    TeamMember,
+    ValueChange,
+    WriteReceipt,
+)
+from evaluations.score_workbook import CellRule, SheetCellError, cell_rules, cell_value
+from evaluations.scoring_input import indicator_spec
+from instruments.models import Indicator, Option, Stage
+from instruments.services import instrument_set_freeze
+from regions.transitions import StateMachine, transition_apply
+from scoring.rules import EnteredBy, IndicatorKind
+
+TEAM_SHEET = StateMachine(
+    field="state",
+    moves={
+        Sheet.State.DRAFT: frozenset({Sheet.State.FINAL}),
+        # Tapem reopens a finalised sheet, with a reason (the tablet issue's live board).
+        Sheet.State.FINAL: frozenset({Sheet.State.DRAFT}),
+    },
+    labels=dict(Sheet.State.choices),
+    reason_required=frozenset({(Sheet.State.FINAL, Sheet.State.DRAFT)}),
+)
+KECAMATAN_SHEET = StateMachine(
+    field="state",
+    moves={
+        Sheet.State.DRAFT: frozenset({Sheet.State.SUBMITTED, Sheet.State.DISQUALIFIED}),
+        Sheet.State.SUBMITTED: frozenset(
+            {Sheet.State.RETURNED, Sheet.State.ACCEPTED, Sheet.State.DISQUALIFIED}
+        ),
+        Sheet.State.RETURNED: frozenset({Sheet.State.SUBMITTED, Sheet.State.DISQUALIFIED}),
+        Sheet.State.ACCEPTED: frozenset(),
+        Sheet.State.DISQUALIFIED: frozenset(),
+    },
+    labels=dict(Sheet.State.choices),
+    reason_required=frozenset(
+        {
+            (Sheet.State.SUBMITTED, Sheet.State.RETURNED),
+            *(
+                (state, Sheet.State.DISQUALIFIED)
+                for state in (Sheet.State.DRAFT, Sheet.State.SUBMITTED, Sheet.State.RETURNED)
+            ),
+        }
+    ),
+)
+# The states in which a sheet's values can change.
+WRITABLE_STATES = frozenset({Sheet.State.DRAFT, Sheet.State.RETURNED})
+
+
+def sheet_machine(sheet: Sheet) -> StateMachine:
+    return KECAMATAN_SHEET if sheet.is_kecamatan_sheet else TEAM_SHEET
+
+
+# ---------------------------------------------------------------- what a sheet holds
+
+
+@dataclass(frozen=True)
+class SheetCell:
+    """One cell a sheet has: an indicator, or one part of a multi-part indicator."""
+
+    indicator_id: int
+    code: str  # the indicator code, as the template's `indikator` column (without part)
+    part: str
+    aspect_code: str
+    text: str  # the question
+    guidance: str
+    kind: str
+    rule: CellRule | None  # None: a free-text answer
+
+    @property
+    def is_text(self) -> bool:
+        return self.rule is None
+
+
+def sheet_cells(sheet: Sheet) -> list[SheetCell]:
+    """The cells of `sheet` in instrument order: the stage's indicators entered by the
+    kecamatan (its own sheet) or by the team (a member's sheet). Two queries."""
+    entered_by = EnteredBy.KECAMATAN if sheet.is_kecamatan_sheet else EnteredBy.TEAM
+    indicators = (
+        Indicator.objects.filter(aspect__stage_id=sheet.stage_id, entered_by=entered_by)
+        .select_related("aspect")
+        .prefetch_related("options")
+        .order_by("aspect__order", "aspect__pk", "order", "pk")
+    )
+    cells: list[SheetCell] = []
+    for indicator in indicators:
+        spec = indicator_spec(indicator)
+        common = {
+            "indicator_id": indicator.pk,
+            "code": indicator.code,
+            "aspect_code": indicator.aspect.code,
+            "text": indicator.text,
+            "guidance": indicator.guidance,
+            "kind": indicator.kind,
+        }
+        if spec.kind == IndicatorKind.TEXT:
+            cells.append(SheetCell(part="", rule=None, **common))
+        else:
+            cells.extend(
+                SheetCell(part=rule.part, rule=rule, **common) for rule in cell_rules(spec)
+            )
+    return cells
+
+
+def _entries(sheet: Sheet) -> dict[tuple[int, str], ScoreEntry]:
+    return {(entry.indicator_id, entry.part): entry for entry in sheet.entries.all()}
+
+
+def sheet_as_data(sheet: Sheet, *, values: bool = True) -> dict[str, Any]:
+    """The sheet as the JSON API shows it (also what a write's receipt stores)."""
+    data: dict[str, Any] = {
+        "id": sheet.pk,
+        "stage": sheet.stage.code,
+        "kecamatan": sheet.kecamatan.name,
+        "assessor": sheet.assessor.username if sheet.assessor_id else None,
+        "state": sheet.state,
+        "version": sheet.version,
+        "url": reverse(
+            "sheet_edit",
+            kwargs={
+                "region": sheet.period.region.slug,
+                "period": sheet.period.slug,
+                "sheet": sheet.pk,
+            },
+        ),
+    }
+    if values:
+        stored = _entries(sheet)
+        data["values"] = [
+            _cell_data(cell, stored.get((cell.indicator_id, cell.part)))
+            for cell in sheet_cells(sheet)
+        ]
+    return data
+
+
+def _cell_data(cell: SheetCell, entry: ScoreEntry | None) -> dict[str, Any]:
+    rule = cell.rule
+    choice = bool(rule and rule.choice)
+    return {
+        "indicator": cell.code,
+        "part": cell.part,
+        "value": None if entry is None or choice or entry.value is None else _plain(entry.value),
+        "option": (entry.option_code or None) if entry is not None and choice else None,
+        "text": entry.text if entry is not None else "",
+        "min": None if rule is None or choice or rule.low is None else _plain(rule.low),
+        "max": None if rule is None or choice or rule.high is None else _plain(rule.high),
+        "integer_only": bool(rule and rule.integer_only),
+        "options": list(rule.options) if choice else [],
+    }
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal as the API writes it: "85.5", "100" (exact, no trailing zeros)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# ---------------------------------------------------------------- refusals
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str  # stable English identifier
+    message: str  # Indonesian, for the person
+
+
+def sheet_write_refusal(*, sheet: Sheet, user: AbstractBaseUser) -> Refusal | None:
+    """Why `user` may not change `sheet`'s values now (they may see it), or None."""
+    period_reason = period_refusal(period=sheet.period, action=PeriodAction.ENTER_VALUES)
+    if period_reason is not None:
+        return Refusal("period_not_open", period_reason)
+    if sheet.state not in WRITABLE_STATES:
+        return Refusal(
+            f"sheet_{sheet.state}",
+            _("Lembar ini berstatus %(state)s; nilainya tidak dapat diubah.")
+            % {"state": sheet.get_state_display()},
+        )
+    participation = Participation.objects.filter(
+        period_id=sheet.period_id, kecamatan_id=sheet.kecamatan_id
+    ).first()
+    if participation is None or participation.disqualified:
+        return Refusal(
+            "kecamatan_not_scored",
+            _("Kecamatan %(kecamatan)s tidak dinilai; nilainya tidak dapat diubah.")
+            % {"kecamatan": sheet.kecamatan},
+        )
+    if sheet.assessor_id is not None and user.pk == sheet.assessor_id:
+        seated = TeamMember.objects.filter(
+            period_id=sheet.period_id, stage_id=sheet.stage_id, user_id=user.pk
+        ).exists()
+        if not seated:
+            return Refusal(
+                "not_seated",
+                _("Anda tidak lagi duduk di tim tahap ini; nilai tidak dapat diubah."),
+            )
+    return None
+
+
+# ---------------------------------------------------------------- errors
+
+
+class SheetWriteError(Exception):
+    """Nothing was written; `status`, `code` and `payload` are what the API answers."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str, **payload: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.payload = payload
+
+    def as_data(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, **self.payload}
+
+
+class SheetRefused(SheetWriteError):
+    status = 403
+
+
+class SheetVersionConflict(SheetWriteError):
+    status = 409
+
+
+class SheetInvalid(SheetWriteError):
+    status = 422
+
+
+# ---------------------------------------------------------------- writing
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """A validated new content for one cell (`cleared`: remove the stored value)."""
+
+    indicator_id: int
+    part: str
+    value: Decimal | None = None
+    option_code: str = ""
+    text: str = ""
+
+    @property
+    def cleared(self) -> bool:
+        return self.value is None and not self.option_code and not self.text
+
+
+@dataclass
+class WriteOutcome:
+    status: int
+    data: dict[str, Any]
+    replayed: bool = False
+    changed: int = 0
+
+
+@dataclass
+class ApplyCounts:
+    stored: int = 0  # cells created or changed
+    cleared: int = 0  # stored values removed
+    unchanged: int = 0  # equal to what was stored: nothing written
+
+    @property
+    def changed(self) -> int:
+        return self.stored + self.cleared
+
+
+def request_fingerprint(body: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a write's body: a reused key must carry it again."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def sheet_write(
+    *,
+    sheet: Sheet,
+    expected_version: int,
+    values: Sequence[Mapping[str, Any]],
+    by: AbstractBaseUser,
+    via: str,
+    key: str = "",
+    body_hash: str = "",
+) -> WriteOutcome:
+    """Change the listed cells of `sheet` (only those), as one write. See the module doc.
+
+    `values`: `{"indicator", "part", "value" | "option" | "text"}` each; null clears.
+    Raises SheetRefused (403), SheetVersionConflict (409), SheetInvalid (422).
+    """
+
+    with transaction.atomic():
+        if key:
+            receipt = WriteReceipt.objects.filter(user=by, key=key).first()
+            if receipt is not None:
+                return _replay(receipt, sheet, body_hash)
+        locked = (
+            Sheet.objects.select_for_update()
+            .select_related("period__region", "stage", "kecamatan", "assessor")
+            .get(pk=sheet.pk)
+        )
+        refusal = sheet_write_refusal(sheet=locked, user=by)
+        if refusal is not None:
+            raise SheetRefused(refusal.code, refusal.message)
+        if expected_version != locked.version:
+            raise SheetVersionConflict(
+                "version_conflict",
+                _(
+                    "Lembar ini sudah diubah di tempat lain (versi %(current)s, Anda mengubah "
+                    "versi %(yours)s). Periksa nilai terbaru lalu simpan lagi."
+                )
+                % {"current": locked.version, "yours": expected_version},
+                version=locked.version,
+                values=sheet_as_data(locked)["values"],
+            )
+        changes = _validated(sheet_cells(locked), values)
+        counts = sheet_cells_apply(
+            planned={locked.pk: changes}, by=by, via=via, key=key, sheets={locked.pk: locked}
+        )
+        locked.refresh_from_db(fields=["version", "updated_at"])
+        outcome = WriteOutcome(200, sheet_as_data(locked), changed=counts.changed)
+        if key:
+            try:
+                with transaction.atomic():
+                    WriteReceipt.objects.create(
+                        user=by,
+                        key=key,
+                        sheet=locked,
+                        request_hash=body_hash,
+                        status=outcome.status,
+                        response=outcome.data,
+                    )
+            except IntegrityError:  # the same key raced in: it won, this write must not
+                raise SheetInvalid(
+                    "idempotency_key_reused",
+                    _("Kunci idempotensi ini sedang dipakai oleh permintaan lain."),
+                ) from None
+    sheet.version, sheet.state = locked.version, locked.state
+    return outcome
+
+
+def _replay(receipt: Any, sheet: Sheet, body_hash: str) -> WriteOutcome:
+    if receipt.sheet_id != sheet.pk or (body_hash and receipt.request_hash != body_hash):
+        raise SheetInvalid(
+            "idempotency_key_reused",
+            _(
+                "Kunci idempotensi ini sudah dipakai untuk permintaan lain; kirim perubahan "
+                "baru dengan kunci baru."
+            ),
+        )
+    return WriteOutcome(receipt.status, receipt.response, replayed=True)
+
+
+def _validated(cells: Sequence[SheetCell], values: Sequence[Mapping[str, Any]]) -> list[CellChange]:
+    by_key = {(cell.code, cell.part): cell for cell in cells}
+    by_code_folded = {(cell.code.casefold(), cell.part.casefold()): cell for cell in cells}
+    errors: list[dict[str, str]] = []
+    changes: dict[tuple[int, str], CellChange] = {}
+    for item in values:
+        code = str(item.get("indicator") or "").strip()
+        part = str(item.get("part") or "").strip()
+        cell = by_key.get((code, part)) or by_code_folded.get((code.casefold(), part.casefold()))
+        where = {"indicator": code, "part": part}
+        if cell is None:
+            errors.append(
+                {
+                    **where,
+                    "message": _("Lembar ini tidak memiliki sel %(cell)s.")
+                    % {"cell": f"{code}:{part}" if part else code},
+                }
+            )
+            continue
+        if (cell.indicator_id, cell.part) in changes:
+            errors.append({**where, "message": _("Sel ini disebut dua kali.")})
+            continue
+        try:
+            changes[(cell.indicator_id, cell.part)] = _change(cell, item)
+        except SheetCellError as error:
+            errors.append({**where, "message": str(error)})
+    if errors:
+        raise SheetInvalid(
+            "invalid",
+            _("Ada isian yang tidak dapat disimpan; tidak ada yang diubah."),
+            errors=errors,
+        )
+    return list(changes.values())
+
+
+def _change(cell: SheetCell, item: Mapping[str, Any]) -> CellChange:
+    if cell.rule is None:
+        text = item.get("text")
+        if text is not None and not isinstance(text, str):
+            raise SheetCellError(_("uraian harus berupa teks"))
+        return CellChange(cell.indicator_id, cell.part, text=(text or "").strip())
+    if cell.rule.choice:
+        raw = item.get("option", item.get("value"))
+    else:
+        raw = item.get("value")
+        if isinstance(raw, bool) or (raw is not None and not isinstance(raw, int | float | str)):
+            raise SheetCellError(_("nilai harus berupa angka"))
+    value, option = cell_value(raw, cell.rule, cell.code)
+    return CellChange(cell.indicator_id, cell.part, value=value, option_code=option)
+
+
+def sheet_cells_apply(
+    *,
+    planned: Mapping[int, Sequence[CellChange]],
+    by: AbstractBaseUser | None,
+    via: str,
+    key: str = "",
+    sheets: Mapping[int, Sheet],
+) -> ApplyCounts:
+    """Apply validated changes to sheets the caller has locked; count what happened.
+
+    A changed value is updated in place (its history row keeps the old one), a new one is
+    inserted, a cleared one deleted; a cell equal to what is stored writes nothing. Each
+    sheet with a change gets version + 1. The first value of a period freezes its set.
+    """
+    now = timezone.now()
+    sheet_ids = list(planned)
+    stored: dict[tuple[int, int, str], ScoreEntry] = {}
+    for start in range(0, len(sheet_ids), 500):
+        for entry in ScoreEntry.objects.filter(sheet_id__in=sheet_ids[start : start + 500]):
+            stored[(entry.sheet_id, entry.indicator_id, entry.part)] = entry
+    new: list[ScoreEntry] = []
+    updated: list[ScoreEntry] = []
+    doomed: list[int] = []
+    history: list[ValueChange] = []
+    touched: set[int] = set()
+    counts = ApplyCounts()
+    option_scores = _option_scores(planned)
+    for sheet_id, changes in planned.items():
+        sheet = sheets[sheet_id]
+        for change in changes:
+            old = stored.get((sheet_id, change.indicator_id, change.part))
+            value = (
+                option_scores[(change.indicator_id, change.option_code)]
+                if change.option_code
+                else change.value
+            )
+            if (old is None and change.cleared) or (
+                old is not None
+                and (old.value, old.option_code, old.text)
+                == (value, change.option_code, change.text)
+            ):
+                counts.unchanged += 1
+                continue
+            history.append(
+                ValueChange(
+                    sheet_id=sheet_id,
+                    indicator_id=change.indicator_id,
+                    part=change.part,
+                    old_value=old.value if old else None,
+                    new_value=None if change.cleared else value,
+                    old_option=old.option_code if old else "",
+                    new_option=change.option_code,
+                    old_text=old.text if old else "",
+                    new_text=change.text,
+                    by=by,
+                    at=now,
+                    via=via,
+                    idempotency_key=key,
+                )
+            )
+            touched.add(sheet_id)
+            if change.cleared:
+                counts.cleared += 1
+                doomed.append(old.pk)
+            elif old is not None:
+                counts.stored += 1
+                old.value, old.option_code, old.text = value, change.option_code, change.text
+                old.updated_by, old.updated_at = by, now
+                updated.append(old)
+            else:
+                counts.stored += 1
+                new.append(
+                    ScoreEntry(
+                        sheet_id=sheet_id,
+                        period_id=sheet.period_id,
+                        kecamatan_id=sheet.kecamatan_id,
+                        assessor_id=sheet.assessor_id,
+                        indicator_id=change.indicator_id,
+                        part=change.part,
+                        value=value,
+                        option_code=change.option_code,
+                        text=change.text,
+                        updated_by=by,
+                    )
+                )
+    for start in range(0, len(doomed), 2000):
+        ScoreEntry.objects.filter(pk__in=doomed[start : start + 2000]).delete()
+    ScoreEntry.objects.bulk_update(
+        updated, ["value", "option_code", "text", "updated_by", "updated_at"], batch_size=2000
+    )
+    ScoreEntry.objects.bulk_create(new, batch_size=2000)
+    ValueChange.objects.bulk_create(history, batch_size=2000)
+    if touched:
+        Sheet.objects.filter(pk__in=touched).update(version=F("version") + 1, updated_at=now)
+        _freeze_set_on_first_value(next(iter(sheets.values())).period, by)
+    return counts
+
+
+def _option_scores(planned: Mapping[int, Sequence[CellChange]]) -> dict[tuple[int, str], Decimal]:
+    """A choice is stored as its option code, with the option's score alongside for reports
+    and SQL sums (the engine reads the code)."""
+    indicator_ids = {
+        c.indicator_id for changes in planned.values() for c in changes if c.option_code
+    }
+    if not indicator_ids:
+        return {}
+    return {
+        (indicator_id, code): score
+        for indicator_id, code, score in Option.objects.filter(
+            indicator_id__in=indicator_ids
+        ).values_list("indicator_id", "code", "score")
+    }
+
+
+def _freeze_set_on_first_value(period: Period, by: AbstractBaseUser | None) -> None:
+    instrument_set = period.instrument_set
+    if not instrument_set.is_frozen:
+        instrument_set_freeze(
+            instrument_set=instrument_set,
+            by=by,
+            reason=_("Periode %(period)s memiliki nilai.") % {"period": period},
+        )
+
+
+# ---------------------------------------------------------------- which sheets exist
+
+
+def sheets_sync(*, period: Period) -> int:
+    """Make sure every sheet the period expects exists: each team seat × participant for
+    the stages the team scores, and the kecamatan's own sheet for the stages it fills.
+    Empty draft sheets no longer expected (a member left the team) go. Returns the number
+    created."""
+    stage_entered: dict[int, set[str]] = {}
+    for stage_id, entered_by in (
+        Indicator.objects.filter(aspect__stage__instrument_set_id=period.instrument_set_id)
+        .values_list("aspect__stage_id", "entered_by")
+        .distinct()
+    ):
+        stage_entered.setdefault(stage_id, set()).add(entered_by)
+    kecamatan_ids = list(
+        Participation.objects.filter(period=period).values_list("kecamatan_id", flat=True)
+    )
+    seats: dict[int, list[int]] = {}
+    for stage_id, user_id in TeamMember.objects.filter(period=period).values_list(
+        "stage_id", "user_id"
+    ):
+        seats.setdefault(stage_id, []).append(user_id)
+    expected: set[tuple[int, int, int | None]] = set()
+    for stage_id, kinds in stage_entered.items():
+        for kecamatan_id in kecamatan_ids:
+            if EnteredBy.KECAMATAN in kinds:
+                expected.add((stage_id, kecamatan_id, None))
+            if EnteredBy.TEAM in kinds:
+                expected.update((stage_id, kecamatan_id, user) for user in seats.get(stage_id, ()))
+    existing = {
+        (stage_id, kecamatan_id, assessor_id): (pk, version)
+        for pk, stage_id, kecamatan_id, assessor_id, version in Sheet.objects.filter(
+            period=period
+        ).values_list("pk", "stage_id", "kecamatan_id", "assessor_id", "version")
+    }
+    missing = [key for key in expected if key not in existing]
+    Sheet.objects.bulk_create(
+        [
+            Sheet(period=period, stage_id=stage_id, kecamatan_id=kecamatan_id, assessor_id=user)
+            for stage_id, kecamatan_id, user in missing
+        ],
+        batch_size=2000,
+    )
+    unused = [pk for key, (pk, version) in existing.items() if key not in expected and version == 0]
+    if unused:
+        Sheet.objects.filter(pk__in=unused, version=0, state=Sheet.State.DRAFT).exclude(
+            entries__isnull=False
+        ).delete()
+    return len(missing)
+
+
+def sheet_get_or_create(
+    *, period: Period, stage: Stage, kecamatan_id: int, assessor_id: int | None
+) -> Sheet:
+    sheet, _created = Sheet.objects.get_or_create(
+        period=period, stage=stage, kecamatan_id=kecamatan_id, assessor_id=assessor_id
+    )
+    return sheet
+
+
+# ---------------------------------------------------------------- state
+
+
+def sheet_missing_cells(sheet: Sheet) -> list[SheetCell]:
+    """The cells of `sheet` still empty (a sheet is complete only when none is)."""
+    stored = _entries(sheet)
+    return [
+        cell
+        for cell in sheet_cells(sheet)
+        if (entry := stored.get((cell.indicator_id, cell.part))) is None
+        or (cell.is_text and not entry.text)
+    ]
+
+
+def sheet_submit(*, sheet: Sheet, expected_version: int, by: AbstractBaseUser) -> WriteOutcome:
+    """Finalise a member's sheet or submit the kecamatan's: every cell filled, the version
+    the writer saw. Locks the sheet; raises SheetRefused, SheetVersionConflict or
+    SheetInvalid ("incomplete", listing what is missing)."""
+    with transaction.atomic():
+        locked = (
+            Sheet.objects.select_for_update()
+            .select_related("period__region", "stage", "kecamatan", "assessor")
+            .get(pk=sheet.pk)
+        )
+        refusal = sheet_write_refusal(sheet=locked, user=by)
+        if refusal is not None:
+            raise SheetRefused(refusal.code, refusal.message)
+        if expected_version != locked.version:
+            raise SheetVersionConflict(
+                "version_conflict",
+                _("Lembar ini sudah diubah di tempat lain; periksa nilai terbaru lebih dulu."),
+                version=locked.version,
+                values=sheet_as_data(locked)["values"],
+            )
+        missing = sheet_missing_cells(locked)
+        if missing:
+            raise SheetInvalid(
+                "incomplete",
+                _("Lembar belum lengkap: %(n)s isian masih kosong.") % {"n": len(missing)},
+                errors=[
+                    {
+                        "indicator": cell.code,
+                        "part": cell.part,
+                        "message": _("%(text)s belum diisi.") % {"text": cell.text or cell.code},
+                    }
+                    for cell in missing
+                ],
+            )
+        target = Sheet.State.SUBMITTED if locked.is_kecamatan_sheet else Sheet.State.FINAL
+        transition_apply(
+            obj=locked, machine=sheet_machine(locked), to=target, by=by, region=locked.period.region
+        )
+        Sheet.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+        locked.refresh_from_db(fields=["version", "state"])
+    sheet.state, sheet.version = locked.state, locked.version
+    return WriteOutcome(200, sheet_as_data(locked))
