@@ -1,12 +1,15 @@
 """Reads shaped for pages. Scoped models are only queried inside an active region scope."""
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
-from evaluations.models import Participation, Period, ScoreEntry, TeamMember
+from evaluations.models import Participation, Period, ScoreEntry, TeamMember, ValueChange
 from evaluations.ranking_sums import summed_scoring_input_from_layout
 from evaluations.scoring_input import (
     period_score_layout,
@@ -197,3 +200,72 @@ def penilai_list() -> list[AbstractBaseUser]:
         .select_related("user")
         .order_by("user__username")
     ]
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One changed cell as the history shows it (oldest first)."""
+
+    at: datetime.datetime
+    by: str  # username, or "" for the system
+    by_name: str
+    via: str
+    stage: str
+    kecamatan: str
+    assessor: str | None  # username; None for the kecamatan's own values
+    indicator: str
+    part: str
+    old: str | None
+    new: str | None
+
+    def as_data(self) -> dict[str, Any]:
+        """The `score_history --json` contract."""
+        return {
+            "at": self.at.isoformat(),
+            "by": self.by or None,
+            "via": self.via,
+            "stage": self.stage,
+            "kecamatan": self.kecamatan,
+            "assessor": self.assessor,
+            "indicator": self.indicator,
+            "part": self.part,
+            "old": self.old,
+            "new": self.new,
+        }
+
+
+def value_history(*, period: Period, kecamatan: Kecamatan | None = None) -> list[HistoryRow]:
+    """Every recorded change of a value in `period` (of one kecamatan), oldest first. One
+    query."""
+    changes = (
+        ValueChange.objects.filter(sheet__period=period)
+        .select_related("sheet__stage", "sheet__kecamatan", "sheet__assessor", "indicator", "by")
+        .order_by("at", "pk")
+    )
+    if kecamatan is not None:
+        changes = changes.filter(sheet__kecamatan=kecamatan)
+    return [
+        HistoryRow(
+            at=change.at,
+            by=change.by.username if change.by else "",
+            by_name=(change.by.get_full_name() or change.by.username) if change.by else "",
+            via=change.via,
+            stage=change.sheet.stage.code,
+            kecamatan=change.sheet.kecamatan.name,
+            assessor=change.sheet.assessor.username if change.sheet.assessor_id else None,
+            indicator=change.indicator.code,
+            part=change.part,
+            old=_shown(change.old_option, change.old_value, change.old_text),
+            new=_shown(change.new_option, change.new_value, change.new_text),
+        )
+        for change in changes
+    ]
+
+
+def _shown(option: str, value: Decimal | None, text: str) -> str | None:
+    if option:
+        return option
+    if value is not None:
+        plain = format(value, "f")
+        return plain.rstrip("0").rstrip(".") if "." in plain else plain
+    return text or None

@@ -290,10 +290,16 @@ def ranking_breakdown(
     participant = next((r for r in result.results if r.key == kecamatan), None)
     if participant is None:
         raise Http404
+    kecamatan_obj = selectors.kecamatan_list().filter(slug=kecamatan).first()
     return render(
         request,
         "evaluations/ranking_breakdown.html",
-        {"period": obj, "result": participant, "warnings": result.warnings},
+        {
+            "period": obj,
+            "result": participant,
+            "warnings": result.warnings,
+            "history": selectors.value_history(period=obj, kecamatan=kecamatan_obj),
+        },
     )
 
 
