@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_scopes import scope
 
-from evaluations.models import Period, ScoreEntry
+from evaluations.models import Period, ScoreEntry, Sheet
 from evaluations.score_workbook import HEADER, score_template_bytes
 from instruments.models import InstrumentSet
 from tests.evaluations.conftest import (
@@ -369,6 +369,26 @@ def test_a_closed_period_takes_no_values(setup, tmp_path):
     with pytest.raises(CommandError) as raised:
         run_import(setup.period, workbook_bytes(filled(template_rows(setup.period))), tmp_path)
     assert "berstatus Penilaian ditutup" in raised.value.stderr
+    assert stored(setup.period) == {}
+
+
+def test_a_final_sheet_is_refused_with_its_row_and_nothing_is_stored(setup, tmp_path):
+    rows = filled(template_rows(setup.period))
+    with scope(region=setup.region):
+        Sheet.objects.filter(
+            period=setup.period, kecamatan__name="Jatiasih", assessor__username="penilai_bekasi"
+        ).update(state=Sheet.State.FINAL)
+    with pytest.raises(CommandError) as raised:
+        run_import(setup.period, workbook_bytes(rows), tmp_path)
+    lines = raised.value.stderr.splitlines()
+    jatiasih_rows = [
+        number
+        for number, row in enumerate(rows, start=2)
+        if row[1] == "Jatiasih" and row[2] == "penilai_bekasi"
+    ]
+    assert lines == [
+        f"baris {n}: lembar penilai_bekasi untuk Jatiasih berstatus Final" for n in jatiasih_rows
+    ]
     assert stored(setup.period) == {}
 
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django_scopes import scope
 
 from evaluations.score_workbook import HEADER, score_template_bytes
-from evaluations.services import scores_import_rows
+from evaluations.services import ScoreImportError, scores_import_rows
 from tests.evaluations.conftest import (
     add_kecamatan,
     disqualify,
@@ -134,6 +134,14 @@ def test_stage_after_a_shortlist_lists_everyone_until_the_shortlist_is_settled(
     rows = template(tmp_path, setup.period, "lagi.xlsx")
     assert {row[1] for row in rows[1:] if row[0] == "P"} == {"Rawalumbu"}
     assert {row[1] for row in rows[1:] if row[0] == "T1"} == {"Jatiasih", "Rawalumbu"}
+
+    # A panel value for Jatiasih, which did not reach the panel, is refused with its row
+    # (it was stored and silently ignored before).
+    panel = [row for row in rows[1:] if row[0] == "P"]
+    late = [(*panel[0][:1], "Jatiasih", *panel[0][2:5], 50, *panel[0][6:])]
+    with scope(region=setup.region), pytest.raises(ScoreImportError) as refused:
+        scores_import_rows(period=setup.period, rows=list(enumerate(late, start=2)), by=None)
+    assert refused.value.messages == ["baris 2: kecamatan Jatiasih tidak masuk seleksi tahap P"]
 
 
 def test_names_that_look_like_formulas_stay_text(make_period):
