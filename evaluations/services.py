@@ -109,7 +109,11 @@ def team_set(
     period = Period.objects.select_for_update().get(pk=period.pk)
     period_ensure(period=period, action=PeriodAction.CHANGE_SETUP)
     # The locks an import takes: a team cannot change under an import of its stage.
-    list(Sheet.objects.select_for_update().filter(period=period, stage=stage).values_list("pk"))
+    list(
+        Sheet.objects.select_for_update(of=("self",))
+        .filter(period=period, stage=stage)
+        .values_list("pk")
+    )
     if stage.instrument_set_id != period.instrument_set_id:
         raise ValidationError(_("Tahap tersebut bukan bagian dari set instrumen periode ini."))
     if not stage_takes_team(stage=stage):
@@ -424,7 +428,7 @@ def _sheets_locked(
     locked: dict[int, Sheet] = {}
     for start in range(0, len(wanted), 2000):
         for sheet in (
-            Sheet.objects.select_for_update()
+            Sheet.objects.select_for_update(of=("self",))
             .select_related("assessor")
             .filter(pk__in=wanted[start : start + 2000])
             .order_by("pk")

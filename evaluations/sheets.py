@@ -328,7 +328,7 @@ def sheet_write(
             if receipt is not None:
                 return _replay(receipt, sheet, body_hash)
         locked = (
-            Sheet.objects.select_for_update()
+            Sheet.objects.select_for_update(of=("self",))
             .select_related("period__region", "stage", "kecamatan", "assessor")
             .get(pk=sheet.pk)
         )
@@ -640,7 +640,7 @@ def sheet_submit(*, sheet: Sheet, expected_version: int, by: AbstractBaseUser) -
     SheetInvalid ("incomplete", listing what is missing)."""
     with transaction.atomic():
         locked = (
-            Sheet.objects.select_for_update()
+            Sheet.objects.select_for_update(of=("self",))
             .select_related("period__region", "stage", "kecamatan", "assessor")
             .get(pk=sheet.pk)
         )

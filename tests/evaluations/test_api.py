@@ -306,3 +306,57 @@ def test_the_openapi_document_describes_the_contract(client, db):
     assert "/api/v1/{region}/periods/{period}/sheets/" in paths
     assert {"get", "patch"} <= set(paths["/api/v1/{region}/sheets/{sheet_id}/"])
     assert "post" in paths["/api/v1/{region}/sheets/{sheet_id}/submit/"]
+
+
+def test_a_session_write_needs_the_csrf_token(setup, tenancy):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(tenancy.users["penilai_bekasi"])
+    sheet = own_sheet(setup, tenancy)
+    body = {"version": 0, "values": [{"indicator": "A1", "value": 75}]}
+    refused = patch(browser, sheet, body)
+    assert refused.status_code in (401, 403)
+    assert stored(sheet) == {}
+    browser.get("/bekasi/")  # sets the csrftoken cookie
+    token = browser.cookies["csrftoken"].value
+    accepted = patch(browser, sheet, body, **{"X-CSRFToken": token})
+    assert accepted.status_code == 200
+    assert stored(sheet) == {"A1": 75}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_at_the_same_instant_one_wins(make_period, tenancy):
+    """Real concurrency (two threads, two connections) where the database can show it: the
+    sheet row lock serialises the writers, the second sees the first's version."""
+    import threading
+
+    from django.db import connection, connections
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises every write anyway; CI runs this on PostgreSQL")
+    setup = make_period()
+    sheet = own_sheet(setup, tenancy)
+    barrier = threading.Barrier(2)
+    answers = {}
+
+    def write(value):
+        try:
+            writer = Client()
+            writer.force_login(tenancy.users["penilai_bekasi"])
+            barrier.wait(timeout=10)
+            body = {"version": 0, "values": [{"indicator": "A1", "value": value}]}
+            answers[value] = patch(writer, sheet, body).status_code
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(value,)) for value in (40, 90)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(answers.values()) == [200, 409]
+    winner = next(value for value, status in answers.items() if status == 200)
+    assert stored(sheet) == {"A1": winner}
+    assert len(changes(sheet)) == 1

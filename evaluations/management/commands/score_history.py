@@ -42,8 +42,9 @@ class Command(BaseCommand):
                 return
             for row in rows:
                 cell = f"{row.indicator}:{row.part}" if row.part else row.indicator
+                at = timezone.localtime(row.at)
                 self.stdout.write(
-                    f"{timezone.localtime(row.at):%Y-%m-%d %H:%M:%S} {row.by or 'sistem'} ({row.via}) "
+                    f"{at:%Y-%m-%d %H:%M:%S} {row.by or 'sistem'} ({row.via}) "
                     f"{row.stage} {row.kecamatan} {row.assessor or 'mandiri'} {cell}: "
                     f"{row.old or '—'} → {row.new or '—'}"
                 )
