@@ -35,6 +35,7 @@ from evaluations.scoring_input import (
     period_score_layout,
     scoring_input_from_layout,
 )
+from regions import formatting
 from regions.models import Kecamatan
 from scoring.engine import compute_ranking
 from scoring.rules import CAPAIAN_PARTS, KECAMATAN_ASSESSOR, EnteredBy, IndicatorKind
@@ -555,7 +556,7 @@ def _value(raw: Any, rule: CellRule, code: str) -> tuple[Decimal | None, str]:
     number = _number(raw)
     if number is None:
         raise _RowError(_("nilai '%(v)s' bukan angka") % {"v": _text(raw)})
-    shown = _id_number(number)
+    shown = formatting.number(number)
     if abs(number) >= MAX_ABS_VALUE:
         raise _RowError(_("nilai %(v)s terlalu besar") % {"v": shown})
     if rule.integer_only and number != number.to_integral_value():
@@ -571,12 +572,12 @@ def _value(raw: Any, rule: CellRule, code: str) -> tuple[Decimal | None, str]:
     if rule.low is not None and number < rule.low:
         raise _RowError(
             _("nilai %(v)s di bawah nilai minimal %(low)s")
-            % {"v": shown, "low": _id_number(rule.low)}
+            % {"v": shown, "low": formatting.number(rule.low)}
         )
     if rule.high is not None and number > rule.high:
         raise _RowError(
             _("nilai %(v)s di atas nilai maksimal %(high)s")
-            % {"v": shown, "high": _id_number(rule.high)}
+            % {"v": shown, "high": formatting.number(rule.high)}
         )
     return number, ""
 
@@ -606,12 +607,6 @@ def _number(raw: Any) -> Decimal | None:
         except InvalidOperation:
             return None
     return None
-
-
-def _id_number(value: Decimal) -> str:
-    """A number the Indonesian way for messages: 85,5; 100."""
-    text = format(value.normalize(), "f") if value != 0 else "0"
-    return text.replace(".", ",")
 
 
 def region_kecamatan() -> list[tuple[int, str, str]]:
