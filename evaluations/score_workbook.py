@@ -426,9 +426,7 @@ class ScoreRowParser:
         if participant is None:
             raise _RowError(_("kecamatan %(v)s bukan peserta periode ini") % {"v": kecamatan_name})
         if participant.disqualified:
-            raise _RowError(
-                _("kecamatan %(v)s tidak dinilai (didiskualifikasi)") % {"v": kecamatan_name}
-            )
+            raise _RowError(_("kecamatan %(v)s ditandai tidak dinilai") % {"v": kecamatan_name})
 
         aspect = self.aspects[stage].get(aspect_text)
         if aspect is None:
@@ -447,7 +445,7 @@ class ScoreRowParser:
             )
         if not target.rules:
             raise _RowError(
-                _("indikator %(v)s berupa uraian dan tidak dinilai lewat berkas ini")
+                _("indikator %(v)s berupa uraian tanpa skor dan tidak diisi lewat berkas ini")
                 % {"v": target.code}
             )
         rule = self._rule(target, part, bool(_sep))

@@ -80,7 +80,7 @@ def indicator_formula(indicator: Indicator) -> str:
     if kind in (IndicatorKind.CHOICE, IndicatorKind.YES_NO):
         return _("skor pilihan yang dipilih")
     if kind == IndicatorKind.TEXT:
-        return _("uraian, tidak dinilai")
+        return _("uraian, tanpa skor")
     rng = f"{_num(indicator.min_value or 0)}–{_num(indicator.max_value or 0)}"
     if indicator.integer_only:
         return _("nilai bulat %(range)s") % {"range": rng}

@@ -42,7 +42,7 @@ LABELS = {
     IndicatorKind.PERCENTAGE_PAIR: _("Pasangan persentase berbobot"),
     IndicatorKind.COUNT_NORMALISED: _("Jumlah dibandingkan dengan peserta tertinggi"),
     IndicatorKind.CAPAIAN: _("Capaian target/realisasi"),
-    IndicatorKind.TEXT: _("Uraian (tidak dinilai)"),
+    IndicatorKind.TEXT: _("Uraian (tanpa skor)"),
     EnteredBy.TEAM: _("Setiap anggota tim"),
     EnteredBy.KECAMATAN: _("Kecamatan (mandiri)"),
     AspectCombine.WEIGHTED_SUM: _("Jumlah berbobot"),

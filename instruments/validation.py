@@ -71,7 +71,7 @@ def validate_instrument_set(instrument_set: InstrumentSet) -> list[Finding]:
             indicators = list(aspect.indicators.all())
             scored = [i for i in indicators if i.kind != IndicatorKind.TEXT]
             if not scored:
-                error(where_aspect, _("Aspek tidak memiliki indikator yang dinilai."))
+                error(where_aspect, _("Aspek tidak memiliki indikator berskor."))
             _duplicates(indicators, where_aspect + " · " + _("indikator"), error)
             if aspect.indicator_combine == AspectCombine.WEIGHTED_SUM:
                 _check_weights(
