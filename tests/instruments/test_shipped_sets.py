@@ -141,5 +141,5 @@ def test_bands_read_as_the_regulation_prints_them(client, db, region_slug, bands
     client.force_login(user)
     page = client.get(f"/{region_slug}/instrumen/{tree.pk}/").content.decode()
     for band in bands:
-        assert f"<td>{escape(band)}</td>" in page
+        assert f'"Rentang nilai">{escape(band)}</td>' in page
     assert ".0000" not in page
