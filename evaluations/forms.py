@@ -131,10 +131,10 @@ class TeamForm(forms.Form):
     def _name(stage: Stage, user: AbstractBaseUser) -> str:
         return f"tahap-{stage.pk}-penilai-{user.pk}"
 
-    def rows(self) -> Iterator[tuple[AbstractBaseUser, list[forms.BoundField]]]:
+    def rows(self) -> Iterator[tuple[AbstractBaseUser, list[tuple[Stage, forms.BoundField]]]]:
         """For the template: each penilai with their field in every stage, in stage order."""
         for user in self.penilai:
-            yield user, [self[self._name(stage, user)] for stage in self.stages]
+            yield user, [(stage, self[self._name(stage, user)]) for stage in self.stages]
 
     def seats(self) -> dict[Stage, list[tuple[AbstractBaseUser, str]]]:
         """The chosen team of every stage, penilai in list order."""

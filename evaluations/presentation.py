@@ -3,7 +3,18 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scoring.structures import ParticipantResult, Ranking
+from django.utils.translation import gettext_lazy as _
+
+from scoring.structures import ParticipantResult, Ranking, ResultStatus
+
+# A result's status in the glossary's words (README, "Glossary / Daftar istilah"); the badge
+# in templates/evaluations/_status.html uses the same ones.
+STATUS_LABELS = {
+    ResultStatus.RANKED: _("Diperingkat"),
+    ResultStatus.DISQUALIFIED: _("Tidak dinilai"),
+    ResultStatus.NOT_SHORTLISTED: _("Tidak masuk seleksi"),
+    ResultStatus.INCOMPLETE: _("Belum lengkap"),
+}
 
 
 @dataclass(frozen=True)

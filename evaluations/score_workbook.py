@@ -35,6 +35,7 @@ from evaluations.scoring_input import (
     period_score_layout,
     scoring_input_from_layout,
 )
+from regions import formatting
 from regions.models import Kecamatan
 from scoring.engine import compute_ranking
 from scoring.rules import CAPAIAN_PARTS, KECAMATAN_ASSESSOR, EnteredBy, IndicatorKind
@@ -428,7 +429,7 @@ class ScoreRowParser:
             )
         if participant.disqualified:
             raise SheetCellError(
-                _("kecamatan %(v)s tidak dinilai (didiskualifikasi)") % {"v": kecamatan_name}
+                _("kecamatan %(v)s ditandai tidak dinilai") % {"v": kecamatan_name}
             )
 
         aspect = self.aspects[stage].get(aspect_text)
@@ -448,7 +449,7 @@ class ScoreRowParser:
             )
         if not target.rules:
             raise SheetCellError(
-                _("indikator %(v)s berupa uraian dan tidak dinilai lewat berkas ini")
+                _("indikator %(v)s berupa uraian tanpa skor dan tidak diisi lewat berkas ini")
                 % {"v": target.code}
             )
         rule = self._rule(target, part, bool(_sep))
@@ -557,7 +558,7 @@ def cell_value(raw: Any, rule: CellRule, code: str) -> tuple[Decimal | None, str
     number = _number(raw)
     if number is None:
         raise SheetCellError(_("nilai '%(v)s' bukan angka") % {"v": _text(raw)})
-    shown = _id_number(number)
+    shown = formatting.number(number)
     if abs(number) >= MAX_ABS_VALUE:
         raise SheetCellError(_("nilai %(v)s terlalu besar") % {"v": shown})
     if rule.integer_only and number != number.to_integral_value():
@@ -573,12 +574,12 @@ def cell_value(raw: Any, rule: CellRule, code: str) -> tuple[Decimal | None, str
     if rule.low is not None and number < rule.low:
         raise SheetCellError(
             _("nilai %(v)s di bawah nilai minimal %(low)s")
-            % {"v": shown, "low": _id_number(rule.low)}
+            % {"v": shown, "low": formatting.number(rule.low)}
         )
     if rule.high is not None and number > rule.high:
         raise SheetCellError(
             _("nilai %(v)s di atas nilai maksimal %(high)s")
-            % {"v": shown, "high": _id_number(rule.high)}
+            % {"v": shown, "high": formatting.number(rule.high)}
         )
     return number, ""
 
@@ -608,12 +609,6 @@ def _number(raw: Any) -> Decimal | None:
         except InvalidOperation:
             return None
     return None
-
-
-def _id_number(value: Decimal) -> str:
-    """A number the Indonesian way for messages: 85,5; 100."""
-    text = format(value.normalize(), "f") if value != 0 else "0"
-    return text.replace(".", ",")
 
 
 def region_kecamatan() -> list[tuple[int, str, str]]:

@@ -6,12 +6,20 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from instruments.models import Aspect, Indicator, InstrumentSet, Stage
+from regions.formatting import number, percent
 from scoring.rules import AspectCombine, FinalCombine, IndicatorKind, MemberCombine
 
 
 def _num(value: Decimal | int) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return number(value)
+
+
+def _weight(value: object) -> str:
+    """A weight in %, or as written when a set still being edited holds something else."""
+    try:
+        return percent(value)  # type: ignore[arg-type]
+    except ValueError:
+        return f"{value}%"
 
 
 def final_formula(instrument_set: InstrumentSet) -> str:
@@ -26,13 +34,13 @@ def final_formula(instrument_set: InstrumentSet) -> str:
             "n": len(stages),
         }
     return _("Nilai akhir = %(terms)s") % {
-        "terms": " + ".join(f"{s.code} × {_num(s.weight or 0)}%" for s in stages)
+        "terms": " + ".join(f"{s.code} × {_weight(s.weight or 0)}" for s in stages)
     }
 
 
 def combine_formula(combine: str, items: list, label: Callable[[Aspect | Indicator], str]) -> str:
     if combine == AspectCombine.WEIGHTED_SUM:
-        return " + ".join(f"{label(i)} × {_num(i.weight or 0)}%" for i in items)
+        return " + ".join(f"{label(i)} × {_weight(i.weight or 0)}" for i in items)
     if combine == AspectCombine.SUM:
         return " + ".join(label(i) for i in items)
     return "(" + " + ".join(label(i) for i in items) + f") / {len(items)}"
@@ -60,7 +68,7 @@ def indicator_formula(indicator: Indicator) -> str:
     kind = indicator.kind
     if kind == IndicatorKind.PERCENTAGE_PAIR:
         parts = params.get("parts", {})
-        return " + ".join(f"{name} % × {weight}%" for name, weight in parts.items())
+        return " + ".join(f"{name} % × {_weight(weight)}" for name, weight in parts.items())
     if kind == IndicatorKind.CAPAIAN:
         if params.get("polarity") == "lower_is_better":
             return _("(target − (realisasi − target)) / target × 100")
@@ -72,7 +80,7 @@ def indicator_formula(indicator: Indicator) -> str:
     if kind in (IndicatorKind.CHOICE, IndicatorKind.YES_NO):
         return _("skor pilihan yang dipilih")
     if kind == IndicatorKind.TEXT:
-        return _("uraian, tidak dinilai")
+        return _("uraian, tanpa skor")
     rng = f"{_num(indicator.min_value or 0)}–{_num(indicator.max_value or 0)}"
     if indicator.integer_only:
         return _("nilai bulat %(range)s") % {"range": rng}

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from regions import formatting
 from scoring.rules import (
     AspectCombine,
     EnteredBy,
@@ -41,7 +42,7 @@ LABELS = {
     IndicatorKind.PERCENTAGE_PAIR: _("Pasangan persentase berbobot"),
     IndicatorKind.COUNT_NORMALISED: _("Jumlah dibandingkan dengan peserta tertinggi"),
     IndicatorKind.CAPAIAN: _("Capaian target/realisasi"),
-    IndicatorKind.TEXT: _("Uraian (tidak dinilai)"),
+    IndicatorKind.TEXT: _("Uraian (tanpa skor)"),
     EnteredBy.TEAM: _("Setiap anggota tim"),
     EnteredBy.KECAMATAN: _("Kecamatan (mandiri)"),
     AspectCombine.WEIGHTED_SUM: _("Jumlah berbobot"),
@@ -313,9 +314,8 @@ class PredicateBand(AssumptionMixin):
 
     @property
     def range_display(self) -> str:
-        low = "" if self.lower is None else f"{'≥' if self.lower_inclusive else '>'} {self.lower}"
-        high = "" if self.upper is None else f"{'≤' if self.upper_inclusive else '<'} {self.upper}"
-        return " dan ".join(part for part in (low, high) if part)
+        """As the regulation prints it: "≤ 30", "> 85", "31 – 60"."""
+        return formatting.band(self.lower, self.lower_inclusive, self.upper, self.upper_inclusive)
 
 
 class TieBreakRule(AssumptionMixin):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from instruments.models import Aspect, Indicator, InstrumentSet, Stage
+from regions.formatting import number, percent
 from scoring.rules import AspectCombine, IndicatorKind, Polarity
 
 HUNDRED = Decimal("100")
@@ -70,7 +71,7 @@ def validate_instrument_set(instrument_set: InstrumentSet) -> list[Finding]:
             indicators = list(aspect.indicators.all())
             scored = [i for i in indicators if i.kind != IndicatorKind.TEXT]
             if not scored:
-                error(where_aspect, _("Aspek tidak memiliki indikator yang dinilai."))
+                error(where_aspect, _("Aspek tidak memiliki indikator berskor."))
             _duplicates(indicators, where_aspect + " · " + _("indikator"), error)
             if aspect.indicator_combine == AspectCombine.WEIGHTED_SUM:
                 _check_weights(
@@ -116,7 +117,7 @@ def _check_indicator(indicator: Indicator, where: str, error: Callable[[str, str
                 error(
                     where,
                     _("Skor pilihan %(code)s (%(score)s) di luar rentang indikator.")
-                    % {"code": option.code, "score": option.score},
+                    % {"code": option.code, "score": number(option.score)},
                 )
     elif options:
         error(where, _("Hanya indikator pilihan yang boleh memiliki pilihan jawaban."))
@@ -131,7 +132,10 @@ def _check_indicator(indicator: Indicator, where: str, error: Callable[[str, str
             error(where, _("Bobot bagian harus berupa angka."))
         else:
             if parts and total != HUNDRED:
-                error(where, _("Bobot bagian berjumlah %(total)s, bukan 100.") % {"total": total})
+                error(
+                    where,
+                    _("Bobot bagian berjumlah %(total)s, bukan 100%%.") % {"total": percent(total)},
+                )
     if kind == IndicatorKind.CAPAIAN and params.get("polarity") not in set(Polarity):
         error(where, _("Capaian membutuhkan polaritas (semakin tinggi/rendah semakin baik)."))
 
@@ -150,8 +154,8 @@ def _check_weights(
     if weights and total != HUNDRED:
         warning(
             where,
-            _("Bobot %(name)s berjumlah %(total)s%%, bukan 100%%.")
-            % {"name": name, "total": _plain(total)},
+            _("Bobot %(name)s berjumlah %(total)s, bukan 100%%.")
+            % {"name": name, "total": percent(total)},
         )
 
 
@@ -161,7 +165,3 @@ def _duplicates(
     for code, count in Counter(item.code for item in items).items():
         if count > 1:
             error(where, _("Kode %(code)s dipakai lebih dari sekali.") % {"code": code})
-
-
-def _plain(number: Decimal) -> str:
-    return format(number.normalize(), "f")

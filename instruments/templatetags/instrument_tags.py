@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 
 from instruments import descriptions
 from instruments.models import Aspect, Indicator, InstrumentSet, Stage
+from regions import formatting
 
 register = template.Library()
 
@@ -31,14 +32,6 @@ def indicator_formula(indicator: Indicator) -> str:
 
 
 @register.filter
-def plain_number(value: Decimal | None) -> str:
-    """A Decimal without trailing zeros, with a decimal comma (85,5)."""
-    if value is None or value == "":
-        return "—"
-    return descriptions._num(value).replace(".", ",")
-
-
-@register.filter
 def diff_value(value: object) -> str:
     """A plain-data value as Tapem reads it in a comparison: ya/tidak, 85,5, — for empty."""
     if value is None or value == "" or value == {}:
@@ -47,9 +40,12 @@ def diff_value(value: object) -> str:
         return gettext("ya") if value else gettext("tidak")
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Decimal | float):
+        return formatting.number(value)
     text = str(value)
+    if "." not in text:
+        return text  # whole numbers, codes and years as written: 3, 01, 2026
     try:
-        Decimal(text)
-    except ArithmeticError:
+        return formatting.number(text)
+    except ValueError:
         return text
-    return text.replace(".", ",")

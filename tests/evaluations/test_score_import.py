@@ -192,7 +192,7 @@ BAD_ROWS = {
     ),
     "disqualified": (
         change("kecamatan", "Bekasi Barat"),
-        "kecamatan Bekasi Barat tidak dinilai (didiskualifikasi)",
+        "kecamatan Bekasi Barat ditandai tidak dinilai",
     ),
     "unknown penilai": (
         change("penilai", "penilai_banggai"),
@@ -229,7 +229,7 @@ BAD_ROWS = {
     ),
     "text indicator": (
         change("indikator", "URAI", "PEM"),
-        "indikator URAI berupa uraian dan tidak dinilai",
+        "indikator URAI berupa uraian tanpa skor",
     ),
     "empty column": (change("tahap", None), "kolom tahap kosong"),
 }

@@ -59,6 +59,10 @@ def test_tapem_uploads_the_filled_template_and_sees_the_ranking(client, tenancy,
     assert page.index("Jatiasih") < page.index("Bantargebang")
     assert "81,00" in page and "75,00" in page
     assert "Belum ada nilai tersimpan" not in page
+    assert "Diperingkat" in page
+    # the first stored values froze the set: the period says so with the glossary's badge
+    period_page = client.get("/bekasi/periode/2026/").content.decode()
+    assert '<span class="badge">Dibekukan</span>' in period_page
 
 
 def test_breakdown_traces_the_score_to_each_assessors_entry(client, tenancy, make_period):
@@ -69,6 +73,7 @@ def test_breakdown_traces_the_score_to_each_assessors_entry(client, tenancy, mak
     assert "penilai_bekasi" in page and "penilai_lintas" in page
     assert "82,00" in page and "80,00" in page  # each member's total
     assert "81,00" in page
+    assert '<td class="num">60%</td>' in page  # aspect A's weight
 
 
 def test_a_bad_row_refuses_the_whole_file_and_keeps_what_was_saved(client, tenancy, make_period):

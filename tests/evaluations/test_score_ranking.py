@@ -99,10 +99,10 @@ def test_table(worked):
     lines = out.getvalue().splitlines()
     assert lines[2].split() == ["Peringkat", "Kecamatan", "Nilai", "akhir", "Predikat",
                                 "Penghargaan", "Status"]  # fmt: skip
-    assert lines[4].split() == ["1", "Jatiasih", "81,00", "Baik", "Terbaik", "diperingkat"]
-    assert lines[5].split() == ["2", "Bantargebang", "75,00", "Baik", "diperingkat"]
-    assert lines[6].split() == ["Medan", "Satria", "belum", "lengkap"]
-    assert lines[7].split() == ["Bekasi", "Barat", "tidak", "dinilai"]
+    assert lines[4].split() == ["1", "Jatiasih", "81,00", "Baik", "Terbaik", "Diperingkat"]
+    assert lines[5].split() == ["2", "Bantargebang", "75,00", "Baik", "Diperingkat"]
+    assert lines[6].split() == ["Medan", "Satria", "Belum", "lengkap"]
+    assert lines[7].split() == ["Bekasi", "Barat", "Tidak", "dinilai"]
     assert "Peringatan:" in lines
     # columns line up: every row starts its name where the header does
     start = lines[2].index("Kecamatan")

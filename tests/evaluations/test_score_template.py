@@ -8,6 +8,7 @@ from django_scopes import scope
 
 from evaluations.score_workbook import HEADER, score_template_bytes
 from evaluations.services import ScoreImportError, scores_import_rows
+from regions import formatting
 from tests.evaluations.conftest import (
     add_kecamatan,
     disqualify,
@@ -32,7 +33,7 @@ def template(tmp_path, period, name="nilai.xlsx"):
         stdout=stdout,
     )
     rows = read_rows(out.read_bytes())
-    assert f"{len(rows) - 1} baris nilai ditulis" in stdout.getvalue()
+    assert f"{formatting.number(len(rows) - 1)} baris nilai ditulis" in stdout.getvalue()
     return rows
 
 

@@ -298,7 +298,7 @@ def test_clone_of_a_draft_that_does_not_validate_says_why(tapem, draft):
     response = tapem.post(url(draft, "versi-baru/"), follow=True)
     page = response.content.decode()
     assert "Versi baru tidak dapat dibuat" in page
-    assert "Aspek tidak memiliki indikator yang dinilai." in page
+    assert "Aspek tidak memiliki indikator berskor." in page
     with scopes_disabled():
         assert InstrumentSet.objects.count() == 1
 

@@ -1,6 +1,7 @@
 """The four shipped instrument sets load through the import service and validate."""
 
 import json
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,18 @@ def test_weights_not_summing_to_100_warn(db):
     assert any("95%" in message and "bukan 100%" in message for message in messages)
 
 
+def test_a_weight_sum_prints_with_a_decimal_comma(db):
+    data = json.loads((FIXTURES / "bekasi" / "instrument_set.json").read_text("utf-8"))
+    data["stages"][0]["aspects"][0]["weight"] = "37.5"  # 35 → 37,5: the criteria sum to 102,5
+    with scopes_disabled():
+        region = RegionFactory(slug="bekasi")
+        instrument_set = instrument_set_import_data(region=region, data=data)
+        messages = [
+            str(f) for f in validate_instrument_set(instrument_set_tree(pk=instrument_set.pk))
+        ]
+    assert any("berjumlah 102,5%, bukan 100%" in message for message in messages)
+
+
 @pytest.mark.parametrize("region_slug", REGIONS)
 def test_assumptions_survive_loading(region_slug, db):
     with scopes_disabled():
@@ -107,3 +120,26 @@ def test_a_version_stored_meanwhile_is_a_clear_message_not_a_crash(db, monkeypat
         with pytest.raises(InstrumentImportError) as error:
             instrument_set_import_data(region=region, data=data)
     assert "baru saja dibuat oleh pengguna lain" in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("region_slug", "bands"),
+    [
+        ("banggai", ["≤ 30", "31 – 60", "86 – 100"]),
+        ("tegal", ["> 85", "> 75 dan ≤ 85", "≤ 40"]),
+    ],
+)
+def test_bands_read_as_the_regulation_prints_them(client, db, region_slug, bands):
+    from regions.models import Role
+    from regions.services import membership_grant
+    from tests.factories import UserFactory
+
+    with scopes_disabled():
+        tree = _load(region_slug)
+        user = UserFactory()
+        membership_grant(user=user, region=tree.region, role=Role.PIMPINAN)
+    client.force_login(user)
+    page = client.get(f"/{region_slug}/instrumen/{tree.pk}/").content.decode()
+    for band in bands:
+        assert f'"Rentang nilai">{escape(band)}</td>' in page
+    assert ".0000" not in page

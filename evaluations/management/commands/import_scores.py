@@ -1,9 +1,11 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from evaluations.management.commands._period import add_period_arguments, period_in_scope
 from evaluations.services import ScoreImportError, scores_import
+from regions.formatting import number
 
 
 class Command(BaseCommand):
@@ -24,10 +26,18 @@ class Command(BaseCommand):
                 for message in error.messages:
                     self.stderr.write(message)
                 raise CommandError(
-                    f"Impor dibatalkan ({len(error.messages)} masalah); tidak ada nilai yang "
-                    f"disimpan."
+                    _("Impor dibatalkan (%(n)s masalah); tidak ada nilai yang disimpan.")
+                    % {"n": number(len(error.messages))}
                 ) from None
         self.stdout.write(
-            f"Impor selesai: {result.rows} baris; {result.stored} nilai disimpan, "
-            f"{result.cleared} dikosongkan, {result.unchanged} tidak berubah."
+            _(
+                "Impor selesai: %(rows)s baris; %(stored)s nilai disimpan, %(cleared)s "
+                "dikosongkan, %(unchanged)s tidak berubah."
+            )
+            % {
+                "rows": number(result.rows),
+                "stored": number(result.stored),
+                "cleared": number(result.cleared),
+                "unchanged": number(result.unchanged),
+            }
         )

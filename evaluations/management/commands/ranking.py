@@ -3,19 +3,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from evaluations.management.commands._period import add_period_arguments, period_in_scope
 from evaluations.models import Period
+from evaluations.presentation import STATUS_LABELS
 from evaluations.selectors import ranking_for_period
+from regions import formatting
 from scoring.rounding import publish
-from scoring.structures import ParticipantResult, Ranking, ResultStatus
-
-STATUS_LABELS = {
-    ResultStatus.RANKED: "diperingkat",
-    ResultStatus.DISQUALIFIED: "tidak dinilai",
-    ResultStatus.NOT_SHORTLISTED: "tidak lolos",
-    ResultStatus.INCOMPLETE: "belum lengkap",
-}
+from scoring.structures import ParticipantResult, Ranking
 
 
 class Command(BaseCommand):
@@ -83,15 +79,23 @@ def _plain(value: Decimal | None) -> str | None:
 
 
 def ranking_text(ranking: Ranking, *, period: Period) -> str:
-    header = ("Peringkat", "Kecamatan", "Nilai akhir", "Predikat", "Penghargaan", "Status")
+    """The table for people: scores and predikat the Indonesian way (85,50)."""
+    header = (
+        _("Peringkat"),
+        _("Kecamatan"),
+        _("Nilai akhir"),
+        _("Predikat"),
+        _("Penghargaan"),
+        _("Status"),
+    )
     rows = [
         (
             "" if result.rank is None else str(result.rank),
             result.name,
-            "" if result.published_score is None else _id(result.published_score),
+            "" if result.published_score is None else formatting.score(result.published_score),
             result.predikat,
             result.award,
-            STATUS_LABELS[result.status],
+            str(STATUS_LABELS[result.status]),
         )
         for result in ranking.results
     ]
@@ -109,11 +113,6 @@ def ranking_text(ranking: Ranking, *, period: Period) -> str:
     lines.append("  ".join("-" * width for width in widths))
     lines += [line(row) for row in rows]
     if ranking.warnings:
-        lines += ["", "Peringatan:"]
+        lines += ["", _("Peringatan:")]
         lines += [f"- {warning}" for warning in ranking.warnings]
     return "\n".join(lines)
-
-
-def _id(value: Decimal) -> str:
-    """85,50: the published score the Indonesian way."""
-    return format(value, "f").replace(".", ",")
