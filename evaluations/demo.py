@@ -20,7 +20,7 @@ from evaluations.services import period_create, team_member_add
 from instruments.models import InstrumentSet
 from instruments.services import instrument_set_import_data
 from regions.models import Role
-from regions.services import kecamatan_upsert, membership_grant, region_upsert
+from regions.services import kecamatan_upsert, membership_grant, profile_update, region_upsert
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_PASSWORD = "kinerja-demo"
@@ -57,15 +57,13 @@ def _load_region(slug: str, report: DemoReport, multi_region_user: AbstractBaseU
         kecamatan = [kecamatan_upsert(region=region, name=name) for name in info["kecamatan"]]
 
         tapem = _user(f"tapem-{slug}")
-        membership_grant(
-            user=tapem, region=region, role=Role.ADMIN_TAPEM, position="Bagian Tata Pemerintahan"
-        )
+        membership_grant(user=tapem, region=region, role=Role.ADMIN_TAPEM)
+        profile_update(user=tapem, full_name="", jabatan="Kepala Bagian Tata Pemerintahan")
         report.logins.append((slug, "Admin Tapem", tapem.username))
 
         pimpinan = _user(f"pimpinan-{slug}")
-        membership_grant(
-            user=pimpinan, region=region, role=Role.PIMPINAN, position=info["head_title"]
-        )
+        membership_grant(user=pimpinan, region=region, role=Role.PIMPINAN)
+        profile_update(user=pimpinan, full_name="", jabatan=info["head_title"])
         report.logins.append((slug, "Pimpinan", pimpinan.username))
 
         for index, kec in enumerate(kecamatan):

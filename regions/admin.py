@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from guardian.admin import GuardedModelAdmin
 from import_export.admin import ImportExportModelAdmin
 
-from regions.models import Kecamatan, Membership, Region
+from regions.models import Kecamatan, Membership, Profile, Region
 from regions.resources import KecamatanResource
 from regions.services import membership_grant, membership_revoke
 
@@ -34,9 +34,9 @@ class KecamatanAdmin(ImportExportModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "region", "role", "kecamatan", "position"]
+    list_display = ["user", "region", "role", "kecamatan"]
     list_filter = ["region", "role"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "nip"]
+    search_fields = ["user__username", "user__profile__full_name", "user__profile__nip"]
     autocomplete_fields = ["user"]
 
     def save_model(
@@ -50,8 +50,6 @@ class MembershipAdmin(admin.ModelAdmin):
             region=obj.region,
             role=obj.role,
             kecamatan=obj.kecamatan,
-            position=obj.position,
-            nip=obj.nip,
         )
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
@@ -60,3 +58,14 @@ class MembershipAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         for membership in queryset:
             membership_revoke(membership=membership)
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    """The person's facts; the superuser fills them for the Admin Tapem it creates here."""
+
+    list_display = ["full_name", "user", "nip", "jabatan", "pangkat", "instansi"]
+    search_fields = ["full_name", "user__username", "nip", "jabatan"]
+    autocomplete_fields = ["user"]
+    # Changed only through the services, which record who reset it and when.
+    readonly_fields = ["password_status"]

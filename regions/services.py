@@ -2,13 +2,14 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from regions.access import ROLE_KECAMATAN_PERMISSIONS, ROLE_REGION_PERMISSIONS
-from regions.models import Kecamatan, Membership, Region, Role
+from regions.models import Kecamatan, Membership, Profile, Region, Role
+from regions.people import nip_digits
 
 
 @transaction.atomic
@@ -18,8 +19,6 @@ def membership_grant(
     region: Region,
     role: Role,
     kecamatan: Kecamatan | None = None,
-    position: str = "",
-    nip: str = "",
 ) -> Membership:
     """Give `user` a role in `region`, with the object permissions that role carries."""
     if (role == Role.OPERATOR) != (kecamatan is not None):
@@ -30,7 +29,7 @@ def membership_grant(
         user=user,
         region=region,
         role=role,
-        defaults={"kecamatan": kecamatan, "position": position, "nip": nip},
+        defaults={"kecamatan": kecamatan},
     )
     for codename in ROLE_REGION_PERMISSIONS[role]:
         assign_perm(f"regions.{codename}", user, region)
@@ -71,3 +70,40 @@ def kecamatan_upsert(*, region: Region, name: str) -> Kecamatan:
         region=region, slug=slugify(name), defaults={"name": name}
     )
     return kecamatan
+
+
+def profile_update(
+    *,
+    user: AbstractBaseUser,
+    full_name: str,
+    nip: str = "",
+    jabatan: str = "",
+    pangkat: str = "",
+    instansi: str = "",
+) -> Profile:
+    """Store the person's facts (creating the profile if the account has none yet).
+
+    The NIP is stored as digits only; a NIP another person holds is refused
+    (ValidationError on `nip`), as is one that cannot be a NIP.
+    """
+    nip = nip_digits(nip)
+    with transaction.atomic():
+        profile = Profile.objects.select_for_update().filter(user=user).first() or Profile(
+            user=user
+        )
+        profile.full_name = " ".join(full_name.split())
+        profile.nip = nip
+        profile.jabatan = jabatan.strip()
+        profile.pangkat = pangkat
+        profile.instansi = instansi.strip()
+        if nip and Profile.objects.filter(nip=nip).exclude(user=user).exists():
+            raise ValidationError({"nip": _("NIP ini sudah terdaftar untuk pengguna lain.")})
+        profile.full_clean(exclude=["user"])
+        try:
+            with transaction.atomic():
+                profile.save()
+        except IntegrityError as error:  # the same NIP stored by someone a moment ago
+            raise ValidationError(
+                {"nip": _("NIP ini sudah terdaftar untuk pengguna lain.")}
+            ) from error
+    return profile
