@@ -20,8 +20,10 @@ from scoring.structures import Ranking
 
 
 def regions_for_user(*, user: AbstractBaseUser) -> QuerySet[Region]:
-    """Regions where the user holds any role (Region itself is not a scoped model)."""
-    return Region.objects.filter(is_active=True, memberships__user=user).distinct()
+    """Regions where the user holds an active role (Region itself is not a scoped model)."""
+    return Region.objects.filter(
+        is_active=True, memberships__user=user, memberships__status=Membership.Status.ACTIVE
+    ).distinct()
 
 
 def kecamatan_list() -> QuerySet[Kecamatan]:
@@ -144,10 +146,14 @@ def period_team_seats(*, period: Period) -> dict[tuple[int, int], str]:
 
 
 def penilai_list() -> list[AbstractBaseUser]:
-    """The penilai of the region in scope, by username."""
-    return [
-        membership.user
-        for membership in Membership.objects.filter(role=Role.PENILAI)
+    """The penilai of the region in scope, by username. `user.active_here` is False for one
+    Admin Tapem deactivated: they keep the seats they have and take no new one."""
+    users = []
+    for membership in (
+        Membership.objects.filter(role=Role.PENILAI)
         .select_related("user")
         .order_by("user__username")
-    ]
+    ):
+        membership.user.active_here = membership.status == Membership.Status.ACTIVE
+        users.append(membership.user)
+    return users

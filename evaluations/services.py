@@ -69,7 +69,9 @@ def team_member_add(
     """Seat a penilai of the period's region on the team of one of its stages."""
     if stage.instrument_set_id != period.instrument_set_id:
         raise ValidationError(_("Tahap tersebut bukan bagian dari set instrumen periode ini."))
-    if not Membership.objects.filter(user=user, region=period.region, role=Role.PENILAI).exists():
+    if not Membership.objects.filter(
+        user=user, region=period.region, role=Role.PENILAI, status=Membership.Status.ACTIVE
+    ).exists():
         raise ValidationError(
             _("%(user)s bukan penilai di %(region)s.") % {"user": user, "region": period.region}
         )
@@ -119,23 +121,32 @@ def team_set(
         if user.pk in seen:
             problems.append(_("%(user)s tercantum dua kali.") % {"user": user})
         seen.add(user.pk)
-    penilai = set(
+    penilai = dict(
         Membership.objects.filter(
             region=period.region, role=Role.PENILAI, user__in=users
-        ).values_list("user_id", flat=True)
+        ).values_list("user_id", "status")
     )
-    problems += [
-        _("%(user)s bukan penilai di %(region)s.") % {"user": user, "region": period.region}
-        for user in users
-        if user.pk not in penilai
-    ]
+    current = {seat.user_id: seat for seat in TeamMember.objects.filter(period=period, stage=stage)}
+    for user in users:
+        if user.pk not in penilai:
+            problems.append(
+                _("%(user)s bukan penilai di %(region)s.") % {"user": user, "region": period.region}
+            )
+        elif penilai[user.pk] != Membership.Status.ACTIVE and user.pk not in current:
+            # A deactivated penilai keeps the seats they had (their values still count).
+            problems.append(
+                _(
+                    "%(user)s nonaktif di %(region)s; aktifkan kembali sebelum "
+                    "menempatkannya di tim."
+                )
+                % {"user": user, "region": period.region}
+            )
     for position in (TeamMember.Position.KETUA, TeamMember.Position.SEKRETARIS):
         if sum(1 for _user, p in seats if p == position) > 1:
             problems.append(
                 _("Tim hanya boleh memiliki satu %(position)s.")
                 % {"position": position.label.lower()}
             )
-    current = {seat.user_id: seat for seat in TeamMember.objects.filter(period=period, stage=stage)}
     leaving = set(current) - seen
     scored = sorted(
         ScoreEntry.objects.filter(

@@ -7,7 +7,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from regions.models import Kecamatan, Membership, Profile, Region
 from regions.resources import KecamatanResource
-from regions.services import membership_grant, membership_revoke
+from regions.services import membership_grant, membership_kecamatan_set, membership_revoke
 
 
 class KecamatanInline(admin.TabularInline):
@@ -34,23 +34,24 @@ class KecamatanAdmin(ImportExportModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "region", "role", "kecamatan"]
-    list_filter = ["region", "role"]
+    list_display = ["user", "region", "role", "kecamatan", "status"]
+    list_filter = ["region", "role", "status"]
     search_fields = ["user__username", "user__profile__full_name", "user__profile__nip"]
     autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Membership | None = None) -> list:
+        # A role keeps its user, region and kind (its history hangs on it); the status moves
+        # only through the services that record why (Admin Tapem's Pengguna pages).
+        return ["status"] if obj is None else ["user", "region", "role", "status"]
 
     def save_model(
         self, request: HttpRequest, obj: Membership, form: forms.ModelForm, change: bool
     ) -> None:
-        # Roles carry guardian permissions: always go through the service.
+        # Roles carry guardian permissions: always go through the services.
         if change:
-            membership_revoke(membership=Membership.objects.get(pk=obj.pk))
-        membership_grant(
-            user=obj.user,
-            region=obj.region,
-            role=obj.role,
-            kecamatan=obj.kecamatan,
-        )
+            membership_kecamatan_set(membership=obj, kecamatan=obj.kecamatan)
+            return
+        membership_grant(user=obj.user, region=obj.region, role=obj.role, kecamatan=obj.kecamatan)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         membership_revoke(membership=obj)

@@ -40,10 +40,13 @@ class RegionScopeMiddleware:
 
         with scope(region=region):
             memberships = list(
-                Membership.objects.filter(user=request.user).select_related("kecamatan")
+                Membership.objects.filter(
+                    user=request.user, status=Membership.Status.ACTIVE
+                ).select_related("kecamatan")
             )
             if not memberships:
-                # Not revealing whether the region runs Kinerja to outsiders: same as unknown.
+                # Not revealing whether the region runs Kinerja to outsiders (nor to a user
+                # Admin Tapem deactivated here): same as unknown.
                 raise Http404(_("Pemerintah daerah tidak ditemukan."))
             request.region = region
             request.memberships = memberships

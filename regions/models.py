@@ -98,7 +98,16 @@ class Role(models.TextChoices):
 
 
 class Membership(models.Model):
-    """A user's role in one region; the readable record behind the guardian permissions."""
+    """A user's role in one region; the readable record behind the guardian permissions.
+
+    An inactive role (Admin Tapem deactivated the user in this region) carries no
+    permissions and no entry: the region answers that user as it answers an outsider.
+    `status` changes only through `regions.services.region_user_deactivate/reactivate`.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Aktif")
+        INACTIVE = "inactive", _("Nonaktif")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -112,6 +121,9 @@ class Membership(models.Model):
         blank=True,
         related_name="operators",
         help_text=_("Wajib untuk operator kecamatan, kosong untuk peran lain."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

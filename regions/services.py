@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from regions.access import ROLE_KECAMATAN_PERMISSIONS, ROLE_REGION_PERMISSIONS
-from regions.models import Kecamatan, Membership, Profile, Region, Role
+from regions.models import Kecamatan, Membership, Profile, Region, Role, Transition
 from regions.people import nip_digits
+from regions.transitions import StateMachine, TransitionRefused, transition_apply
 
 
 @transaction.atomic
@@ -20,40 +21,148 @@ def membership_grant(
     role: Role,
     kecamatan: Kecamatan | None = None,
 ) -> Membership:
-    """Give `user` a role in `region`, with the object permissions that role carries."""
-    if (role == Role.OPERATOR) != (kecamatan is not None):
-        raise ValidationError(_("Operator kecamatan harus terikat pada tepat satu kecamatan."))
-    if kecamatan is not None and kecamatan.region_id != region.pk:
-        raise ValidationError(_("Kecamatan tersebut bukan bagian dari pemerintah daerah ini."))
+    """Give `user` a role in `region`, with the object permissions that role carries.
+
+    Granting a role the user already holds changes its kecamatan only: an inactive role
+    stays inactive (and without permissions) until Admin Tapem reactivates it."""
+    _check_kecamatan(region=region, role=role, kecamatan=kecamatan)
     membership, _created = Membership.objects.update_or_create(
         user=user,
         region=region,
         role=role,
         defaults={"kecamatan": kecamatan},
     )
-    for codename in ROLE_REGION_PERMISSIONS[role]:
-        assign_perm(f"regions.{codename}", user, region)
-    for codename in ROLE_KECAMATAN_PERMISSIONS.get(role, ()):
-        assign_perm(f"regions.{codename}", user, kecamatan)
+    _permissions_sync(user=user, region=region)
+    return membership
+
+
+@transaction.atomic
+def membership_kecamatan_set(*, membership: Membership, kecamatan: Kecamatan) -> Membership:
+    """Move an operator to another kecamatan of the same region (permissions follow)."""
+    _check_kecamatan(region=membership.region, role=Role(membership.role), kecamatan=kecamatan)
+    membership.kecamatan = kecamatan
+    membership.save(update_fields=["kecamatan"])
+    _permissions_sync(user=membership.user, region=membership.region)
     return membership
 
 
 @transaction.atomic
 def membership_revoke(*, membership: Membership) -> None:
     """Remove a role and every object permission only that role gave."""
-    user, region, role = membership.user, membership.region, membership.role
-    kecamatan = membership.kecamatan
+    user, region = membership.user, membership.region
     membership.delete()
-    still_held = {
-        codename
-        for other in Membership.objects.filter(user=user, region=region)
-        for codename in ROLE_REGION_PERMISSIONS[Role(other.role)]
-    }
-    for codename in ROLE_REGION_PERMISSIONS[Role(role)]:
-        if codename not in still_held:
+    _permissions_sync(user=user, region=region)
+
+
+def _check_kecamatan(*, region: Region, role: Role, kecamatan: Kecamatan | None) -> None:
+    if (role == Role.OPERATOR) != (kecamatan is not None):
+        raise ValidationError(_("Operator kecamatan harus terikat pada tepat satu kecamatan."))
+    if kecamatan is not None and kecamatan.region_id != region.pk:
+        raise ValidationError(_("Kecamatan tersebut bukan bagian dari pemerintah daerah ini."))
+
+
+_REGION_CODENAMES = {c for codenames in ROLE_REGION_PERMISSIONS.values() for c in codenames}
+_KECAMATAN_CODENAMES = {c for codenames in ROLE_KECAMATAN_PERMISSIONS.values() for c in codenames}
+
+
+def _permissions_sync(*, user: AbstractBaseUser, region: Region) -> None:
+    """Make the user's django-guardian permissions in `region` (on the Region and on its
+    kecamatan) exactly those their active roles there carry; other regions are untouched."""
+    active = list(
+        Membership.objects.filter(user=user, region=region, status=Membership.Status.ACTIVE)
+    )
+    wanted = {c for m in active for c in ROLE_REGION_PERMISSIONS[Role(m.role)]}
+    for codename in sorted(_REGION_CODENAMES):
+        if codename in wanted:
+            assign_perm(f"regions.{codename}", user, region)
+        else:
             remove_perm(f"regions.{codename}", user, region)
-    for codename in ROLE_KECAMATAN_PERMISSIONS.get(Role(role), ()):
-        remove_perm(f"regions.{codename}", user, kecamatan)
+    for codename in sorted(_KECAMATAN_CODENAMES):
+        wanted_ids = {
+            m.kecamatan_id
+            for m in active
+            if codename in ROLE_KECAMATAN_PERMISSIONS.get(Role(m.role), ())
+        }
+        held = get_objects_for_user(
+            user,
+            f"regions.{codename}",
+            klass=Kecamatan.objects.filter(region=region),
+            accept_global_perms=False,
+            with_superuser=False,
+        )
+        for kecamatan in held:
+            if kecamatan.pk not in wanted_ids:
+                remove_perm(f"regions.{codename}", user, kecamatan)
+        for kecamatan in Kecamatan.objects.filter(region=region, pk__in=wanted_ids):
+            assign_perm(f"regions.{codename}", user, kecamatan)
+
+
+# Admin Tapem deactivates a user in the region and reactivates them, saying why.
+MEMBERSHIP_STATUS = StateMachine(
+    field="status",
+    moves={
+        Membership.Status.ACTIVE: frozenset({Membership.Status.INACTIVE}),
+        Membership.Status.INACTIVE: frozenset({Membership.Status.ACTIVE}),
+    },
+    labels=dict(Membership.Status.choices),
+    reason_required=frozenset({(Membership.Status.ACTIVE, Membership.Status.INACTIVE)}),
+)
+
+
+def region_user_deactivate(
+    *, user: AbstractBaseUser, region: Region, by: AbstractBaseUser | None, reason: str
+) -> list[Transition]:
+    """Make every role `user` holds in `region` inactive, recorded with `reason` (required).
+
+    The region then answers them 404 like any outsider and their permissions there are
+    withdrawn; roles in other regions, the account and its password stay as they are, and
+    so do team seats and stored values (the results keep who scored). Refused with a
+    ValidationError, changing nothing, for oneself, for an Admin Tapem of the region (the
+    superuser manages those in Django admin) and for a user already inactive here.
+    """
+    if by is not None and by.pk == user.pk:
+        raise ValidationError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    return _region_user_move(
+        user=user, region=region, by=by, to=Membership.Status.INACTIVE, reason=reason
+    )
+
+
+def region_user_reactivate(
+    *, user: AbstractBaseUser, region: Region, by: AbstractBaseUser | None, reason: str = ""
+) -> list[Transition]:
+    """Give back every role `user` held in `region`, with its permissions. Recorded."""
+    return _region_user_move(
+        user=user, region=region, by=by, to=Membership.Status.ACTIVE, reason=reason
+    )
+
+
+def _region_user_move(
+    *, user: AbstractBaseUser, region: Region, by: AbstractBaseUser | None, to: str, reason: str
+) -> list[Transition]:
+    with transaction.atomic():
+        memberships = list(
+            Membership.objects.select_for_update().filter(user=user, region=region).order_by("pk")
+        )
+        if not memberships:
+            raise ValidationError(_("Pengguna ini tidak berperan di pemerintah daerah ini."))
+        if any(m.role == Role.ADMIN_TAPEM for m in memberships):
+            raise ValidationError(
+                _("Admin Tapem diaktifkan dan dinonaktifkan oleh pengelola aplikasi.")
+            )
+        moving = [m for m in memberships if m.status != to]
+        if not moving:
+            raise TransitionRefused(
+                _("Pengguna ini sudah berstatus %(status)s.")
+                % {"status": MEMBERSHIP_STATUS.label(to).lower()}
+            )
+        records = [
+            transition_apply(
+                obj=m, machine=MEMBERSHIP_STATUS, to=to, by=by, region=region, reason=reason
+            )
+            for m in moving
+        ]
+        _permissions_sync(user=user, region=region)
+    return records
 
 
 @transaction.atomic
