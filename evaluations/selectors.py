@@ -14,6 +14,7 @@ from evaluations.scoring_input import (
 )
 from instruments.models import Indicator, Stage
 from regions.models import Kecamatan, Membership, Region, Role
+from regions.people import person_name
 from scoring.engine import compute_ranking
 from scoring.rules import EnteredBy
 from scoring.structures import Ranking
@@ -99,7 +100,7 @@ def period_team_stages(*, period: Period) -> list[Stage]:
 def period_stages_with_teams(*, period: Period) -> list[StageTeam]:
     """The period's stages in order, each with its team seats (two queries)."""
     seats: dict[int, list[TeamMember]] = {}
-    for seat in TeamMember.objects.filter(period=period).select_related("user"):
+    for seat in TeamMember.objects.filter(period=period).select_related("user__profile"):
         seats.setdefault(seat.stage_id, []).append(seat)
     return [
         StageTeam(
@@ -146,14 +147,10 @@ def period_team_seats(*, period: Period) -> dict[tuple[int, int], str]:
 
 
 def penilai_list() -> list[AbstractBaseUser]:
-    """The penilai of the region in scope, by username. `user.active_here` is False for one
+    """The penilai of the region in scope, by name. `user.active_here` is False for one
     Admin Tapem deactivated: they keep the seats they have and take no new one."""
     users = []
-    for membership in (
-        Membership.objects.filter(role=Role.PENILAI)
-        .select_related("user")
-        .order_by("user__username")
-    ):
+    for membership in Membership.objects.filter(role=Role.PENILAI).select_related("user__profile"):
         membership.user.active_here = membership.status == Membership.Status.ACTIVE
         users.append(membership.user)
-    return users
+    return sorted(users, key=lambda user: (person_name(user).casefold(), user.get_username()))

@@ -25,6 +25,7 @@ from evaluations.selectors import stage_takes_team
 from instruments.models import InstrumentSet, Stage
 from instruments.services import instrument_set_freeze
 from regions.models import Kecamatan, Membership, Region, Role
+from regions.people import person_name
 from regions.transitions import StateMachine, transition_apply
 
 User = get_user_model()
@@ -73,7 +74,8 @@ def team_member_add(
         user=user, region=period.region, role=Role.PENILAI, status=Membership.Status.ACTIVE
     ).exists():
         raise ValidationError(
-            _("%(user)s bukan penilai di %(region)s.") % {"user": user, "region": period.region}
+            _("%(user)s bukan penilai di %(region)s.")
+            % {"user": person_name(user), "region": period.region}
         )
     order = TeamMember.objects.filter(period=period, stage=stage).count()
     member, _created = TeamMember.objects.get_or_create(
@@ -119,7 +121,7 @@ def team_set(
     seen: set[int] = set()
     for user in users:
         if user.pk in seen:
-            problems.append(_("%(user)s tercantum dua kali.") % {"user": user})
+            problems.append(_("%(user)s tercantum dua kali.") % {"user": person_name(user)})
         seen.add(user.pk)
     penilai = dict(
         Membership.objects.filter(
@@ -130,7 +132,8 @@ def team_set(
     for user in users:
         if user.pk not in penilai:
             problems.append(
-                _("%(user)s bukan penilai di %(region)s.") % {"user": user, "region": period.region}
+                _("%(user)s bukan penilai di %(region)s.")
+                % {"user": person_name(user), "region": period.region}
             )
         elif penilai[user.pk] != Membership.Status.ACTIVE and user.pk not in current:
             # A deactivated penilai keeps the seats they had (their values still count).
@@ -139,7 +142,7 @@ def team_set(
                     "%(user)s nonaktif di %(region)s; aktifkan kembali sebelum "
                     "menempatkannya di tim."
                 )
-                % {"user": user, "region": period.region}
+                % {"user": person_name(user), "region": period.region}
             )
     for position in (TeamMember.Position.KETUA, TeamMember.Position.SEKRETARIS):
         if sum(1 for _user, p in seats if p == position) > 1:
@@ -149,11 +152,14 @@ def team_set(
             )
     leaving = set(current) - seen
     scored = sorted(
-        ScoreEntry.objects.filter(
-            period=period, indicator__aspect__stage=stage, assessor_id__in=leaving
-        )
-        .values_list("assessor__username", flat=True)
-        .distinct()
+        person_name(seat.user)
+        for seat in TeamMember.objects.filter(
+            period=period,
+            stage=stage,
+            user_id__in=ScoreEntry.objects.filter(
+                period=period, indicator__aspect__stage=stage, assessor_id__in=leaving
+            ).values("assessor_id"),
+        ).select_related("user__profile")
     )
     if scored:
         problems.append(

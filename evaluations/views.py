@@ -23,6 +23,7 @@ from evaluations.services import (
 from instruments.selectors import instrument_set_list
 from regions.access import Action, can, require
 from regions.models import Role
+from regions.selectors import people_by_username
 
 
 @login_required
@@ -245,7 +246,14 @@ def ranking_breakdown(
     return render(
         request,
         "evaluations/ranking_breakdown.html",
-        {"period": obj, "result": participant, "warnings": result.warnings},
+        {
+            "period": obj,
+            "result": participant,
+            "warnings": result.warnings,
+            "assessors": people_by_username(
+                usernames=(m.assessor for s in participant.stages for m in s.members)
+            ),
+        },
     )
 
 
