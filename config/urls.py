@@ -3,13 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from evaluations import views as evaluation_views
+from regions import views as region_views
 
 account_patterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(),
+        region_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -22,6 +23,7 @@ account_patterns = [
 region_patterns = [
     path("", include("evaluations.urls")),
     path("instrumen/", include("instruments.urls")),
+    path("pengguna/", include("regions.urls")),
 ]
 
 urlpatterns = [

@@ -1,14 +1,26 @@
-"""Resolve the region in the URL, check the user belongs to it, and activate its scope."""
+"""Resolve the region in the URL, check the user belongs to it, and activate its scope.
+
+It also holds back a user whose password is temporary (given by Admin Tapem): every page
+but the password change, logout and login redirects to the password change until they
+choose their own.
+"""
 
 from collections.abc import Callable
 
+from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
-from regions.models import Membership, Region
+from regions.models import Membership, Profile, Region
+from regions.people import profile_of
+
+# Reachable with a temporary password (URL names).
+PASSWORD_PAGES = frozenset({"password_change", "password_change_done", "logout", "login"})
 
 
 class RegionScopeMiddleware:
@@ -22,6 +34,16 @@ class RegionScopeMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             return self.get_response(request)
+
+        if match.url_name not in PASSWORD_PAGES and _password_is_temporary(request.user):
+            messages.warning(
+                request,
+                _(
+                    "Kata sandi Anda masih sementara (diberikan Admin Tapem). Buat kata sandi "
+                    "baru sebelum melanjutkan."
+                ),
+            )
+            return redirect("password_change")
 
         if match.app_name == "admin":
             # Django admin is the superuser's cross-region tool; it is staff-only by itself.
@@ -51,3 +73,11 @@ class RegionScopeMiddleware:
             request.region = region
             request.memberships = memberships
             return self.get_response(request)
+
+
+def _password_is_temporary(user: AbstractBaseUser | AnonymousUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    # `user.profile` stays cached on the request's user: the user menu reuses it.
+    profile = profile_of(user)
+    return getattr(profile, "password_status", None) == Profile.PasswordStatus.TEMPORARY

@@ -1,10 +1,17 @@
-"""Writes on tenancy: regions, kecamatan and the roles people hold in them."""
+"""Writes on tenancy: regions, kecamatan, the roles people hold in them and the people."""
 
+import secrets
+from dataclasses import dataclass
+
+from axes.utils import reset as axes_reset
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django_scopes import scope
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from regions.access import ROLE_KECAMATAN_PERMISSIONS, ROLE_REGION_PERMISSIONS
@@ -216,3 +223,167 @@ def profile_update(
                 {"nip": _("NIP ini sudah terdaftar untuk pengguna lain.")}
             ) from error
     return profile
+
+
+# ------------------------------------------------------------ users managed by Admin Tapem
+
+# The roles Admin Tapem gives; Admin Tapem themselves are made by the superuser.
+MANAGED_ROLES = (Role.OPERATOR, Role.PENILAI, Role.PIMPINAN)
+
+# A temporary password given to someone by Admin Tapem; the owner must replace it.
+PASSWORD_STATUS = StateMachine(
+    field="password_status",
+    moves={
+        Profile.PasswordStatus.SET: frozenset({Profile.PasswordStatus.TEMPORARY}),
+        Profile.PasswordStatus.TEMPORARY: frozenset(
+            {Profile.PasswordStatus.TEMPORARY, Profile.PasswordStatus.SET}
+        ),
+    },
+    labels=dict(Profile.PasswordStatus.choices),
+)
+
+# Read aloud or over the phone: no 0/o, 1/l/i.
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def temporary_password() -> str:
+    """Twelve random characters in three groups, e.g. "k7mq-t3xa-9hbe" (about 59 bits)."""
+    chars = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(12))
+    return "-".join(chars[i : i + 4] for i in range(0, 12, 4))
+
+
+@dataclass(frozen=True)
+class CreatedUser:
+    user: AbstractBaseUser
+    membership: Membership
+    password: str  # the temporary password, shown once to Admin Tapem and stored nowhere
+
+
+def region_user_create(
+    *,
+    region: Region,
+    by: AbstractBaseUser | None,
+    username: str,
+    role: str,
+    kecamatan: Kecamatan | None,
+    full_name: str,
+    nip: str = "",
+    jabatan: str = "",
+    pangkat: str = "",
+    instansi: str = "",
+) -> CreatedUser:
+    """Create an account with a temporary password and one role (operator with its
+    kecamatan, penilai or pimpinan) in `region`, all or nothing. The owner must choose a
+    new password at the first login; the history records who created the account.
+
+    Refused with a ValidationError on `username` when that name is taken (in any region:
+    a person already holding roles elsewhere is given one here by the superuser), and for
+    Admin Tapem, whom the superuser creates in Django admin.
+    """
+    if role not in MANAGED_ROLES:
+        raise ValidationError(_("Admin Tapem dibuat oleh pengelola aplikasi di halaman admin."))
+    User = get_user_model()
+    password = temporary_password()
+    with transaction.atomic():
+        if User._default_manager.filter(username__iexact=username).exists():
+            raise ValidationError({"username": _("Nama pengguna ini sudah dipakai.")})
+        user = User._default_manager.create_user(username=username, password=password)
+        profile = profile_update(
+            user=user,
+            full_name=full_name,
+            nip=nip,
+            jabatan=jabatan,
+            pangkat=pangkat,
+            instansi=instansi,
+        )
+        membership = membership_grant(
+            user=user, region=region, role=Role(role), kecamatan=kecamatan
+        )
+        transition_apply(
+            obj=profile,
+            machine=PASSWORD_STATUS,
+            to=Profile.PasswordStatus.TEMPORARY,
+            by=by,
+            region=region,
+            reason=_("Akun baru."),
+        )
+    return CreatedUser(user=user, membership=membership, password=password)
+
+
+@transaction.atomic
+def region_user_update(
+    *,
+    user: AbstractBaseUser,
+    region: Region,
+    full_name: str,
+    nip: str = "",
+    jabatan: str = "",
+    pangkat: str = "",
+    instansi: str = "",
+    kecamatan: Kecamatan | None = None,
+) -> Profile:
+    """Store the person's facts; for an operator of `region`, also move them to `kecamatan`
+    (None leaves it)."""
+    profile = profile_update(
+        user=user, full_name=full_name, nip=nip, jabatan=jabatan, pangkat=pangkat, instansi=instansi
+    )
+    operator = Membership.objects.filter(user=user, region=region, role=Role.OPERATOR).first()
+    if operator is not None and kecamatan is not None and operator.kecamatan_id != kecamatan.pk:
+        membership_kecamatan_set(membership=operator, kecamatan=kecamatan)
+    return profile
+
+
+def password_reset(
+    *, user: AbstractBaseUser, region: Region, by: AbstractBaseUser | None, reason: str = ""
+) -> str:
+    """Give `user` a new temporary password and return it (it is stored only hashed).
+
+    Their open sessions end (Django ties a session to the password), the next login goes
+    straight to the password-change page, and a login lockout on the account is lifted.
+    Recorded in `region`'s history with who and why.
+    """
+    password = temporary_password()
+    with transaction.atomic():
+        profile = Profile.objects.get_or_create(user=user)[0]
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        transition_apply(
+            obj=profile,
+            machine=PASSWORD_STATUS,
+            to=Profile.PasswordStatus.TEMPORARY,
+            by=by,
+            region=region,
+            reason=reason,
+            on_commit=[lambda: axes_reset(username=user.get_username())],
+        )
+    return password
+
+
+def password_changed(*, user: AbstractBaseUser) -> None:
+    """The owner chose their own password: a temporary one no longer holds them back.
+    Recorded in the region that gave the temporary password."""
+    profile = Profile.objects.filter(user=user).first()
+    if profile is None or profile.password_status != Profile.PasswordStatus.TEMPORARY:
+        return
+    given = (
+        Transition._base_manager.filter(
+            content_type=ContentType.objects.get_for_model(Profile),
+            object_id=profile.pk,
+            to_state=Profile.PasswordStatus.TEMPORARY,
+        )
+        .select_related("region")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if given is None:  # not given through the services; nothing to record it against
+        profile.password_status = Profile.PasswordStatus.SET
+        profile.save(update_fields=["password_status"])
+        return
+    with scope(region=given.region):
+        transition_apply(
+            obj=profile,
+            machine=PASSWORD_STATUS,
+            to=Profile.PasswordStatus.SET,
+            by=user,
+            region=given.region,
+        )
