@@ -2,9 +2,11 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 from import_export.admin import ImportExportModelAdmin
 
+from regions.forms import NipField
 from regions.models import Kecamatan, Membership, Profile, Region
 from regions.resources import KecamatanResource
 from regions.services import membership_grant, membership_kecamatan_set, membership_revoke
@@ -61,10 +63,19 @@ class MembershipAdmin(admin.ModelAdmin):
             membership_revoke(membership=membership)
 
 
+class ProfileAdminForm(forms.ModelForm):
+    nip = NipField(label=_("NIP"), required=False, help_text=_("18 angka; spasi boleh."))
+
+    class Meta:
+        model = Profile
+        fields = ["user", "full_name", "nip", "jabatan", "pangkat", "instansi"]
+
+
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
     """The person's facts; the superuser fills them for the Admin Tapem it creates here."""
 
+    form = ProfileAdminForm
     list_display = ["full_name", "user", "nip", "jabatan", "pangkat", "instansi"]
     search_fields = ["full_name", "user__username", "nip", "jabatan"]
     autocomplete_fields = ["user"]

@@ -35,8 +35,9 @@ def region_user_refusal(
     open their other regions to this region's Admin Tapem.
     """
     myself = person.user.pk == actor.pk
-    if action == UserAction.EDIT and not myself and (person.is_tapem or person.tapem_elsewhere):
-        return _("Data Admin Tapem diubah oleh pengelola aplikasi.")
+    managed_by_superuser = person.is_tapem or person.tapem_elsewhere or person.user.is_staff
+    if action == UserAction.EDIT and not myself and managed_by_superuser:
+        return _("Data Admin Tapem dan pengelola aplikasi diubah oleh pengelola aplikasi.")
     if action == UserAction.SET_STATUS:
         if myself:
             return _("Anda tidak dapat menonaktifkan akun Anda sendiri.")
@@ -45,8 +46,10 @@ def region_user_refusal(
     if action == UserAction.RESET_PASSWORD:
         if myself:
             return _("Ubah kata sandi Anda sendiri lewat menu akun (Ubah kata sandi).")
-        if person.is_tapem or person.tapem_elsewhere or person.user.is_staff:
-            return _("Kata sandi Admin Tapem diatur oleh pengelola aplikasi.")
+        if managed_by_superuser:
+            return _(
+                "Kata sandi Admin Tapem dan pengelola aplikasi diatur oleh pengelola aplikasi."
+            )
         if person.elsewhere:
             return _(
                 "Pengguna ini juga berperan di pemerintah daerah lain; kata sandinya diatur oleh "

@@ -402,3 +402,18 @@ def test_tapem_reaches_every_page(tapem, tenancy, method, path, status):
 def test_an_outsider_is_sent_to_the_login(client, tenancy):
     response = client.get("/bekasi/pengguna/")
     assert response.status_code == 302 and response["Location"].startswith("/akun/login/")
+
+
+def test_a_tapem_of_another_region_seated_here_is_left_to_the_superuser(tapem, tenancy):
+    # Tegal's Admin Tapem also sits on Bekasi's panel: Bekasi may deactivate that seat, but
+    # not change their details or password (that would reach into Tegal).
+    with scopes_disabled():
+        membership_grant(user=tenancy.users["tapem_tegal"], region=tenancy.bekasi, role="penilai")
+    assert tapem.get(_url(tenancy, "tapem_tegal")).status_code == 200
+    assert tapem.get(_url(tenancy, "tapem_tegal", "ubah/")).status_code == 403
+    assert tapem.post(_url(tenancy, "tapem_tegal", "kata-sandi/")).status_code == 403
+    response = tapem.post(_url(tenancy, "tapem_tegal", "status/"), {"reason": "Selesai"})
+    assert response.status_code == 302
+    tegal = Client()
+    tegal.force_login(tenancy.users["tapem_tegal"])
+    assert tegal.get("/bekasi/").status_code == 404 and tegal.get("/tegal/").status_code == 200
