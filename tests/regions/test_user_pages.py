@@ -417,3 +417,28 @@ def test_a_tapem_of_another_region_seated_here_is_left_to_the_superuser(tapem, t
     tegal = Client()
     tegal.force_login(tenancy.users["tapem_tegal"])
     assert tegal.get("/bekasi/").status_code == 404 and tegal.get("/tegal/").status_code == 200
+
+
+def _queries(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_the_list_and_the_history_cost_the_same_queries_for_one_or_many(tapem, tenancy):
+    _queries(tapem, _url(tenancy, "penilai_bekasi"))  # content types cached from here on
+    list_before = _queries(tapem, "/bekasi/pengguna/")
+    detail_before = _queries(tapem, _url(tenancy, "penilai_bekasi"))
+    for n in range(3):
+        tapem.post(
+            "/bekasi/pengguna/baru/",
+            _new_operator(tenancy, username=f"op-{n}", nip="", full_name=f"Operator {n}"),
+        )
+    for reason in ("Cuti", ""):
+        tapem.post(_url(tenancy, "penilai_bekasi", "status/"), {"reason": reason})
+    tapem.post(_url(tenancy, "penilai_bekasi", "kata-sandi/"))
+    assert _queries(tapem, "/bekasi/pengguna/") == list_before
+    assert _queries(tapem, _url(tenancy, "penilai_bekasi")) == detail_before
