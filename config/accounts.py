@@ -1,4 +1,5 @@
-"""The login and password forms in the glossary's words ("kata sandi", one clear message)."""
+"""The login form in the glossary's words ("kata sandi", one clear message); the password
+change form is `regions.forms.PasswordChangeForm`."""
 
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
@@ -20,11 +21,3 @@ class LoginForm(auth_forms.AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Nama pengguna")
         self.fields["password"].label = _("Kata sandi")
-
-
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["old_password"].label = _("Kata sandi lama")
-        self.fields["new_password1"].label = _("Kata sandi baru")
-        self.fields["new_password2"].label = _("Ulangi kata sandi baru")

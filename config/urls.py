@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from config.accounts import LoginForm, PasswordChangeForm
+from config.accounts import LoginForm
 from config.api import api
 from evaluations import views as evaluation_views
+from regions import views as region_views
 
 account_patterns = [
     path(
@@ -17,7 +18,7 @@ account_patterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        region_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -30,6 +31,7 @@ account_patterns = [
 region_patterns = [
     path("", include("evaluations.urls")),
     path("instrumen/", include("instruments.urls")),
+    path("pengguna/", include("regions.urls")),
 ]
 
 urlpatterns = [

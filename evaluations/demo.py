@@ -15,12 +15,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django_scopes import scope
 
+from evaluations.demo_people import bare_name, demo_person
 from evaluations.models import Period
 from evaluations.services import period_create, period_set_status, team_member_add
 from instruments.models import InstrumentSet
 from instruments.services import instrument_set_import_data
-from regions.models import Role
-from regions.services import kecamatan_upsert, membership_grant, region_upsert
+from regions.models import Membership, Profile, Role
+from regions.services import kecamatan_upsert, membership_grant, profile_update, region_upsert
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_PASSWORD = "kinerja-demo"
@@ -40,7 +41,9 @@ def demo_region_slugs() -> list[str]:
 @transaction.atomic
 def load_demo() -> DemoReport:
     report = DemoReport()
-    _user("admin", superuser=True)
+    admin = _user("admin", superuser=True)
+    if not Profile.objects.filter(user=admin).exists():
+        profile_update(user=admin, full_name="Pengelola Aplikasi", jabatan="Pengelola aplikasi")
     report.logins.append(("-", "superuser (Django admin)", "admin"))
     multi_region = _user("penilai-lintas")
     for slug in demo_region_slugs():
@@ -57,15 +60,11 @@ def _load_region(slug: str, report: DemoReport, multi_region_user: AbstractBaseU
         kecamatan = [kecamatan_upsert(region=region, name=name) for name in info["kecamatan"]]
 
         tapem = _user(f"tapem-{slug}")
-        membership_grant(
-            user=tapem, region=region, role=Role.ADMIN_TAPEM, position="Bagian Tata Pemerintahan"
-        )
+        membership_grant(user=tapem, region=region, role=Role.ADMIN_TAPEM)
         report.logins.append((slug, "Admin Tapem", tapem.username))
 
         pimpinan = _user(f"pimpinan-{slug}")
-        membership_grant(
-            user=pimpinan, region=region, role=Role.PIMPINAN, position=info["head_title"]
-        )
+        membership_grant(user=pimpinan, region=region, role=Role.PIMPINAN)
         report.logins.append((slug, "Pimpinan", pimpinan.username))
 
         for index, kec in enumerate(kecamatan):
@@ -80,6 +79,11 @@ def _load_region(slug: str, report: DemoReport, multi_region_user: AbstractBaseU
         report.logins.append((slug, "Penilai", penilai[0].username))
         if slug in ("bekasi", "tegal"):
             membership_grant(user=multi_region_user, region=region, role=Role.PENILAI)
+        taken = {bare_name(name) for name in Profile.objects.values_list("full_name", flat=True)}
+        for membership in Membership.objects.filter(region=region).select_related(
+            "user", "kecamatan"
+        ):
+            _profile(membership.user, info, getattr(membership.kecamatan, "name", ""), taken)
 
         set_path = FIXTURES / slug / "instrument_set.json"
         if not set_path.exists():
@@ -110,6 +114,23 @@ def _load_region(slug: str, report: DemoReport, multi_region_user: AbstractBaseU
                 )
         # Berlangsung, so a newcomer can enter values at once.
         period_set_status(period=period, status=Period.Status.OPEN, by=None)
+
+
+def _profile(user: AbstractBaseUser, info: dict, kecamatan: str, taken: set[str]) -> None:
+    # Only an account without a name gets one: names changed in the app stay.
+    if Profile.objects.filter(user=user).exclude(full_name="").exists():
+        return
+    profile_update(
+        user=user,
+        **demo_person(
+            user.get_username(),
+            slug=info["slug"],
+            region=info["name"],
+            head_title=info["head_title"],
+            kecamatan=kecamatan,
+            taken=taken,
+        ),
+    )
 
 
 @cache

@@ -17,6 +17,7 @@ from instruments.models import InstrumentSet, Stage
 from instruments.selectors import instrument_set_tree
 from instruments.validation import validate_instrument_set
 from regions.models import Kecamatan
+from regions.people import person_name
 
 
 class ScoreWorkbookForm(forms.Form):
@@ -121,7 +122,7 @@ class TeamForm(forms.Form):
         for stage in self.stages:
             for user in self.penilai:
                 self.fields[self._name(stage, user)] = forms.ChoiceField(
-                    label=f"{user} · {stage.name}",
+                    label=f"{person_name(user)} · {stage.name}",
                     choices=choices,
                     required=False,
                     initial=seats.get((stage.pk, user.pk), _NOT_SEATED),

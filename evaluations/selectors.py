@@ -18,14 +18,17 @@ from evaluations.scoring_input import (
 )
 from instruments.models import Indicator, Stage
 from regions.models import Kecamatan, Membership, Region, Role
+from regions.people import person_name
 from scoring.engine import compute_ranking
 from scoring.rules import EnteredBy
 from scoring.structures import Ranking
 
 
 def regions_for_user(*, user: AbstractBaseUser) -> QuerySet[Region]:
-    """Regions where the user holds any role (Region itself is not a scoped model)."""
-    return Region.objects.filter(is_active=True, memberships__user=user).distinct()
+    """Regions where the user holds an active role (Region itself is not a scoped model)."""
+    return Region.objects.filter(
+        is_active=True, memberships__user=user, memberships__status=Membership.Status.ACTIVE
+    ).distinct()
 
 
 def kecamatan_list() -> QuerySet[Kecamatan]:
@@ -146,7 +149,7 @@ def period_status_moves(*, period: Period) -> list[StatusMove]:
 def period_stages_with_teams(*, period: Period) -> list[StageTeam]:
     """The period's stages in order, each with its team seats (two queries)."""
     seats: dict[int, list[TeamMember]] = {}
-    for seat in TeamMember.objects.filter(period=period).select_related("user"):
+    for seat in TeamMember.objects.filter(period=period).select_related("user__profile"):
         seats.setdefault(seat.stage_id, []).append(seat)
     return [
         StageTeam(
@@ -193,13 +196,13 @@ def period_team_seats(*, period: Period) -> dict[tuple[int, int], str]:
 
 
 def penilai_list() -> list[AbstractBaseUser]:
-    """The penilai of the region in scope, by username."""
-    return [
-        membership.user
-        for membership in Membership.objects.filter(role=Role.PENILAI)
-        .select_related("user")
-        .order_by("user__username")
-    ]
+    """The penilai of the region in scope, by name. `user.active_here` is False for one
+    Admin Tapem deactivated: they keep the seats they have and take no new one."""
+    users = []
+    for membership in Membership.objects.filter(role=Role.PENILAI).select_related("user__profile"):
+        membership.user.active_here = membership.status == Membership.Status.ACTIVE
+        users.append(membership.user)
+    return sorted(users, key=lambda user: (person_name(user).casefold(), user.get_username()))
 
 
 @dataclass(frozen=True)

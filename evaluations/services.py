@@ -32,6 +32,7 @@ from evaluations.sheets import WRITABLE_STATES, CellChange, sheet_cells_apply, s
 from instruments.models import InstrumentSet, Stage
 from instruments.services import instrument_set_freeze
 from regions.models import Kecamatan, Membership, Region, Role
+from regions.people import person_name
 from regions.transitions import StateMachine, transition_apply
 
 User = get_user_model()
@@ -77,9 +78,12 @@ def team_member_add(
     """Seat a penilai of the period's region on the team of one of its stages."""
     if stage.instrument_set_id != period.instrument_set_id:
         raise ValidationError(_("Tahap tersebut bukan bagian dari set instrumen periode ini."))
-    if not Membership.objects.filter(user=user, region=period.region, role=Role.PENILAI).exists():
+    if not Membership.objects.filter(
+        user=user, region=period.region, role=Role.PENILAI, status=Membership.Status.ACTIVE
+    ).exists():
         raise ValidationError(
-            _("%(user)s bukan penilai di %(region)s.") % {"user": user, "region": period.region}
+            _("%(user)s bukan penilai di %(region)s.")
+            % {"user": person_name(user), "region": period.region}
         )
     order = TeamMember.objects.filter(period=period, stage=stage).count()
     member, _created = TeamMember.objects.get_or_create(
@@ -126,32 +130,45 @@ def team_set(
     seen: set[int] = set()
     for user in users:
         if user.pk in seen:
-            problems.append(_("%(user)s tercantum dua kali.") % {"user": user})
+            problems.append(_("%(user)s tercantum dua kali.") % {"user": person_name(user)})
         seen.add(user.pk)
-    penilai = set(
+    penilai = dict(
         Membership.objects.filter(
             region=period.region, role=Role.PENILAI, user__in=users
-        ).values_list("user_id", flat=True)
+        ).values_list("user_id", "status")
     )
-    problems += [
-        _("%(user)s bukan penilai di %(region)s.") % {"user": user, "region": period.region}
-        for user in users
-        if user.pk not in penilai
-    ]
+    current = {seat.user_id: seat for seat in TeamMember.objects.filter(period=period, stage=stage)}
+    for user in users:
+        if user.pk not in penilai:
+            problems.append(
+                _("%(user)s bukan penilai di %(region)s.")
+                % {"user": person_name(user), "region": period.region}
+            )
+        elif penilai[user.pk] != Membership.Status.ACTIVE and user.pk not in current:
+            # A deactivated penilai keeps the seats they had (their values still count).
+            problems.append(
+                _(
+                    "%(user)s nonaktif di %(region)s; aktifkan kembali sebelum "
+                    "menempatkannya di tim."
+                )
+                % {"user": person_name(user), "region": period.region}
+            )
     for position in (TeamMember.Position.KETUA, TeamMember.Position.SEKRETARIS):
         if sum(1 for _user, p in seats if p == position) > 1:
             problems.append(
                 _("Tim hanya boleh memiliki satu %(position)s.")
                 % {"position": position.label.lower()}
             )
-    current = {seat.user_id: seat for seat in TeamMember.objects.filter(period=period, stage=stage)}
     leaving = set(current) - seen
     scored = sorted(
-        ScoreEntry.objects.filter(
-            period=period, indicator__aspect__stage=stage, assessor_id__in=leaving
-        )
-        .values_list("assessor__username", flat=True)
-        .distinct()
+        person_name(seat.user)
+        for seat in TeamMember.objects.filter(
+            period=period,
+            stage=stage,
+            user_id__in=ScoreEntry.objects.filter(
+                period=period, indicator__aspect__stage=stage, assessor_id__in=leaving
+            ).values("assessor_id"),
+        ).select_related("user__profile")
     )
     if scored:
         problems.append(

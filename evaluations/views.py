@@ -45,6 +45,7 @@ from evaluations.sheets import (
 from instruments.selectors import instrument_set_list
 from regions.access import Action, access_kecamatan, access_region, can
 from regions.models import Role
+from regions.selectors import people_by_username
 from regions.transitions import transition_history_labelled
 
 
@@ -299,6 +300,9 @@ def ranking_breakdown(
             "result": participant,
             "warnings": result.warnings,
             "history": selectors.value_history(period=obj, kecamatan=kecamatan_obj),
+            "assessors": people_by_username(
+                usernames=(m.assessor for s in participant.stages for m in s.members)
+            ),
         },
     )
 

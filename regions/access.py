@@ -82,7 +82,9 @@ def require(user: AbstractBaseUser, action: Action, obj: Region | Kecamatan) -> 
 
 
 def _is_member(user: AbstractBaseUser, region: Region) -> bool:
-    return Membership.objects.filter(user=user, region=region).exists()
+    return Membership.objects.filter(
+        user=user, region=region, status=Membership.Status.ACTIVE
+    ).exists()
 
 
 def access_region(*, request: HttpRequest, action: Action) -> Region:

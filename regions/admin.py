@@ -2,12 +2,14 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 from import_export.admin import ImportExportModelAdmin
 
-from regions.models import Kecamatan, Membership, Region, Transition
+from regions.forms import NipField
+from regions.models import Kecamatan, Membership, Profile, Region, Transition
 from regions.resources import KecamatanResource
-from regions.services import membership_grant, membership_revoke
+from regions.services import membership_grant, membership_kecamatan_set, membership_revoke
 
 
 class KecamatanInline(admin.TabularInline):
@@ -34,25 +36,24 @@ class KecamatanAdmin(ImportExportModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "region", "role", "kecamatan", "position"]
-    list_filter = ["region", "role"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "nip"]
+    list_display = ["user", "region", "role", "kecamatan", "status"]
+    list_filter = ["region", "role", "status"]
+    search_fields = ["user__username", "user__profile__full_name", "user__profile__nip"]
     autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Membership | None = None) -> list:
+        # A role keeps its user, region and kind (its history hangs on it); the status moves
+        # only through the services that record why (Admin Tapem's Pengguna pages).
+        return ["status"] if obj is None else ["user", "region", "role", "status"]
 
     def save_model(
         self, request: HttpRequest, obj: Membership, form: forms.ModelForm, change: bool
     ) -> None:
-        # Roles carry guardian permissions: always go through the service.
+        # Roles carry guardian permissions: always go through the services.
         if change:
-            membership_revoke(membership=Membership.objects.get(pk=obj.pk))
-        membership_grant(
-            user=obj.user,
-            region=obj.region,
-            role=obj.role,
-            kecamatan=obj.kecamatan,
-            position=obj.position,
-            nip=obj.nip,
-        )
+            membership_kecamatan_set(membership=obj, kecamatan=obj.kecamatan)
+            return
+        membership_grant(user=obj.user, region=obj.region, role=obj.role, kecamatan=obj.kecamatan)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         membership_revoke(membership=obj)
@@ -77,3 +78,23 @@ class TransitionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Transition | None = None) -> bool:
         return False
+
+
+class ProfileAdminForm(forms.ModelForm):
+    nip = NipField(label=_("NIP"), required=False, help_text=_("18 angka; spasi boleh."))
+
+    class Meta:
+        model = Profile
+        fields = ["user", "full_name", "nip", "jabatan", "pangkat", "instansi"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    """The person's facts; the superuser fills them for the Admin Tapem it creates here."""
+
+    form = ProfileAdminForm
+    list_display = ["full_name", "user", "nip", "jabatan", "pangkat", "instansi"]
+    search_fields = ["full_name", "user__username", "nip", "jabatan"]
+    autocomplete_fields = ["user"]
+    # Changed only through the services, which record who reset it and when.
+    readonly_fields = ["password_status"]

@@ -1,16 +1,27 @@
-"""Resolve the region in the URL, check the user belongs to it, and activate its scope."""
+"""Resolve the region in the URL, check the user belongs to it, and activate its scope.
+
+It also holds back a user whose password is temporary (given by Admin Tapem): every page
+but the password change, logout and login redirects to the password change until they
+choose their own.
+"""
 
 from collections.abc import Callable
 
+from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from regions.access import StateConflict
-from regions.models import Membership, Region
+from regions.models import Membership, Profile, Region
+from regions.people import profile_of
+
+# Reachable with a temporary password (URL names).
+PASSWORD_PAGES = frozenset({"password_change", "password_change_done", "logout", "login"})
 
 
 class RegionScopeMiddleware:
@@ -24,6 +35,16 @@ class RegionScopeMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             return self.get_response(request)
+
+        if match.url_name not in PASSWORD_PAGES and _password_is_temporary(request.user):
+            messages.warning(
+                request,
+                _(
+                    "Kata sandi Anda masih sementara (diberikan Admin Tapem). Buat kata sandi "
+                    "baru sebelum melanjutkan."
+                ),
+            )
+            return redirect("password_change")
 
         if match.app_name == "admin":
             # Django admin is the superuser's cross-region tool; it is staff-only by itself.
@@ -47,10 +68,13 @@ class RegionScopeMiddleware:
 
         with scope(region=region):
             memberships = list(
-                Membership.objects.filter(user=request.user).select_related("kecamatan")
+                Membership.objects.filter(
+                    user=request.user, status=Membership.Status.ACTIVE
+                ).select_related("kecamatan")
             )
             if not memberships:
-                # Not revealing whether the region runs Kinerja to outsiders: same as unknown.
+                # Not revealing whether the region runs Kinerja to outsiders (nor to a user
+                # Admin Tapem deactivated here): same as unknown.
                 return self._not_found(is_api)
             request.region = region
             request.memberships = memberships
@@ -68,3 +92,11 @@ class RegionScopeMiddleware:
             context = {"message": exception.message, **exception.context}
             return render(request, exception.template, context, status=409)
         return None
+
+
+def _password_is_temporary(user: AbstractBaseUser | AnonymousUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    # `user.profile` stays cached on the request's user: the user menu reuses it.
+    profile = profile_of(user)
+    return getattr(profile, "password_status", None) == Profile.PasswordStatus.TEMPORARY

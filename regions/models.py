@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from regions.people import PANGKAT_GOLONGAN, validate_nip
+
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
     _("Gunakan huruf kecil, angka dan tanda hubung saja."),
@@ -96,7 +98,16 @@ class Role(models.TextChoices):
 
 
 class Membership(models.Model):
-    """A user's role in one region; the readable record behind the guardian permissions."""
+    """A user's role in one region; the readable record behind the guardian permissions.
+
+    An inactive role (Admin Tapem deactivated the user in this region) carries no
+    permissions and no entry: the region answers that user as it answers an outsider.
+    `status` changes only through `regions.services.region_user_deactivate/reactivate`.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Aktif")
+        INACTIVE = "inactive", _("Nonaktif")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -111,10 +122,9 @@ class Membership(models.Model):
         related_name="operators",
         help_text=_("Wajib untuk operator kecamatan, kosong untuk peran lain."),
     )
-    position = models.CharField(
-        _("jabatan"), max_length=200, blank=True, help_text=_("Misalnya Kepala Bagian Tapem.")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
-    nip = models.CharField(_("NIP"), max_length=30, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(region="region")
@@ -136,6 +146,70 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.region}"
+
+
+class Profile(models.Model):
+    """The person behind an account, stored once whatever roles they hold in which regions:
+    the name with gelar, NIP, jabatan, pangkat/golongan and instansi printed wherever they
+    appear (see `regions.people.person_name`)."""
+
+    class PasswordStatus(models.TextChoices):
+        SET = "set", _("dipilih sendiri")
+        TEMPORARY = "temporary", _("sementara, harus diganti")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    full_name = models.CharField(
+        _("nama lengkap dan gelar"),
+        max_length=200,
+        blank=True,
+        help_text=_("Seperti tertulis di SK, misalnya Dr. Siti Aminah, S.Sos., M.Si."),
+    )
+    nip = models.CharField(
+        _("NIP"),
+        max_length=18,
+        blank=True,
+        validators=[validate_nip],
+        help_text=_("18 angka; kosongkan bila bukan PNS (akademisi, tenaga ahli)."),
+    )
+    jabatan = models.CharField(
+        _("jabatan"),
+        max_length=200,
+        blank=True,
+        help_text=_("Misalnya Kepala Bagian Tata Pemerintahan."),
+    )
+    pangkat = models.CharField(
+        _("pangkat/golongan"),
+        max_length=10,
+        blank=True,
+        choices=PANGKAT_GOLONGAN,
+        help_text=_("Kosongkan bila bukan PNS."),
+    )
+    instansi = models.CharField(_("instansi"), max_length=200, blank=True)
+    password_status = models.CharField(
+        _("kata sandi"),
+        max_length=20,
+        choices=PasswordStatus.choices,
+        default=PasswordStatus.SET,
+        help_text=_("Kata sandi sementara harus diganti pemiliknya sebelum membuka halaman lain."),
+    )
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("profil pengguna")
+        verbose_name_plural = _("profil pengguna")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nip"],
+                condition=~Q(nip=""),
+                name="profile_unique_nip",
+                violation_error_message=_("NIP ini sudah terdaftar untuk pengguna lain."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or str(self.user)
 
 
 class InsertOnlyError(Exception):

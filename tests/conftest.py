@@ -6,8 +6,60 @@ import pytest
 from django_scopes import scopes_disabled
 
 from regions.models import Kecamatan, Region, Role
-from regions.services import membership_grant
+from regions.services import membership_grant, profile_update
 from tests.factories import KecamatanFactory, RegionFactory, UserFactory
+
+# Who the personas are: pages print these names, never the usernames tests log in with.
+PEOPLE = {
+    "tapem_bekasi": {
+        "full_name": "Dr. Siti Aminah, S.Sos., M.Si.",
+        "nip": "198503172010012003",
+        "jabatan": "Kepala Bagian Tata Pemerintahan",
+        "pangkat": "IV/a",
+        "instansi": "Sekretariat Daerah Kota Bekasi",
+    },
+    "operator_bantargebang": {
+        "full_name": "Rudi Hartono, S.Kom.",
+        "nip": "199002142015031001",
+        "jabatan": "Kasi Pemerintahan Kecamatan Bantargebang",
+        "pangkat": "III/b",
+        "instansi": "Kecamatan Bantargebang",
+    },
+    "penilai_bekasi": {
+        "full_name": "Ir. Bambang Sutrisno, M.T.",
+        "nip": "197108101998031004",
+        "jabatan": "Asisten Pemerintahan dan Kesra",
+        "pangkat": "IV/c",
+        "instansi": "Sekretariat Daerah Kota Bekasi",
+    },
+    "pimpinan_bekasi": {
+        "full_name": "Drs. Hendra Gunawan, M.Si.",
+        "nip": "196805121994031007",
+        "jabatan": "Sekretaris Daerah Kota Bekasi",
+        "pangkat": "IV/d",
+        "instansi": "Pemerintah Kota Bekasi",
+    },
+    "tapem_tegal": {
+        "full_name": "Sri Wahyuni, S.IP., M.Si.",
+        "nip": "197912052005012008",
+        "jabatan": "Kepala Bagian Pemerintahan",
+        "pangkat": "IV/a",
+        "instansi": "Sekretariat Daerah Kabupaten Tegal",
+    },
+    "operator_slawi": {
+        "full_name": "Agus Setiawan, A.Md.",
+        "nip": "199207232019031002",
+        "jabatan": "Kasi Tata Pemerintahan Kecamatan Slawi",
+        "pangkat": "II/c",
+        "instansi": "Kecamatan Slawi",
+    },
+    # An academic: no NIP, no pangkat.
+    "penilai_lintas": {
+        "full_name": "Prof. Dr. Budi Prasetyo, S.IP., M.A.",
+        "jabatan": "Dosen Ilmu Pemerintahan",
+        "instansi": "Universitas Pancasakti Tegal",
+    },
+}
 
 
 @dataclass
@@ -35,6 +87,8 @@ def tenancy(db) -> Tenancy:
         def persona(name, region, role, kecamatan=None):
             user = users.get(name) or UserFactory(username=name)
             membership_grant(user=user, region=region, role=role, kecamatan=kecamatan)
+            if name in PEOPLE:
+                profile_update(user=user, **PEOPLE[name])
             users[name] = user
             return user
 
@@ -47,7 +101,7 @@ def tenancy(db) -> Tenancy:
         # One assessor who sits on teams in both regions.
         persona("penilai_lintas", bekasi, Role.PENILAI)
         persona("penilai_lintas", tegal, Role.PENILAI)
-        users["tanpa_peran"] = UserFactory(username="tanpa_peran")
+        users["tanpa_peran"] = UserFactory(username="tanpa_peran")  # no name either
     return Tenancy(bekasi, tegal, bantargebang, jatiasih, slawi, users)
 
 

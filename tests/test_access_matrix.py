@@ -146,6 +146,13 @@ MATRIX: dict[str, Expect] = {
     ),
     "score_template": tapem_page(),
     "score_upload": tapem_page(post=422),
+    # People of the region: Admin Tapem's (the probed person is the region's operator).
+    "user_list": tapem_page(),
+    "user_new": tapem_page(post=422),
+    "user_detail": tapem_page(),
+    "user_edit": tapem_page(post=422),
+    "user_status": tapem_page(get=405, post=422),
+    "user_password_reset": tapem_page(get=405, post=200),
     # Sheets in the browser: Tapem sees all; a penilai their own (the probed sheet is
     # penilai_bekasi's); an operator their kecamatan's own sheet; pimpinan none.
     "sheet_list": region_page(),
@@ -220,6 +227,7 @@ class World:
     aspect: int
     indicator: int
     sheet: int  # the team sheet of its first penilai for its first kecamatan
+    person: int  # the operator of its first kecamatan
 
 
 @pytest.fixture
@@ -250,16 +258,13 @@ def worlds(tenancy):
             sheet = Sheet.objects.get(
                 period=period, stage=stage, assessor=penilai, kecamatan__slug=own
             )
+            operator = tenancy.users[
+                "operator_bantargebang" if region == tenancy.bekasi else "operator_slawi"
+            ]
             found[region.slug] = World(
-                region.slug,
-                own,
-                other,
-                instrument_set.pk,
-                stage.pk,
-                aspect.pk,
-                indicator.pk,
-                sheet.pk,
-            )
+                region.slug, own, other, instrument_set.pk, stage.pk, aspect.pk, indicator.pk,
+                sheet.pk, operator.pk,
+            )  # fmt: skip
     return found
 
 
@@ -274,6 +279,7 @@ def kwargs_for(route: str, world: World, kecamatan: str) -> dict:
         "part": world.stage,
         "sheet": world.sheet,
         "sheet_id": world.sheet,
+        "user_id": world.person,
     }
     if "<int:parent>" in route:
         parent_of = {"aspek": world.stage, "indikator": world.aspect, "pilihan": world.indicator}

@@ -4,8 +4,10 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from regions.people import person_with_jabatan
 from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
@@ -52,4 +54,7 @@ def test_tapem_downloads_fills_uploads_and_reads_the_ranking(page, live_server, 
 
     page.click("tbody tr >> nth=0 >> a")
     expect(page.locator("h1", has_text="Rincian nilai Kecamatan")).to_be_visible()
-    expect(page.locator("summary", has_text="penilai-tegal-1")).to_be_visible()
+    # Each assessor by name and jabatan (the workbook's penilai column keeps usernames).
+    ketua = person_with_jabatan(get_user_model().objects.get(username="penilai-tegal-1"))
+    expect(page.locator("summary", has_text=ketua)).to_be_visible()
+    expect(page.locator("summary", has_text="penilai-tegal-1")).to_have_count(0)

@@ -151,8 +151,10 @@ def test_tapem_seats_the_team_and_the_template_follows_its_order(tapem, tenancy,
 
 def test_only_penilai_of_the_region_are_offered(tapem, tenancy, period):
     page = tapem.get("/bekasi/periode/2026/tim/").content.decode()
-    assert "penilai_bekasi" in page and "penilai_lintas" in page
-    assert "operator_bantargebang" not in page and "tapem_bekasi</td>" not in page
+    # By name and jabatan (the usernames are the login, not what the page prints).
+    assert "Ir. Bambang Sutrisno, M.T." in page and "Asisten Pemerintahan dan Kesra" in page
+    assert "Prof. Dr. Budi Prasetyo, M.A." in page and "penilai_lintas" not in page
+    assert "Rudi Hartono" not in page and "Kepala Bagian Tata Pemerintahan" not in page
     # A field forged for someone else is not part of the form and seats nobody.
     forged = _field(period, tenancy.users["operator_bantargebang"])
     assert tapem.post("/bekasi/periode/2026/tim/", {forged: "ketua"}).status_code == 302
@@ -188,7 +190,9 @@ def test_a_penilai_with_stored_values_cannot_leave_the_team(tapem, tenancy, peri
         )
     response = tapem.post("/bekasi/periode/2026/tim/", {})
     assert response.status_code == 422
-    assert "penilai_bekasi sudah memiliki nilai pada tahap ini" in response.content.decode()
+    assert "Ir. Bambang Sutrisno, M.T. sudah memiliki nilai pada tahap ini" in (
+        response.content.decode()
+    )
     assert _team(period) == [("penilai_bekasi", "ketua")]
 
 

@@ -70,7 +70,9 @@ def test_breakdown_traces_the_score_to_each_assessors_entry(client, tenancy, mak
     client.force_login(tenancy.users["tapem_bekasi"])
     _upload(client, setup.period, _filled(client, setup.period, SCORES))
     page = client.get("/bekasi/periode/2026/peringkat/jatiasih/").content.decode()
-    assert "penilai_bekasi" in page and "penilai_lintas" in page
+    assert "Ir. Bambang Sutrisno, M.T. · Asisten Pemerintahan dan Kesra" in page
+    assert "Prof. Dr. Budi Prasetyo, M.A. · Dosen Ilmu Pemerintahan" in page
+    assert "penilai_bekasi" not in page and "penilai_lintas" not in page
     assert "82,00" in page and "80,00" in page  # each member's total
     assert "81,00" in page
     assert '<td class="num">60%</td>' in page  # aspect A's weight
