@@ -10,8 +10,12 @@ computer, so before openpyxl parses anything the file is checked as a zip archiv
   the declared sizes checked here are the sizes openpyxl will actually get;
 - an Excel 2007+ workbook (`[Content_Types].xml`, `xl/workbook.xml`), not an `.xls`,
   a macro-enabled `.xlsm` (`vbaProject.bin`) or a binary `.xlsb`;
-- XML parts without a DOCTYPE or entity declarations (billion laughs, external entities);
-  xlsx writers never emit them, so refusing them costs nothing.
+- no DOCTYPE or entity declaration in any member (billion laughs, external entities),
+  whatever the member's name and encoding: each member's prolog is read by expat, the
+  parser openpyxl itself uses, so a renamed sheet part or a UTF-16 part without a
+  byte-order mark is seen exactly as openpyxl would see it. xlsx writers never emit a
+  DOCTYPE, so refusing them costs nothing. openpyxl also parses through defusedxml
+  (a dependency), which refuses entity declarations should anything get past this check.
 
 Then openpyxl opens it read-only with `data_only=False`, so formulas stay visible as
 formulas; `sheet_rows` refuses every formula cell (and every text that starts with "=")
@@ -24,8 +28,10 @@ from __future__ import annotations
 import io
 import zipfile
 from typing import IO, Any
+from xml.parsers import expat
 
 import openpyxl
+from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -43,7 +49,11 @@ _RATIO_FLOOR = 64 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected .xlsx
 _MACRO_MARKERS = (b"macroenabled", b"vbaproject")
-_DTD_MARKERS = (b"<!doctype", b"<!entity")
+_DTD_MARKERS = ("<!doctype", "<!entity")
+# How a member that expat cannot read is searched for DTD markers, in case another parser
+# (libxml2 through lxml, should it ever be installed) reads what expat does not.
+_FALLBACK_ENCODINGS = ("latin-1", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "cp037")
+_PROLOG_CHUNK = 64 * 1024
 _MAX_LISTED_CELLS = 10
 
 
@@ -79,8 +89,8 @@ def open_workbook_safely(source: bytes | IO[bytes], *, name: str = "") -> openpy
         return openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=False, keep_vba=False, keep_links=False
         )
-    except Exception:  # openpyxl raises many kinds on malformed parts; all mean the same
-        raise WorkbookRejected(_not_xlsx_message()) from None
+    except Exception as error:  # openpyxl raises many kinds on malformed parts
+        raise WorkbookRejected(_unreadable_message(error)) from None
 
 
 def sheet_rows(
@@ -146,6 +156,19 @@ def _not_xlsx_message() -> str:
     )
 
 
+def _unreadable_message(error: BaseException) -> str:
+    """Why openpyxl could not read the file: a declaration defusedxml refused (openpyxl
+    wraps it in a ValueError), or anything else that makes it no workbook."""
+    cause: BaseException | None = error
+    for _depth in range(10):  # a chain of causes; never follow a cycle
+        if cause is None:
+            break
+        if isinstance(cause, DefusedXmlException):
+            return _declaration_message()
+        cause = cause.__cause__ or cause.__context__
+    return _not_xlsx_message()
+
+
 def _too_large_message() -> str:
     return _("Berkas terlalu besar; ukuran maksimal %(size)s.") % {
         "size": filesizeformat(_max_bytes())
@@ -200,8 +223,7 @@ def _check_archive(data: bytes) -> None:
                 )
             )
         for member in members:
-            if member.filename.lower().endswith((".xml", ".rels", ".vml")):
-                _check_xml(_read_member(archive, member))
+            _check_declarations(archive, member)
 
 
 def _check_members(members: list[zipfile.ZipInfo]) -> None:
@@ -239,16 +261,60 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
         raise WorkbookRejected(_not_xlsx_message()) from None
 
 
-def _check_xml(content: bytes) -> None:
-    head = content[:4]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = content.decode("utf-16", errors="replace").lower().encode()
-    else:
-        text = content.lower()
-    if any(marker in text for marker in _DTD_MARKERS):
-        raise WorkbookRejected(
-            _("Berkas berisi deklarasi XML yang tidak diizinkan (DOCTYPE/ENTITY).")
-        )
+class _Declaration(Exception):
+    """A DOCTYPE or entity declaration was met."""
+
+
+class _RootReached(Exception):
+    """The first element was met: the prolog, where a DOCTYPE must stand, is over."""
+
+
+def _check_declarations(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Refuse a member whose XML declares a DOCTYPE or an entity, whatever its name.
+
+    Expat reads the member as openpyxl's parser will (it detects UTF-16 with or without a
+    byte-order mark and honours the declared encoding) up to the first element. A member
+    expat cannot read is no XML to openpyxl either; it is still searched for the markers
+    in the usual encodings, so that no other XML parser finds a DTD there.
+    """
+    parser = expat.ParserCreate(None, "}")
+
+    def declaration(*args: Any) -> None:
+        raise _Declaration
+
+    def root(*args: Any) -> None:
+        raise _RootReached
+
+    parser.StartDoctypeDeclHandler = declaration
+    parser.EntityDeclHandler = declaration
+    parser.StartElementHandler = root
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(_PROLOG_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _Declaration:
+        raise WorkbookRejected(_declaration_message()) from None
+    except (_RootReached, expat.ExpatError) as stop:
+        if isinstance(stop, expat.ExpatError):
+            _search_markers(_read_member(archive, member))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        raise WorkbookRejected(_not_xlsx_message()) from None
+
+
+def _search_markers(content: bytes) -> None:
+    for encoding in _FALLBACK_ENCODINGS:
+        text = content.decode(encoding, errors="ignore").lower()
+        if any(marker in text for marker in _DTD_MARKERS):
+            raise WorkbookRejected(_declaration_message())
+
+
+def _declaration_message() -> str:
+    return _(
+        "Berkas berisi deklarasi XML yang tidak diizinkan (DOCTYPE/ENTITY). Workbook dari "
+        'Excel atau LibreOffice tidak memuatnya: buka berkas asli, simpan sebagai "Excel '
+        'Workbook (.xlsx)", lalu unggah lagi.'
+    )
 
 
 def _is_formula(cell: Any) -> bool:
