@@ -26,7 +26,11 @@ whose message, in Indonesian, tells the user what to fix.
 from __future__ import annotations
 
 import io
+import math
+import re
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 from xml.parsers import expat
 
@@ -35,8 +39,11 @@ from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import FORMULA_TAG, ROW_TAG, VALUE_TAG, WorkSheetParser
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+from openpyxl.xml.functions import iterparse
 
 # Limits; each can be overridden by a setting of the same name prefixed with KINERJA_.
 MAX_WORKBOOK_MEMBERS = 500
@@ -99,35 +106,32 @@ def sheet_rows(
     """Every non-blank row of a sheet as (row number, values), formulas refused.
 
     Values are what the cell holds (str, int, float, bool, datetime or None), never a
-    formula's cached result. Refuses the sheet when it has more rows than allowed or any
-    cell holds a formula or a text starting with "=".
+    formula's cached result. Refuses the sheet when it has more rows than allowed, any
+    cell holds a formula or a text starting with "=", or a cell cannot be read (one
+    message per such cell: "<lembar> baris 7: sel C7 tidak dapat dibaca (…)").
     """
-    if not isinstance(worksheet, ReadOnlyWorksheet):
-        raise WorkbookRejected(
-            _("Lembar %(sheet)s bukan lembar data.") % {"sheet": _sheet_title(worksheet)}
-        )
     max_rows = max_rows or _limit("MAX_WORKBOOK_ROWS")
     max_columns = max_columns or _limit("MAX_WORKBOOK_COLUMNS")
-    worksheet.reset_dimensions()  # a declared size of A1:XFD1048576 must not cost anything
     rows: list[tuple[int, tuple[Any, ...]]] = []
     formulas: list[str] = []
-    for number, cells in enumerate(worksheet.iter_rows(max_col=max_columns), start=1):
-        if number > max_rows:
-            raise WorkbookRejected(
-                _("Lembar %(sheet)s memiliki lebih dari %(max)s baris.")
-                % {"sheet": worksheet.title, "max": max_rows}
-            )
-        values = []
-        for column, cell in enumerate(cells, start=1):
-            value = cell.value
-            if _is_formula(cell):
-                formulas.append(f"{openpyxl.utils.get_column_letter(column)}{number}")
-                value = None
-            values.append(value)
+    unreadable: list[str] = []
+    for number, cells in sheet_values(worksheet, max_columns=max_columns, max_rows=max_rows):
+        values = list(cells)
+        for index, value in enumerate(values):
+            if _is_formula(value):
+                formulas.append(f"{openpyxl.utils.get_column_letter(index + 1)}{number}")
+                values[index] = None
+            elif isinstance(value, UnreadableCell):
+                unreadable.append(
+                    _("%(sheet)s baris %(row)s: %(reason)s.")
+                    % {"sheet": worksheet.title, "row": number, "reason": value.reason}
+                )
+                values[index] = None
         if any(value not in (None, "") for value in values):
             rows.append((number, tuple(values)))
+    problems = unreadable
     if formulas:
-        raise WorkbookRejected(
+        problems.append(
             _(
                 "Lembar %(sheet)s berisi rumus di sel %(cells)s. Rumus tidak dihitung oleh "
                 "Kinerja: ganti dengan nilainya (salin, lalu Tempel Spesial → Nilai) dan "
@@ -135,7 +139,207 @@ def sheet_rows(
             )
             % {"sheet": worksheet.title, "cells": _describe_cells(formulas)}
         )
+    if problems:
+        raise WorkbookRejected(*problems)
     return rows
+
+
+@dataclass(frozen=True)
+class UnreadableCell:
+    """A stored cell whose content does not fit its declared type (`t="n"` holding text,
+    a shared-string index that does not exist, a date that is no date, an Excel error, a
+    number that is not finite): only hand-made or broken files have them. `reason` names
+    the cell and says what is wrong, in Indonesian, for a row-level message."""
+
+    reference: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def sheet_values(
+    worksheet: Any, *, max_columns: int, max_rows: int | None = None
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Each row the sheet stores, as (row number, the values of columns 1…max_columns).
+
+    Rows come as the file stores them, blank ones included and missing ones skipped, so a
+    lone cell at row 1,000,000 costs one row, not a million. A cell that cannot be read is
+    an UnreadableCell; a formula is its text ("=…") or an openpyxl formula object; cells
+    right of `max_columns` are left out. Raises WorkbookRejected when the sheet's XML is
+    broken, a cell lies outside Excel's grid, or a row is numbered above `max_rows`.
+    """
+    if not isinstance(worksheet, ReadOnlyWorksheet):
+        raise WorkbookRejected(
+            _("Lembar %(sheet)s bukan lembar data.") % {"sheet": _sheet_title(worksheet)}
+        )
+    book = worksheet.parent
+    # openpyxl's read-only sheet fills every missing row up to the last one and raises on
+    # a malformed cell; its own parser, cell by cell checked, does neither. (Private parts
+    # of openpyxl 3.1, which pyproject pins.)
+    try:
+        with worksheet._get_source() as source:
+            parser = _SheetParser(
+                source,
+                worksheet._shared_strings,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            for number, cells in parser.parse():
+                if number > EXCEL_MAX_ROWS or number < 1:
+                    raise _OutsideGrid(str(number))
+                if max_rows is not None and number > max_rows:
+                    raise WorkbookRejected(
+                        _("Lembar %(sheet)s memiliki lebih dari %(max)s baris.")
+                        % {"sheet": worksheet.title, "max": max_rows}
+                    )
+                values: list[Any] = [None] * max_columns
+                for cell in cells:
+                    if cell["column"] <= max_columns:
+                        values[cell["column"] - 1] = cell["value"]
+                yield number, tuple(values)
+    except _OutsideGrid as outside:
+        raise WorkbookRejected(
+            _(
+                "Lembar %(sheet)s menyebut sel %(cell)s, di luar batas lembar Excel (kolom "
+                "A–XFD, baris 1–1.048.576). Berkas ini tidak dibuat oleh Excel atau rusak: "
+                'buka di Excel atau LibreOffice, simpan sebagai "Excel Workbook (.xlsx)", '
+                "lalu unggah lagi."
+            )
+            % {"sheet": worksheet.title, "cell": _shown(outside.args[0])}
+        ) from None
+    except WorkbookRejected:
+        raise
+    except Exception as error:  # broken XML, a row number that is no number, …
+        if _caused_by_declaration(error):
+            raise WorkbookRejected(_declaration_message()) from None
+        raise WorkbookRejected(
+            _(
+                "Lembar %(sheet)s rusak dan tidak dapat dibaca. Buka berkas di Excel atau "
+                'LibreOffice, simpan sebagai "Excel Workbook (.xlsx)", lalu unggah lagi.'
+            )
+            % {"sheet": worksheet.title}
+        ) from None
+
+
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384  # XFD
+_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+_CELL_TYPES = frozenset({"n", "s", "b", "d", "e", "str", "inlineStr"})
+
+
+class _OutsideGrid(Exception):
+    """A cell reference or row number outside Excel's grid."""
+
+
+class _SheetParser(WorkSheetParser):
+    """openpyxl's worksheet parser, reading rows only and checking every cell first."""
+
+    def parse(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+        for _event, element in iterparse(self.source):
+            if element.tag == ROW_TAG:
+                row = self.parse_row(element)
+                element.clear()
+                yield row
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        problem = self._problem(element)
+        if problem is None:
+            try:
+                cell = super().parse_cell(element)
+            except Exception:  # a kind of content the checks did not foresee, or a bad "r"
+                problem = _("isinya tidak sesuai dengan jenis selnya")
+            else:
+                row, column, value = cell["row"], cell["column"], cell["value"]
+                if column > EXCEL_MAX_COLUMNS or not 1 <= row <= EXCEL_MAX_ROWS:
+                    raise _OutsideGrid(element.get("r") or _name(row, column))
+                if cell["data_type"] == "e":
+                    problem = _("berisi galat Excel %(v)s") % {"v": _shown(value)}
+                elif type(value) is float and not math.isfinite(value):
+                    problem = _("berisi angka yang tidak terhingga")
+                else:
+                    return cell
+        row, column = self._position(element)
+        name = _name(row, column)
+        reason = _("sel %(cell)s tidak dapat dibaca (%(problem)s)") % {
+            "cell": name,
+            "problem": problem,
+        }
+        return {
+            "row": row,
+            "column": column,
+            "value": UnreadableCell(name, reason),
+            "data_type": "e",
+            "style_id": 0,
+        }
+
+    def _position(self, element: Any) -> tuple[int, int]:
+        """(row, column) of an unreadable cell, moving the column counter as openpyxl does;
+        raises _OutsideGrid for a reference outside Excel's grid."""
+        reference = element.get("r")
+        if not reference:
+            self.col_counter += 1
+            return self.row_counter, self.col_counter
+        match = _REFERENCE.fullmatch(reference)
+        if match is None:
+            raise _OutsideGrid(reference)
+        column = openpyxl.utils.column_index_from_string(match[1].upper())
+        row = int(match[2])
+        if column > EXCEL_MAX_COLUMNS or not 1 <= row <= EXCEL_MAX_ROWS:
+            raise _OutsideGrid(reference)
+        self.col_counter = column
+        return row, column
+
+    def _problem(self, element: Any) -> str | None:
+        """What is wrong with a cell's stored content for its declared type, if anything."""
+        kind = element.get("t", "n")
+        if kind in ("inlineStr", "str"):
+            return None  # text is text
+        if kind not in _CELL_TYPES:
+            return _("jenis sel '%(t)s' tidak dikenal") % {"t": _shown(kind)}
+        if element.find(FORMULA_TAG) is not None:
+            return None  # the caller refuses formulas
+        text = element.findtext(VALUE_TAG, None)
+        if not text:
+            return None
+        if kind == "n":
+            if not _NUMBER.fullmatch(text):
+                return _("ditandai berisi angka, tetapi isinya '%(v)s'") % {"v": _shown(text)}
+            style = int(element.get("s", "0")) if element.get("s", "0").isdigit() else 0
+            if style in self.date_formats:
+                duration = style in self.timedelta_formats
+                try:
+                    from_excel(float(text), self.epoch, timedelta=duration)
+                except (OverflowError, ValueError):
+                    return _("ditandai berisi tanggal, tetapi %(v)s bukan tanggal") % {
+                        "v": _shown(text)
+                    }
+        elif kind == "s":
+            if not text.isdigit() or int(text) >= len(self.shared_strings):
+                return _("merujuk teks bersama nomor %(v)s yang tidak ada") % {"v": _shown(text)}
+        elif kind == "b":
+            if text not in ("0", "1"):
+                return _("ditandai berisi ya/tidak, tetapi isinya '%(v)s'") % {"v": _shown(text)}
+        elif kind == "d":
+            try:
+                from_ISO8601(text)
+            except (ValueError, TypeError, OverflowError):
+                return _("ditandai berisi tanggal, tetapi isinya '%(v)s'") % {"v": _shown(text)}
+        return None
+
+
+def _name(row: int, column: int) -> str:
+    return f"{openpyxl.utils.get_column_letter(column)}{row}"
+
+
+# A number as Excel stores it: not "nan", "inf", "1_000", "1,5" or thousands of digits.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,300}(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
+
+
+def _shown(value: Any, limit: int = 30) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # ------------------------------------------------------------------------------ checks
@@ -157,16 +361,20 @@ def _not_xlsx_message() -> str:
 
 
 def _unreadable_message(error: BaseException) -> str:
-    """Why openpyxl could not read the file: a declaration defusedxml refused (openpyxl
-    wraps it in a ValueError), or anything else that makes it no workbook."""
+    """Why openpyxl could not read the file."""
+    return _declaration_message() if _caused_by_declaration(error) else _not_xlsx_message()
+
+
+def _caused_by_declaration(error: BaseException) -> bool:
+    """Whether defusedxml refused a declaration (openpyxl wraps it in a ValueError)."""
     cause: BaseException | None = error
     for _depth in range(10):  # a chain of causes; never follow a cycle
         if cause is None:
             break
         if isinstance(cause, DefusedXmlException):
-            return _declaration_message()
+            return True
         cause = cause.__cause__ or cause.__context__
-    return _not_xlsx_message()
+    return False
 
 
 def _too_large_message() -> str:
@@ -317,12 +525,11 @@ def _declaration_message() -> str:
     )
 
 
-def _is_formula(cell: Any) -> bool:
-    value = cell.value
-    return (
-        cell.data_type == "f"
-        or isinstance(value, ArrayFormula | DataTableFormula)
-        or (isinstance(value, str) and value.lstrip().startswith("="))
+def _is_formula(value: Any) -> bool:
+    # The parser gives a formula as its text "=…" (or an array/data-table formula object);
+    # a text cell starting with "=" is refused the same way, as Excel would compute it.
+    return isinstance(value, ArrayFormula | DataTableFormula) or (
+        isinstance(value, str) and value.lstrip().startswith("=")
     )
 
 

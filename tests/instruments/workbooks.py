@@ -2,6 +2,7 @@
 would in Excel."""
 
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -94,3 +95,28 @@ def renamed(content: bytes, old: str, new: str, data: bytes | None = None) -> by
                 payload = payload.replace(old_base, new_base)
             target.writestr(name, payload)
     return buffer.getvalue()
+
+
+_CELL = r'<c r="{ref}"(?: [^>]*)?(?:/>|>.*?</c>)'
+
+
+def with_raw_cell(content: bytes, part: str, reference: str, xml: str) -> bytes:
+    """The zip with cell `reference` of sheet part `part` replaced by the raw `xml` (a whole
+    `<c …>` element), as a hand-made or broken writer could store it. `{s}` in `xml` stands
+    for the original cell's style attribute (so a date cell stays a date cell)."""
+    data = member(content, part).decode()
+    pattern = re.compile(_CELL.format(ref=re.escape(reference)), re.S)
+    found = pattern.search(data)
+    assert found, f"no cell {reference} in {part}"
+    style = re.search(r' s="\d+"', found[0].split(">", 1)[0])
+    xml = xml.replace("{s}", style[0] if style else "")
+    return rezipped(content, replace={part: pattern.sub(lambda _m: xml, data, count=1).encode()})
+
+
+def with_raw_row(content: bytes, part: str, xml: str) -> bytes:
+    """The zip with the raw `xml` (a whole `<row …>` element) added at the end of the sheet."""
+    data = member(content, part).decode()
+    assert "</sheetData>" in data
+    return rezipped(
+        content, replace={part: data.replace("</sheetData>", xml + "</sheetData>").encode()}
+    )
