@@ -19,8 +19,12 @@ computer, so before openpyxl parses anything the file is checked as a zip archiv
 
 Then openpyxl opens it read-only with `data_only=False`, so formulas stay visible as
 formulas; `sheet_rows` refuses every formula cell (and every text that starts with "=")
-instead of evaluating or trusting a cached result. Every refusal is a `WorkbookRejected`
-whose message, in Indonesian, tells the user what to fix.
+instead of evaluating or trusting a cached result. `sheet_values` reads the rows a sheet
+stores, checking each cell against its declared type: a cell that does not fit (text in
+a number cell, a missing shared string, a date that is no date, NaN) becomes an
+`UnreadableCell` the caller reports on its row; a cell outside Excel's grid or broken XML
+refuses the sheet. Every refusal is a `WorkbookRejected` whose message, in Indonesian,
+tells the user what to fix.
 """
 
 from __future__ import annotations
