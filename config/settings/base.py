@@ -5,6 +5,8 @@ from pathlib import Path
 
 import environ
 
+from config import exports
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -106,6 +108,9 @@ AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.tuple(
     "AXES_IPWARE_META_PRECEDENCE_ORDER", default=("REMOTE_ADDR",)
 )
+
+# django-import-export: every admin export in formats whose files a spreadsheet cannot run.
+EXPORT_FORMATS = exports.EXPORT_FORMATS
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
