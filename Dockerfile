@@ -18,4 +18,4 @@ RUN SECRET_KEY=build-only-$(python -c 'import secrets;print(secrets.token_hex(32
 RUN useradd --system --uid 1000 kinerja && mkdir -p /app/media && chown kinerja /app/media
 USER kinerja
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"]

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from config.xlsx import WorkbookRejected, open_workbook_safely
+from config.xlsx import UnreadableCell, WorkbookRejected, open_workbook_safely, sheet_values
 from evaluations.models import Period
 from evaluations.scoring_input import (
     PeriodScoreLayout,
@@ -263,7 +263,8 @@ def read_score_rows(source: IO[bytes] | bytes | str | Path) -> list[tuple[int, t
     """The data rows of sheet `nilai` as (spreadsheet row number, 9 values), fully empty
     rows left out. Raises ScoreWorkbookError for a file `config.xlsx` refuses (not an xlsx,
     too large, a zip bomb, macros, DOCTYPE/ENTITY), a missing sheet, a wrong header or too
-    many rows. Formulas are refused row by row when the rows are checked."""
+    many rows. Formulas and unreadable cells (config.xlsx.UnreadableCell) are refused row
+    by row when the rows are checked."""
     try:
         if isinstance(source, str | Path):
             path = Path(source)
@@ -281,22 +282,22 @@ def read_score_rows(source: IO[bytes] | bytes | str | Path) -> list[tuple[int, t
             raise ScoreWorkbookError(
                 [_("Lembar '%(sheet)s' tidak ada dalam berkas.") % {"sheet": SHEET}]
             )
-        sheet = workbook[sheets[SHEET]]
-        sheet.reset_dimensions()  # a declared A1:XFD1048576 must not cost a million rows
-        # `sheet_rows` of config.xlsx reads cell objects and caps sheets at a few thousand
-        # rows; this sheet is read as plain values, ten times larger, for speed.
-        rows = sheet.iter_rows(max_col=len(HEADER), values_only=True)
-        header = next(rows, None)
-        names = tuple(_text(value).lower() for value in header or ())
+        # `sheet_rows` of config.xlsx caps sheets at a few thousand rows and refuses the
+        # whole sheet for one bad cell; this sheet is ten times larger and reports an
+        # unreadable cell on its row, with the row's other problems.
+        rows = sheet_values(workbook[sheets[SHEET]], max_columns=len(HEADER))
+        first = next(rows, None)
+        names = (
+            tuple(_text(value).lower() for value in first[1])
+            if first is not None and first[0] == 1
+            else ()
+        )
         if names != HEADER:
             raise ScoreWorkbookError(
                 [_("baris 1: kepala kolom harus %(expected)s.") % {"expected": " | ".join(HEADER)}]
             )
         result = []
-        width = len(HEADER)
-        for number, cells in enumerate(rows, start=2):
-            # Read-only rows stop at their last stored cell: pad to the nine columns.
-            row = cells if len(cells) == width else (*cells, *(None,) * (width - len(cells)))
+        for number, row in rows:
             if all(
                 value is None or (isinstance(value, str) and not value.strip()) for value in row
             ):
@@ -307,6 +308,8 @@ def read_score_rows(source: IO[bytes] | bytes | str | Path) -> list[tuple[int, t
                 )
             result.append((number, row))
         return result
+    except WorkbookRejected as error:
+        raise ScoreWorkbookError(error.messages) from None
     finally:
         workbook.close()
 
@@ -409,6 +412,9 @@ class ScoreRowParser:
         return cells
 
     def _row(self, number: int, row: Sequence[Any]) -> ParsedCell:
+        for value in row:
+            if isinstance(value, UnreadableCell):
+                raise SheetCellError(value.reason)
         stage_text, kecamatan_text, assessor_text, aspect_text, indicator_text = (
             _required(row[index], HEADER[index]) for index in range(5)
         )

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from config.http import posted_data
+from config.http import posted_data, problem_list
 from evaluations import selectors
 from evaluations.access import (
     PeriodAction,
@@ -338,7 +338,7 @@ def score_upload(request: HttpRequest, region: str, period: str) -> HttpResponse
                 period=obj, workbook=form.cleaned_data["workbook"], by=request.user
             )
         except ScoreImportError as error:
-            context["refused"] = error.messages
+            context["refused"] = problem_list(error.messages)
             return render(request, "evaluations/score_upload.html", context, status=422)
         context["result"] = result
     return render(

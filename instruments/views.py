@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from config.http import posted_data
+from config.http import ProblemList, posted_data, problem_list
 from config.xlsx import WorkbookRejected
 from instruments import diff, forms, selectors, services
 from instruments.access import SetAction, access_instrument_set, set_frozen
@@ -140,14 +140,14 @@ def instrument_set_upload(request: HttpRequest, region: str) -> HttpResponse:
     """A new set, or the next version of a set with the same code, from a workbook."""
     access_region(request=request, action=Action.MANAGE_REGION)
     form = forms.WorkbookUploadForm(posted_data(request), request.FILES or None)
-    problems: list[str] = []
+    problems: ProblemList | None = None
     if request.method == "POST" and form.is_valid():
         try:
             instrument_set = services.instrument_set_import_workbook(
                 region=request.region, source=form.cleaned_data["workbook"]
             )
         except (WorkbookRejected, services.InstrumentImportError) as exc:
-            problems = exc.messages
+            problems = problem_list(exc.messages)
         else:
             messages.success(
                 request,

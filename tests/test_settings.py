@@ -11,13 +11,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Not passed on to the manage.py under test. (The browser tests allow async-unsafe calls
+# in this process; a deployment never does.)
+_NOT_INHERITED = (
+    "SECRET_KEY",
+    "DJANGO_SETTINGS_MODULE",
+    "DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "TRUST_X_FORWARDED_PROTO",
+)
+
+
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        # The browser tests allow async-unsafe calls in this process; a deployment never does.
-        if key not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    }
+    environment = {key: value for key, value in os.environ.items() if key not in _NOT_INHERITED}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -76,6 +82,34 @@ def test_settings_come_from_the_environment():
         "Asia/Jakarta",
         "id",
     ]
+
+
+def _production_setting(expression: str, **env: str) -> subprocess.CompletedProcess:
+    return _manage(
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
+        f"from django.conf import settings as s; print({expression})",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        **env,
+    )
+
+
+def test_x_forwarded_proto_is_not_trusted_by_default():
+    """gunicorn is published directly: a client's X-Forwarded-Proto must not mean HTTPS."""
+    result = _production_setting("s.SECURE_PROXY_SSL_HEADER")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "None"
+    result = _production_setting("s.SECURE_PROXY_SSL_HEADER", TRUST_X_FORWARDED_PROTO="0")
+    assert result.stdout.strip() == "None"
+
+
+def test_x_forwarded_proto_is_trusted_when_a_proxy_sets_it():
+    result = _production_setting("s.SECURE_PROXY_SSL_HEADER", TRUST_X_FORWARDED_PROTO="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
 
 
 def test_embedded_default_needs_no_broker():

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import environ
 
+from config import exports, headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -26,6 +28,7 @@ INSTALLED_APPS = [
     "guardian",
     "import_export",
     "django_htmx",
+    "csp",
     "regions",
     "instruments",
     "evaluations",
@@ -36,6 +39,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -107,6 +112,12 @@ AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.tuple(
     "AXES_IPWARE_META_PRECEDENCE_ORDER", default=("REMOTE_ADDR",)
 )
+
+# Content-Security-Policy (django-csp) and Permissions-Policy: see config/headers.py.
+CONTENT_SECURITY_POLICY = headers.content_security_policy()
+
+# django-import-export: every admin export in formats whose files a spreadsheet cannot run.
+EXPORT_FORMATS = exports.EXPORT_FORMATS
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -13,7 +13,11 @@ if len(SECRET_KEY) < 50 or any(marker in SECRET_KEY for marker in _INSECURE_KEY_
         "SECRET_KEY must be set to a random value of at least 50 characters in production."
     )
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto says "this came over HTTPS" only when a reverse proxy in front sets it
+# (overwriting whatever the client sent); docker-compose.yml publishes gunicorn directly,
+# where any client could send it. So it is trusted only when the deployment says so.
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

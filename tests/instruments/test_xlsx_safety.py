@@ -13,7 +13,16 @@ from instruments.models import InstrumentSet
 from instruments.services import instrument_set_import_data, instrument_set_import_workbook
 from tests.factories import RegionFactory
 from tests.instruments.builders import tiny_set
-from tests.instruments.workbooks import edited, exported, rezipped, with_cell
+from tests.instruments.workbooks import (
+    edited,
+    exported,
+    member,
+    renamed,
+    rezipped,
+    utf16,
+    with_cell,
+    with_entity,
+)
 
 NOT_XLSX = "bukan workbook Excel (.xlsx)"
 
@@ -120,6 +129,66 @@ def test_xml_entity_declarations(region):
     laughs = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
     content = rezipped(exported(), replace={"xl/worksheets/sheet1.xml": laughs + sheet})
     assert "DOCTYPE/ENTITY" in refused(region, content)
+
+
+DECLARATION = "deklarasi XML yang tidak diizinkan (DOCTYPE/ENTITY)"
+SHEET = "xl/worksheets/sheet1.xml"  # the `set` sheet
+
+
+def named(text: str) -> bytes:
+    """The exported set with its name cell holding `text`."""
+    return with_cell(exported(), "set", 2, "nama", text)
+
+
+def test_entities_in_a_renamed_sheet_part_are_refused(region):
+    content = named("NAMA-ASLI")
+    hostile = with_entity(member(content, SHEET), b"NAMA-ASLI")
+    content = renamed(content, SHEET, "xl/worksheets/sheet1.dat", hostile)
+    assert DECLARATION in refused(region, content)
+
+
+@pytest.mark.parametrize("big_endian", [False, True], ids=["le", "be"])
+@pytest.mark.parametrize("bom", [False, True], ids=["no-bom", "bom"])
+def test_entities_in_a_utf16_part_are_refused(region, big_endian, bom):
+    content = named("NAMA-ASLI")
+    hostile = utf16(
+        with_entity(member(content, SHEET), b"NAMA-ASLI"), big_endian=big_endian, bom=bom
+    )
+    assert DECLARATION in refused(region, rezipped(content, replace={SHEET: hostile}))
+
+
+def test_entities_in_sheet_names_are_refused(region):
+    content = exported()
+    hostile = with_entity(member(content, "xl/workbook.xml"), b'name="tahap"')
+    hostile = hostile.replace(b'<!ENTITY e "DIGANTI">', b"<!ENTITY e 'name=\"tahap\"'>")
+    assert DECLARATION in refused(region, rezipped(content, replace={"xl/workbook.xml": hostile}))
+
+
+def test_a_doctype_without_entities_is_refused_too(region):
+    content = exported()
+    hostile = b'<!DOCTYPE worksheet SYSTEM "http://contoh.invalid/x.dtd">' + member(content, SHEET)
+    assert DECLARATION in refused(region, rezipped(content, replace={SHEET: hostile}))
+
+
+def test_a_dtd_in_a_member_nothing_refers_to_is_refused(region):
+    stray = b'<!DOCTYPE x [<!ENTITY e "x">]><x>&e;</x>'
+    for name in ("customXml/item1.xml", "catatan.txt", "xl/media/gambar.svg"):
+        content = rezipped(exported(), add={name: stray})
+        assert DECLARATION in refused(region, content), name
+    content = rezipped(exported(), add={"catatan.txt": utf16(stray, big_endian=True)})
+    assert DECLARATION in refused(region, content)
+
+
+def test_openpyxl_parses_through_defusedxml_should_the_archive_check_miss(region, monkeypatch):
+    import defusedxml.ElementTree
+    import openpyxl.worksheet._reader
+
+    assert openpyxl.DEFUSEDXML
+    assert openpyxl.worksheet._reader.iterparse is defusedxml.ElementTree.iterparse
+    monkeypatch.setattr("config.xlsx._check_declarations", lambda archive, member: None)
+    content = named("NAMA-ASLI")
+    hostile = utf16(with_entity(member(content, SHEET), b"NAMA-ASLI"))
+    assert DECLARATION in refused(region, rezipped(content, replace={SHEET: hostile}))
 
 
 def test_formula_cells_are_refused_not_evaluated(region):
