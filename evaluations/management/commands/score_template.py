@@ -3,14 +3,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandParser
 
 from evaluations.management.commands._period import add_period_arguments, period_in_scope
-from evaluations.score_workbook import score_template_write
+from evaluations.score_template import score_template_write, template_guide
 from evaluations.scoring_input import period_score_layout, scoring_input_from_layout
 
 
 class Command(BaseCommand):
     help = (
         "Tulis buku kerja nilai (lembar 'nilai') periode: satu baris per nilai yang harus "
-        "diisi, berisi nilai yang sudah tersimpan."
+        "diisi, berisi nilai yang sudah tersimpan, dengan daftar pilihan, batas nilai dan "
+        "lembar 'petunjuk' untuk yang mengisi."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -19,6 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         with period_in_scope(options["region"], options["period"]) as period:
-            data = scoring_input_from_layout(layout=period_score_layout(period=period))
-            count = score_template_write(data=data, out=options["out"])
+            layout = period_score_layout(period=period)
+            count = score_template_write(
+                data=scoring_input_from_layout(layout=layout),
+                out=options["out"],
+                guide=template_guide(layout=layout),
+            )
         self.stdout.write(f"{count} baris nilai ditulis ke {options['out']}.")
