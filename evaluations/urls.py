@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("periode/<slug:period>/peringkat/", views.ranking, name="ranking"),
     path("periode/<slug:period>/nilai/templat.xlsx", views.score_template, name="score_template"),
+    path(
+        "periode/<slug:period>/nilai/templat-saya.xlsx",
+        views.score_template_own,
+        name="score_template_own",
+    ),
     path("periode/<slug:period>/nilai/unggah/", views.score_upload, name="score_upload"),
     path(
         "periode/<slug:period>/peringkat/<slug:kecamatan>/",

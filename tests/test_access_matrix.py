@@ -16,7 +16,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_scopes import scopes_disabled
 
-from evaluations.services import period_create, period_set_status
+from evaluations.models import Period
+from evaluations.services import period_create, period_set_status, team_member_add
 from instruments.models import Aspect, Indicator, Stage
 from instruments.services import instrument_set_import_data
 from tests.instruments.builders import tiny_set
@@ -77,6 +78,7 @@ class Expect:
     # Another kecamatan of the same region (only for patterns with a kecamatan).
     other_kecamatan: dict[str, dict[str, int]] = field(default_factory=dict)
     region: bool = True
+    seated: bool = False  # the penilai persona holds a seat in the own region's period
 
 
 MATRIX: dict[str, Expect] = {
@@ -143,6 +145,12 @@ MATRIX: dict[str, Expect] = {
         },
     ),
     "score_template": tapem_page(),
+    # A penilai's own rows: the penilai seated in the period only.
+    "score_template_own": Expect(
+        get=statuses(302, 404, all=403, penilai=200),
+        post=statuses(302, 404, all=405),
+        seated=True,
+    ),
     "score_upload": tapem_page(post=422),
     # Results: Admin Tapem and pimpinan.
     "ranking": results_page(),
@@ -258,6 +266,13 @@ def probe(client, tenancy, persona, method, url):
 def test_matrix(name, client, tenancy, worlds):
     expect = MATRIX[name]
     own = worlds["bekasi"] if expect.region else None
+    if expect.seated:
+        with scopes_disabled():
+            team_member_add(
+                period=Period.objects.get(region=tenancy.bekasi, slug="2026"),
+                stage=Stage.objects.get(pk=own.stage),
+                user=tenancy.users[PENILAI],
+            )
     probes = []  # (persona, method, url, expected)
     for method in ("get", "post"):
         wanted = getattr(expect, method)
