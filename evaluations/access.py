@@ -1,7 +1,8 @@
 """Who may do what with a period, from role and the period's state — in one place.
 
 `access_period` is the only way a view gets a period: it answers 403 for a role that never
-may, 404 for a period that is not there (or not in this region), and 409 (`StateConflict`)
+may (or a penilai without a seat in the period, for their own sheets), 404 for a period that
+is not there (or not in this region), and 409 (`StateConflict`)
 when the period's state does not allow the action now. Services call `period_ensure` with
 the row they locked, so the command line, imports and the browser meet the same rule.
 """
@@ -10,13 +11,13 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from evaluations.models import Period, Sheet
+from evaluations.models import Period, Sheet, TeamMember
 from regions.access import Action, StateConflict, require
 from regions.models import Role
 
@@ -25,6 +26,7 @@ class PeriodAction(StrEnum):
     VIEW = "view"  # the period page: every member of the region
     VIEW_RESULTS = "view_results"  # ranking and breakdowns: Admin Tapem, pimpinan
     MANAGE = "manage"  # the setup pages and the score template: Admin Tapem
+    OWN_SHEETS = "own_sheets"  # a penilai's own score template: penilai seated in the period
     CHANGE_SETUP = "change_setup"  # teams and participants
     ENTER_VALUES = "enter_values"  # store or clear values
     CHANGE_STATUS = "change_status"  # start, close, reopen (the machine checks the move)
@@ -34,6 +36,7 @@ _ROLE_FOR = {
     PeriodAction.VIEW: Action.VIEW_REGION,
     PeriodAction.VIEW_RESULTS: Action.VIEW_RESULTS,
     PeriodAction.MANAGE: Action.MANAGE_REGION,
+    PeriodAction.OWN_SHEETS: Action.SCORE,
     PeriodAction.CHANGE_SETUP: Action.MANAGE_REGION,
     PeriodAction.ENTER_VALUES: Action.MANAGE_REGION,
     PeriodAction.CHANGE_STATUS: Action.MANAGE_REGION,
@@ -79,6 +82,11 @@ def access_period(*, request: HttpRequest, slug: str, action: PeriodAction) -> P
     period = Period.objects.select_related("instrument_set", "region").filter(slug=slug).first()
     if period is None:
         raise Http404
+    if (
+        action == PeriodAction.OWN_SHEETS
+        and not TeamMember.objects.filter(period=period, user=request.user).exists()
+    ):
+        raise PermissionDenied
     refusal = period_refusal(period=period, action=action)
     if refusal is not None:
         back = reverse("period_detail", kwargs={"region": period.region.slug, "period": slug})

@@ -15,7 +15,6 @@ cells `parse_score_rows` returns.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -23,17 +22,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-import openpyxl
 from django.utils.translation import gettext as _
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from config.xlsx import UnreadableCell, WorkbookRejected, open_workbook_safely, sheet_values
 from evaluations.models import Period
 from evaluations.scoring_input import (
     PeriodScoreLayout,
-    period_score_layout,
-    scoring_input_from_layout,
 )
 from regions import formatting
 from regions.models import Kecamatan
@@ -222,38 +217,21 @@ def _cell_number(value: Decimal | None) -> int | Decimal | None:
     return value.normalize()
 
 
-def score_template_write(*, data: ScoringInput, out: IO[bytes] | str | Path) -> int:
+def score_template_write(*, data: ScoringInput, out: IO[bytes] | str | Path, **extra: Any) -> int:
     """Write the template for `data` to `out` (a path or a binary file); return the number
-    of data rows. Streams with openpyxl's write-only mode."""
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET)
-    sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHI", (10, 24, 20, 8, 16, 10, 10, 10, 14), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.append(HEADER)
-    count = 0
-    for row in score_template_rows(data):
-        sheet.append([_text_cell(sheet, value) for value in row])
-        count += 1
-    workbook.save(out)
-    return count
+    of data rows. `evaluations.score_template` writes it, for people as well: validations,
+    protected key columns, sheet `petunjuk`; `extra`: its `guide` and `penilai`."""
+    from evaluations.score_template import score_template_write as write  # builds on this
+
+    return write(data=data, out=out, **extra)
 
 
-def _text_cell(sheet: Any, value: Any) -> Any:
-    # openpyxl would store a string starting with "=" as a formula: keep names as text.
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+def score_template_bytes(*, period: Period, penilai: str | None = None) -> bytes:
+    """The template of `period` (or one penilai's rows) as xlsx bytes, for a download. Call
+    inside the region scope."""
+    from evaluations.score_template import score_template_bytes as template_bytes
 
-
-def score_template_bytes(*, period: Period) -> bytes:
-    """The template of `period` as xlsx bytes, for a download. Call inside the region scope."""
-    buffer = io.BytesIO()
-    data = scoring_input_from_layout(layout=period_score_layout(period=period))
-    score_template_write(data=data, out=buffer)
-    return buffer.getvalue()
+    return template_bytes(period=period, penilai=penilai)
 
 
 # ---------------------------------------------------------------- reading a workbook

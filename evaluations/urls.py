@@ -20,6 +20,11 @@ urlpatterns = [
     path("periode/<slug:period>/lembar/", views.sheet_list, name="sheet_list"),
     path("periode/<slug:period>/lembar/<int:sheet>/", views.sheet_edit, name="sheet_edit"),
     path("periode/<slug:period>/nilai/templat.xlsx", views.score_template, name="score_template"),
+    path(
+        "periode/<slug:period>/nilai/templat-saya.xlsx",
+        views.score_template_own,
+        name="score_template_own",
+    ),
     path("periode/<slug:period>/nilai/unggah/", views.score_upload, name="score_upload"),
     path(
         "periode/<slug:period>/peringkat/<slug:kecamatan>/",

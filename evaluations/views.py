@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -25,7 +26,7 @@ from evaluations.forms import (
 )
 from evaluations.models import Period, TeamMember, ValueChange
 from evaluations.presentation import ranking_table
-from evaluations.score_workbook import score_template_bytes
+from evaluations.score_template import NotOnTeam, score_template_bytes
 from evaluations.services import (
     PERIOD_STATUS,
     ScoreImportError,
@@ -309,12 +310,29 @@ def ranking_breakdown(
 
 @require_safe
 def score_template(request: HttpRequest, region: str, period: str) -> HttpResponse:
+    """The whole template, or with `?penilai=<username>` one team member's rows."""
     obj = access_period(request=request, slug=period, action=PeriodAction.MANAGE)
+    return _template_download(request, obj, request.GET.get("penilai") or None)
+
+
+@require_safe
+def score_template_own(request: HttpRequest, region: str, period: str) -> HttpResponse:
+    """A penilai's own rows: every kecamatan of the stages they are seated on."""
+    obj = access_period(request=request, slug=period, action=PeriodAction.OWN_SHEETS)
+    return _template_download(request, obj, request.user.get_username())
+
+
+def _template_download(request: HttpRequest, period: Period, penilai: str | None) -> HttpResponse:
+    try:
+        content = score_template_bytes(period=period, penilai=penilai)
+    except NotOnTeam:
+        raise Http404 from None
     response = HttpResponse(
-        score_template_bytes(period=obj),
+        content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    filename = f"nilai-{request.region.slug}-{obj.slug}.xlsx"
+    who = f"-{slugify(penilai)}" if penilai else ""
+    filename = f"nilai-{request.region.slug}-{period.slug}{who}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -16,7 +16,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_scopes import scopes_disabled
 
-from evaluations.models import Sheet
+from evaluations.models import Period, Sheet
 from evaluations.services import period_create, period_set_status, team_member_add
 from instruments.models import Aspect, Indicator, Stage
 from instruments.services import instrument_set_import_data
@@ -79,6 +79,7 @@ class Expect:
     other_kecamatan: dict[str, dict[str, int]] = field(default_factory=dict)
     region: bool = True
     api: bool = False  # answers JSON: outsiders get 401 instead of the login page
+    seated: bool = False  # the penilai persona holds a seat in the own region's period
 
 
 MATRIX: dict[str, Expect] = {
@@ -145,6 +146,12 @@ MATRIX: dict[str, Expect] = {
         },
     ),
     "score_template": tapem_page(),
+    # A penilai's own rows: the penilai seated in the period only.
+    "score_template_own": Expect(
+        get=statuses(302, 404, all=403, penilai=200),
+        post=statuses(302, 404, all=405),
+        seated=True,
+    ),
     "score_upload": tapem_page(post=422),
     # People of the region: Admin Tapem's (the probed person is the region's operator).
     "user_list": tapem_page(),
@@ -315,6 +322,13 @@ def probe(client, tenancy, persona, method, url):
 def test_matrix(name, client, tenancy, worlds):
     expect = MATRIX[name]
     own = worlds["bekasi"] if expect.region else None
+    if expect.seated:
+        with scopes_disabled():
+            team_member_add(
+                period=Period.objects.get(region=tenancy.bekasi, slug="2026"),
+                stage=Stage.objects.get(pk=own.stage),
+                user=tenancy.users[PENILAI],
+            )
     probes = []  # (persona, method, url, expected)
     for method in ("get", "post"):
         wanted = getattr(expect, method)
