@@ -1,0 +1,210 @@
+"""The members of a stage's team combined into the kecamatan's stage score: the mean of the
+members' totals (`formulas.mean_of_member_totals`), or each aspect's mean over the members,
+then combined (`formulas.sum_of_aspect_means`, Banggai's ΣKo + ΣIk)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from scoring import formulas
+from scoring.compiled import CompiledAspect, CompiledIndicator, CompiledStage
+from scoring.inputs import Inputs, Track
+from scoring.rules import MemberCombine
+from scoring.sheets import NOT_SCORED, aspect_result, indicator_result, score_sheet
+from scoring.structures import AspectResult, IndicatorResult, MemberResult, StageResult
+from scoring.trace import kecamatan_name, mean_formula
+
+
+def set_highest(
+    inputs: Inputs, stage: CompiledStage, active: list[Track], warnings: list[str]
+) -> None:
+    """count_normalised: the highest value entered for each such indicator by the
+    participants still in the stage (disqualified and cut participants excluded), over
+    every sheet (the kecamatan's, or every member's when the team enters the count)."""
+    for indicator in stage.counts:
+        highest: Decimal | None = None
+        assessors = (None,) if indicator.by_kecamatan else stage.members
+        for track in active:
+            for assessor in assessors:
+                sheet = inputs.sheets.get((stage.code, track.participant.key, assessor))
+                entry = sheet.get(indicator.key) if sheet else None
+                if entry is not None and entry.value is not None:
+                    if entry.value < 0:
+                        raise ValueError(f"Jumlah negatif pada indikator {indicator.code}.")
+                    if highest is None or entry.value > highest:
+                        highest = entry.value
+        indicator.highest = highest
+        if highest is not None and highest == 0:
+            warnings.append(
+                f"Indikator {indicator.code} tahap {stage.name}: jumlah tertinggi di antara "
+                f"peserta 0; semua peserta mendapat nilai 0."
+            )
+
+
+def skip_stage(inputs: Inputs, stage: CompiledStage, track: Track) -> None:
+    """A stage the participant does not reach (cut at a shortlist): no score, and a note
+    when values were entered for it anyway."""
+    track.stages.append(StageResult(stage.code, stage.name, None, skipped_reason=track.cut_reason))
+    if (stage.code, track.participant.key) in inputs.entered:
+        track.notes.append(
+            f"Nilai yang dimasukkan pada tahap {stage.name} diabaikan: {track.cut_reason}."
+        )
+
+
+def score_stage(
+    inputs: Inputs, stage: CompiledStage, track: Track, warnings: list[str], *, trace: bool
+) -> StageResult:
+    """One kecamatan's stage: every member's sheet, the kecamatan-level aspect means and the
+    stage score (None until it can be computed)."""
+    key = track.participant.key
+    kecamatan_sheet = inputs.sheets.get((stage.code, key, None))
+    # Summed aspects read no entries (a kecamatan's sums come only in a stage it scores
+    # alone).
+    summed = stage.summed_codes if (stage.code, key, None) in inputs.sums else ()
+    kecamatan = {
+        ind: indicator_result(ind, kecamatan_sheet)
+        for ind in stage.kecamatan_indicators
+        if ind.aspect_code not in summed
+    }
+    for result in kecamatan.values():
+        if result.note:
+            track.notes.append(f"Tahap {stage.name}: {result.note}")
+    if not stage.members:
+        track.notes.append(f"Tahap {stage.name} belum memiliki tim penilai.")
+    if stage.pseudo:
+        members = [
+            score_sheet(
+                inputs, stage, assessor, kecamatan_sheet, kecamatan, (stage.code, key, None), trace
+            )
+            for assessor in stage.members
+        ]
+    else:
+        members = [
+            score_sheet(
+                inputs,
+                stage,
+                assessor,
+                inputs.sheets.get((stage.code, key, assessor)),
+                kecamatan,
+                (stage.code, key, assessor),
+                trace,
+            )
+            for assessor in stage.members
+        ]
+    _member_warnings(stage, track, members, kecamatan, warnings)
+    aspects = [
+        _aspect_mean(stage, i, aspect, members, trace=trace)
+        for i, aspect in enumerate(stage.aspects)
+    ]
+    score, formula = _stage_score(stage, members, aspects, trace=trace)
+    if score is None:
+        track.notes.append(f"Nilai tahap {stage.name} belum dapat dihitung.")
+    return StageResult(
+        stage.code, stage.name, score, tuple(aspects), tuple(members), formula=formula
+    )
+
+
+def _member_warnings(
+    stage: CompiledStage,
+    track: Track,
+    members: list[MemberResult],
+    kecamatan: dict[CompiledIndicator, IndicatorResult],
+    warnings: list[str],
+) -> None:
+    name = kecamatan_name(track.participant)
+    missing_kecamatan = [
+        ind.code
+        for ind, result in kecamatan.items()
+        if result.score is None and any(a.code == ind.aspect_code for a in stage.counting)
+    ]
+    if missing_kecamatan and not stage.pseudo:
+        warnings.append(
+            f"Isian mandiri {name} pada tahap {stage.name} belum lengkap "
+            f"({', '.join(missing_kecamatan)}); nilai tahap belum dapat dihitung."
+        )
+    partly = stage.spec.member_combine == MemberCombine.SUM_OF_ASPECT_MEANS
+    tail = (
+        "dihitung hanya pada aspek yang dinilai lengkap."
+        if partly
+        else "tidak dihitung dalam rata-rata."
+    )
+    for member in members:
+        if member.total is not None:
+            continue
+        if stage.pseudo:
+            what = "belum mengisi" if member.excluded_reason == NOT_SCORED else "belum lengkap"
+            warnings.append(
+                f"{name} {what} penilaian mandiri tahap {stage.name}; nilai tahap belum "
+                f"dapat dihitung."
+            )
+        elif member.excluded_reason == NOT_SCORED:
+            warnings.append(
+                f"Penilai {member.assessor} belum menilai {name} pada tahap {stage.name}; "
+                f"tidak dihitung dalam rata-rata."
+            )
+        elif not missing_kecamatan:
+            open_aspects = ", ".join(
+                a.code for a in member.aspects if a.counts_toward_total and a.score is None
+            )
+            warnings.append(
+                f"Penilaian {member.assessor} untuk {name} pada tahap {stage.name} belum "
+                f"lengkap ({open_aspects}); {tail}"
+            )
+
+
+def _aspect_mean(
+    stage: CompiledStage,
+    index: int,
+    aspect: CompiledAspect,
+    members: list[MemberResult],
+    *,
+    trace: bool,
+) -> AspectResult:
+    """The kecamatan-level aspect: the mean over the members who scored it completely,
+    with each kept indicator's mean over the members who scored that indicator (every
+    indicator with the full trace, else those a tie-break reads; the arithmetic is
+    written out for the latter)."""
+    member_aspects = [m.aspects[index] for m in members]
+    indicators = []
+    columns: list[tuple[IndicatorResult, ...]] = []
+    if aspect.kept:
+        columns = list(zip(*(a.indicators for a in member_aspects), strict=True))
+        columns = columns or [()] * len(aspect.kept)
+    for ind, column in zip(aspect.kept, columns, strict=True):
+        values = [r.score for r in column if r.score is not None]
+        if not values:
+            indicators.append(ind.missing)
+            continue
+        value = formulas.mean(values)
+        formula = mean_formula(values, value) if (aspect.code, ind.code) in stage.traced else ""
+        indicators.append(IndicatorResult(ind.code, ind.name, value, formula=formula))
+    scores = [a.score for a in member_aspects if a.score is not None]
+    score = formulas.mean(scores) if scores else None
+    formula = mean_formula(scores, score) if trace and score is not None else ""
+    return aspect_result(
+        aspect.code, aspect.name, aspect.weight, score, aspect.counts, tuple(indicators), formula
+    )
+
+
+def _stage_score(
+    stage: CompiledStage,
+    members: list[MemberResult],
+    aspects: list[AspectResult],
+    *,
+    trace: bool,
+) -> tuple[Decimal | None, str]:
+    combine = stage.spec.aspect_combine
+    if stage.spec.member_combine == MemberCombine.SUM_OF_ASPECT_MEANS:
+        counting = [a for a in aspects if a.counts_toward_total]
+        if any(a.score is None for a in counting):
+            return None, ""
+        means = [a.score for a in counting]
+        weights = [a.weight for a in counting]
+        score = formulas.sum_of_aspect_means(combine, means, weights)  # type: ignore[arg-type]
+        formula = stage.template.render(means, score) if trace else ""  # type: ignore[arg-type]
+        return score, formula
+    totals = [m.total for m in members if m.total is not None]
+    if not totals:
+        return None, ""
+    score = formulas.mean_of_member_totals(totals)
+    return score, mean_formula(totals, score) if trace else ""

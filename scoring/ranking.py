@@ -1,0 +1,270 @@
+"""Ranking: competition ranks on the published score, the set's tie-breaks, shortlists,
+predikat bands and awards."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from scoring import rounding
+from scoring.compiled import CompiledStage
+from scoring.inputs import Track
+from scoring.stages import FinalScore
+from scoring.structures import (
+    InstrumentSpec,
+    ParticipantResult,
+    Ranking,
+    ResultStatus,
+    TieBreakSpec,
+)
+from scoring.trace import id_number, kecamatan_name
+
+_Order = tuple[Decimal, tuple[tuple[int, Decimal], ...]]  # (-published, tie-break parts)
+
+
+class Ranker:
+    """Orders participants and labels the ranked ones, for one run."""
+
+    def __init__(
+        self,
+        spec: InstrumentSpec,
+        stages: tuple[CompiledStage, ...],
+        tracks: dict[str, Track],
+        warnings: list[str],
+    ) -> None:
+        self.spec = spec
+        self.stages = stages
+        self.tracks = tracks
+        self.warnings = warnings
+        self.final = FinalScore(spec, stages)
+
+    # ------------------------------------------------------------ tie-breaks
+
+    def _rules_upto(self, upto: str | None) -> list[TieBreakSpec]:
+        """The tie-break rules that read a stage up to `upto` (all rules when None)."""
+        if upto is None:
+            return list(self.spec.tie_breaks)
+        order = [stage.code for stage in self.stages]
+        last = order.index(upto)
+        return [rule for rule in self.spec.tie_breaks if order.index(rule.stage_code) <= last]
+
+    def tie_values(self, track: Track, upto: str | None = None) -> list[Decimal | None]:
+        """Each tie-break's value for `track`: the kecamatan-level mean of the aspect or
+        indicator named by the rule; None when that stage was not (or not yet) scored, and
+        for rules reading a stage after `upto`."""
+        values: list[Decimal | None] = []
+        usable = self._rules_upto(upto)
+        for rule in self.spec.tie_breaks:
+            stage = track.stage(rule.stage_code) if rule in usable else None
+            aspect = None
+            if stage is not None:
+                aspect = next((a for a in stage.aspects if a.code == rule.aspect_code), None)
+            value = None
+            if aspect is not None:
+                if rule.indicator_code is None:
+                    value = aspect.score
+                else:
+                    value = next(
+                        (i.score for i in aspect.indicators if i.code == rule.indicator_code),
+                        None,
+                    )
+            values.append(value)
+        return values
+
+    def _order(
+        self, scored: list[tuple[Track, Decimal]], upto: str | None = None
+    ) -> list[tuple[Track, int, _Order]]:
+        """Competition ranking (1, 2, 2, 4) on the published score, then the tie-breaks in
+        order (each compared on its published two decimals; a missing value loses), then
+        the name for a stable listing of equal ranks."""
+        rules = self.spec.tie_breaks
+
+        def key(item: tuple[Track, Decimal]) -> _Order:
+            track, published = item
+            parts: list[tuple[int, Decimal]] = []
+            for rule, value in zip(rules, self.tie_values(track, upto), strict=True):
+                if value is None:
+                    parts.append((1, Decimal(0)))
+                else:
+                    shown = rounding.publish(value)
+                    parts.append((0, -shown if rule.higher_wins else shown))
+            return (-published, tuple(parts))
+
+        keyed = sorted(
+            ((key(item), item[0]) for item in scored),
+            key=lambda pair: (pair[0], pair[1].participant.name, pair[1].participant.key),
+        )
+        ordered: list[tuple[Track, int, _Order]] = []
+        for position, (k, track) in enumerate(keyed, start=1):
+            rank = ordered[-1][1] if ordered and ordered[-1][2] == k else position
+            ordered.append((track, rank, k))
+        return ordered
+
+    def _tie_warnings(
+        self, ordered: list[tuple[Track, int, _Order]], what: str, upto: str | None = None
+    ) -> dict[int, list[Track]]:
+        """Warn about equal ranks; note on each participant which rule decided a tie."""
+        groups: dict[int, list[Track]] = {}
+        for track, rank, _ in ordered:
+            groups.setdefault(rank, []).append(track)
+        by_score: dict[Decimal, list[tuple[Track, int]]] = {}
+        for track, rank, k in ordered:
+            by_score.setdefault(-k[0], []).append((track, rank))
+        for published, pairs in by_score.items():
+            tracks = [track for track, _ in pairs]
+            if len({rank for _, rank in pairs}) > 1:
+                labels = ", ".join(
+                    rule.label or rule.indicator_code or rule.aspect_code
+                    for rule in self._rules_upto(upto)
+                )
+                for track in tracks:
+                    others = ", ".join(
+                        kecamatan_name(t.participant) for t in tracks if t is not track
+                    )
+                    track.notes.append(
+                        f"{what} sama dengan {others} ({id_number(published)}); urutan "
+                        f"ditentukan oleh aturan nilai seri ({labels})."
+                    )
+        return {rank: tracks for rank, tracks in groups.items() if len(tracks) > 1}
+
+    # ------------------------------------------------------------ shortlist
+
+    def shortlist(self, stage: CompiledStage, active: list[Track]) -> None:
+        """Only the top N of the stage's published score go on; ties at the cut that the
+        tie-breaks (up to this stage) do not decide all go on, with a warning. A participant
+        without a stage score is incomplete, not ranked out."""
+        size = stage.spec.shortlist_size
+        assert size is not None
+        scored: list[tuple[Track, Decimal]] = []
+        for track in active:
+            result = track.stages[-1]
+            if result.score is None:
+                track.active = False
+                track.cut_reason = f"nilai tahap {stage.name} belum lengkap"
+                self.warnings.append(
+                    f"{kecamatan_name(track.participant)} belum lengkap dinilai pada tahap "
+                    f"{stage.name}, sehingga tidak ikut penentuan {size} besar."
+                )
+            else:
+                scored.append((track, rounding.publish(result.score)))
+        ordered = self._order(scored, upto=stage.code)
+        ties = self._tie_warnings(ordered, f"Nilai tahap {stage.name}", stage.code)
+        passed = [track for track, rank, _ in ordered if rank <= size]
+        if len(passed) > size:
+            tied = ties.get(max(rank for _, rank, _ in ordered if rank <= size), [])
+            self.warnings.append(
+                f"Nilai seri pada batas {size} besar tahap {stage.name} yang tidak terpecahkan "
+                f"aturan nilai seri: {', '.join(kecamatan_name(t.participant) for t in tied)}; "
+                f"semuanya lolos ({len(passed)} peserta)."
+            )
+        for track, rank, _ in ordered:
+            if rank > size:
+                track.active = False
+                track.status = ResultStatus.NOT_SHORTLISTED
+                track.cut_reason = f"tidak masuk {size} besar tahap {stage.name}"
+                track.notes.append(
+                    f"Tidak masuk {size} besar tahap {stage.name} (nilai "
+                    f"{id_number(rounding.publish(track.stages[-1].score))}, urutan {rank})."  # type: ignore[arg-type]
+                )
+
+    # ------------------------------------------------------------ the final ranking
+
+    def rank(self) -> Ranking:
+        finals: dict[str, tuple[Decimal | None, str]] = {}
+        scored: list[tuple[Track, Decimal]] = []
+        for track in self.tracks.values():
+            if track.participant.disqualified or track.status is not None or not track.active:
+                continue
+            final, formula = self.final.of(track.stages)
+            finals[track.participant.key] = (final, formula)
+            if final is None:
+                track.status = ResultStatus.INCOMPLETE
+                self.warnings.append(
+                    f"{kecamatan_name(track.participant)} belum lengkap dinilai; tidak diperingkat."
+                )
+            else:
+                track.status = ResultStatus.RANKED
+                scored.append((track, rounding.publish(final)))
+        ordered = self._order(scored)
+        ties = self._tie_warnings(ordered, "Nilai akhir")
+        for rank, tracks in sorted(ties.items()):
+            names = ", ".join(kecamatan_name(t.participant) for t in tracks)
+            published = rounding.publish(finals[tracks[0].participant.key][0])  # type: ignore[arg-type]
+            self.warnings.append(
+                f"{names} memiliki nilai akhir sama ({id_number(published)}) yang tidak "
+                f"terpecahkan aturan nilai seri; semuanya berperingkat {rank}."
+            )
+        awards = {award.rank: award.label for award in self.spec.awards}
+        results = [
+            self._ranked(track, rank, finals[track.participant.key], awards)
+            for track, rank, _ in ordered
+        ]
+        results += self._unranked()
+        return Ranking(tuple(results), tuple(self.warnings))
+
+    def _ranked(
+        self,
+        track: Track,
+        rank: int,
+        final: tuple[Decimal | None, str],
+        awards: dict[int, str],
+    ) -> ParticipantResult:
+        score, formula = final
+        assert score is not None
+        published = rounding.publish(score)
+        return ParticipantResult(
+            key=track.participant.key,
+            name=track.participant.name,
+            status=ResultStatus.RANKED,
+            rank=rank,
+            final_score=score,
+            published_score=published,
+            predikat=rounding.predicate_for(
+                published, self.spec.predicate_rounding, self.spec.bands
+            ),
+            award=awards.get(rank, self.spec.award_for_others),
+            stages=tuple(track.stages),
+            tie_break_values=tuple(self.tie_values(track)),
+            notes=tuple(track.notes),
+            formula=formula,
+        )
+
+    def _unranked(self) -> list[ParticipantResult]:
+        """Incomplete (by name), then not shortlisted (by their last stage's published score,
+        highest first), then disqualified (by name); no predikat and no award for any."""
+        incomplete, cut, disqualified = [], [], []
+        for track in self.tracks.values():  # already in name order
+            participant = track.participant
+            if participant.disqualified:
+                reason = participant.disqualification_reason
+                result = ParticipantResult(
+                    participant.key,
+                    participant.name,
+                    ResultStatus.DISQUALIFIED,
+                    None,
+                    None,
+                    None,
+                    notes=(f"Didiskualifikasi: {reason}" if reason else "Didiskualifikasi.",),
+                )
+                disqualified.append(result)
+                continue
+            if track.status == ResultStatus.RANKED:
+                continue
+            status = track.status or ResultStatus.INCOMPLETE
+            result = ParticipantResult(
+                participant.key,
+                participant.name,
+                status,
+                None,
+                None,
+                None,
+                stages=tuple(track.stages),
+                tie_break_values=tuple(self.tie_values(track)),
+                notes=tuple(track.notes),
+            )
+            if status == ResultStatus.NOT_SHORTLISTED:
+                last = next(s.score for s in reversed(track.stages) if s.score is not None)
+                cut.append((-rounding.publish(last), result))
+            else:
+                incomplete.append(result)
+        cut.sort(key=lambda pair: pair[0])  # stable: equal scores keep name order
+        return incomplete + [result for _, result in cut] + disqualified
