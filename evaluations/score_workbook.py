@@ -36,7 +36,14 @@ from evaluations.scoring_input import (
     scoring_input_from_layout,
 )
 from scoring.engine import compute_ranking
-from scoring.rules import CAPAIAN_PARTS, KECAMATAN_ASSESSOR, EnteredBy, IndicatorKind
+from scoring.rules import (
+    CHOICE_KINDS,
+    KECAMATAN_ASSESSOR,
+    EnteredBy,
+    IndicatorKind,
+    Refusal,
+    ValueRange,
+)
 from scoring.structures import IndicatorSpec, ScoringInput
 
 SHEET = "nilai"
@@ -55,8 +62,6 @@ MAX_ROWS = 200_000  # far above the largest region (a few hundred kecamatan × t
 # ScoreEntry.value is DecimalField(max_digits=14, decimal_places=4).
 MAX_DECIMALS = 4
 MAX_ABS_VALUE = Decimal("1e10")
-ZERO = Decimal(0)
-CHOICE_KINDS = frozenset({IndicatorKind.CHOICE, IndicatorKind.YES_NO})
 
 
 class ScoreWorkbookError(Exception):
@@ -73,13 +78,14 @@ class ScoreWorkbookError(Exception):
 
 @dataclass(frozen=True)
 class CellRule:
-    """What one row of the sheet accepts for one indicator (or one part of it)."""
+    """What one row of the sheet accepts for one indicator (or one part of it): a number in
+    the engine's range (`range`, `scoring.rules.ValueRange`), or one of `options`."""
 
     part: str
     choice: bool
-    low: Decimal | None  # for a choice: the lowest option score, shown only
+    low: Decimal | None  # shown in nilai_min; for a choice: the lowest option score
     high: Decimal | None
-    integer_only: bool = False
+    range: ValueRange | None = None  # None for a choice
     options: tuple[str, ...] = ()
 
     @property
@@ -88,11 +94,9 @@ class CellRule:
 
 
 def cell_rules(indicator: IndicatorSpec) -> tuple[CellRule, ...]:
-    """The rows a scored indicator takes: one, or one per part; none for a text indicator."""
-    kind = indicator.kind
-    if kind == IndicatorKind.TEXT:
-        return ()
-    if kind in CHOICE_KINDS:
+    """The rows a scored indicator takes: one, or one per part; none for a text indicator.
+    The cells and their ranges are the engine's (`IndicatorSpec.cells`)."""
+    if indicator.kind in CHOICE_KINDS:
         scores = [option.score for option in indicator.options]
         return (
             CellRule(
@@ -103,20 +107,11 @@ def cell_rules(indicator: IndicatorSpec) -> tuple[CellRule, ...]:
                 options=tuple(option.code for option in indicator.options),
             ),
         )
-    whole = indicator.integer_only
-    if kind == IndicatorKind.PERCENTAGE_PAIR:
-        # Each part is a percentage on the indicator's own scale (the engine checks the same).
-        return tuple(
-            CellRule(name, False, indicator.min_value, indicator.max_value, whole)
-            for name, _weight in indicator.parts
-        )
-    if kind == IndicatorKind.CAPAIAN:
-        # Target and realisasi are quantities, not scores: never negative, no maximum.
-        return tuple(CellRule(name, False, ZERO, None, whole) for name in CAPAIAN_PARTS)
-    if kind == IndicatorKind.COUNT_NORMALISED:
-        # The count itself; max_value is the score the highest count receives.
-        return (CellRule("", False, ZERO, None, whole),)
-    return (CellRule("", False, indicator.min_value, indicator.max_value, whole),)
+    return tuple(
+        CellRule(part, False, rule.low, rule.high, rule)
+        for part, rule in indicator.cells
+        if rule is not None
+    )
 
 
 # ---------------------------------------------------------------- the template
@@ -557,7 +552,9 @@ def _value(raw: Any, rule: CellRule, code: str) -> tuple[Decimal | None, str]:
     shown = _id_number(number)
     if abs(number) >= MAX_ABS_VALUE:
         raise _RowError(_("nilai %(v)s terlalu besar") % {"v": shown})
-    if rule.integer_only and number != number.to_integral_value():
+    assert rule.range is not None
+    refused = rule.range.refusal(number)  # the engine's range rule
+    if refused == Refusal.FRACTION:
         raise _RowError(
             _("nilai %(v)s harus bilangan bulat pada indikator %(code)s")
             % {"v": shown, "code": code}
@@ -567,15 +564,15 @@ def _value(raw: Any, rule: CellRule, code: str) -> tuple[Decimal | None, str]:
             _("nilai %(v)s memiliki lebih dari %(n)s angka di belakang koma")
             % {"v": shown, "n": MAX_DECIMALS}
         )
-    if rule.low is not None and number < rule.low:
+    if refused == Refusal.BELOW:
         raise _RowError(
             _("nilai %(v)s di bawah nilai minimal %(low)s")
-            % {"v": shown, "low": _id_number(rule.low)}
+            % {"v": shown, "low": _id_number(rule.range.low)}  # type: ignore[arg-type]
         )
-    if rule.high is not None and number > rule.high:
+    if refused == Refusal.ABOVE:
         raise _RowError(
             _("nilai %(v)s di atas nilai maksimal %(high)s")
-            % {"v": shown, "high": _id_number(rule.high)}
+            % {"v": shown, "high": _id_number(rule.range.high)}  # type: ignore[arg-type]
         )
     return number, ""
 

@@ -20,6 +20,7 @@ from instruments.selectors import instrument_set_tree
 from instruments.validation import validate_instrument_set
 from scoring.memory import collector_paused
 from scoring.rules import (
+    CHOICE_KINDS,
     AspectCombine,
     EnteredBy,
     FinalCombine,
@@ -134,8 +135,6 @@ def scoring_input_for_period(*, period: Period) -> ScoringInput:
     """
     return scoring_input_from_layout(layout=period_score_layout(period=period))
 
-
-CHOICE_KINDS = frozenset({IndicatorKind.CHOICE, IndicatorKind.YES_NO})
 
 # indicator pk → (stage, aspect, indicator code, is a choice, team usernames or None)
 IndicatorCells = dict[int, tuple[str, str, str, bool, dict[int, str] | None]]

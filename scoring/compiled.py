@@ -8,11 +8,13 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from scoring.rules import (
-    CAPAIAN_PARTS,
+    CHOICE_KINDS,
     KECAMATAN_ASSESSOR,
+    SUMMABLE_KINDS,
     AspectCombine,
     EnteredBy,
     IndicatorKind,
+    ValueRange,
 )
 from scoring.structures import (
     AspectSpec,
@@ -27,11 +29,6 @@ _INFINITY = Decimal("Infinity")
 _NEGATIVE_INFINITY = Decimal("-Infinity")
 # How the member loop reads an indicator (`CompiledIndicator.mode`).
 KECAMATAN, VALUE, CHOICE, OTHER = range(4)
-# The kinds whose score is the value itself (a choice's value being its option's score), so
-# that an aspect of them can be scored from the sum of its values.
-_LINEAR = frozenset(
-    {IndicatorKind.SCORE, IndicatorKind.PERCENTAGE, IndicatorKind.CHOICE, IndicatorKind.YES_NO}
-)
 
 Key = tuple[str, str, str]  # (aspect code, indicator code, part) inside one sheet
 Columns = tuple[tuple[int, ...], tuple[Decimal | None, ...]]  # an aspect's sum columns, weights
@@ -47,11 +44,9 @@ class CompiledIndicator:
         "hi",
         "high",
         "highest",
-        "integer_only",
         "keep",
         "key",
         "kind",
-        "lo",
         "low",
         "missing",
         "mode",
@@ -59,6 +54,7 @@ class CompiledIndicator:
         "options",
         "parts",
         "polarity",
+        "range",
         "spec",
         "weight",
     )
@@ -71,37 +67,44 @@ class CompiledIndicator:
         self.kind = spec.kind
         self.by_kecamatan = spec.entered_by == EnteredBy.KECAMATAN
         self.key: Key = (aspect.code, spec.code, "")
-        self.lo = spec.min_value
-        self.hi = spec.max_value
-        self.integer_only = spec.integer_only
+        self.hi = spec.max_value  # the score a count_normalised's highest count receives
         self.weight = spec.weight
         self.polarity = spec.polarity
         self.options = {option.code: option.score for option in spec.options}
-        if spec.kind == IndicatorKind.PERCENTAGE_PAIR:
-            names: Iterable[tuple[str, Decimal | None]] = spec.parts
-        elif spec.kind == IndicatorKind.CAPAIAN:
-            names = ((part, None) for part in CAPAIAN_PARTS)
-        else:
-            names = ()
-        self.parts = tuple((name, (aspect.code, spec.code, name), w) for name, w in names)
+        cells = spec.cells  # the one range rule (`ValueRange`) of every value entered
+        # A single value's range (None for a choice: an option code).
+        self.range: ValueRange | None = cells[0][1] if len(cells) == 1 else None
+        # Multi-part kinds: (part, cell key, part weight, range) of each part.
+        weights = dict(spec.parts)
+        self.parts: tuple[tuple[str, Key, Decimal | None, ValueRange], ...] = ()
+        if spec.kind in (IndicatorKind.PERCENTAGE_PAIR, IndicatorKind.CAPAIAN):
+            self.parts = tuple(
+                (name, (aspect.code, spec.code, name), weights.get(name), rule)  # type: ignore[misc]
+                for name, rule in cells
+            )
         self.missing = IndicatorResult(spec.code, spec.name, None)
         self.highest: Decimal | None = None  # count_normalised: set per stage run
         self.keep = True  # whether member sheets keep this indicator's result (the trace)
-        # The member loop reads the common kinds inline: a value inside [low, high], or an
-        # option the indicator offers; anything else goes through `sheets.indicator_result`.
-        self.low = spec.min_value if spec.min_value is not None else _NEGATIVE_INFINITY
-        self.high = spec.max_value if spec.max_value is not None else _INFINITY
+        # The member loop reads the common kinds inline: a value inside the range [low, high]
+        # (whole numbers go through `ValueRange.check`), or an option the indicator offers;
+        # anything else goes through `sheets.indicator_result`.
+        low = self.range.low if self.range is not None else None
+        high = self.range.high if self.range is not None else None
+        self.low = low if low is not None else _NEGATIVE_INFINITY
+        self.high = high if high is not None else _INFINITY
         if self.by_kecamatan:
             self.mode = KECAMATAN
-        elif spec.kind in (IndicatorKind.SCORE, IndicatorKind.PERCENTAGE) and not self.integer_only:
+        elif spec.kind in (IndicatorKind.SCORE, IndicatorKind.PERCENTAGE) and not (
+            self.range is not None and self.range.integer_only
+        ):
             self.mode = VALUE
-        elif spec.kind in (IndicatorKind.CHOICE, IndicatorKind.YES_NO):
+        elif spec.kind in CHOICE_KINDS:
             self.mode = CHOICE
         else:
             self.mode = OTHER
 
     def cells(self) -> list[Key]:
-        return [key for _, key, _ in self.parts] if self.parts else [self.key]
+        return [key for _, key, _, _ in self.parts] if self.parts else [self.key]
 
 
 class CompiledAspect:
@@ -136,7 +139,7 @@ class CompiledAspect:
         # sums), and how many indicators each weight a column may name has.
         self.size = len(self.indicators)
         sides = {i.spec.entered_by for i in self.indicators}
-        linear = all(i.kind in _LINEAR for i in self.indicators)
+        linear = all(i.kind in SUMMABLE_KINDS for i in self.indicators)
         self.side = sides.pop() if linear and len(sides) == 1 else None
         weighted = spec.combine == AspectCombine.WEIGHTED_SUM
         self.weight_counts: dict[Decimal | None, int] = {}

@@ -10,7 +10,7 @@ from scoring import formulas
 from scoring.compiled import CompiledAspect, CompiledIndicator, CompiledStage
 from scoring.inputs import Inputs, Track
 from scoring.rules import MemberCombine
-from scoring.sheets import NOT_SCORED, aspect_result, indicator_result, score_sheet
+from scoring.sheets import NOT_SCORED, aspect_result, check, indicator_result, score_sheet
 from scoring.structures import AspectResult, IndicatorResult, MemberResult, StageResult
 from scoring.trace import kecamatan_name, mean_formula
 
@@ -29,8 +29,7 @@ def set_highest(
                 sheet = inputs.sheets.get((stage.code, track.participant.key, assessor))
                 entry = sheet.get(indicator.key) if sheet else None
                 if entry is not None and entry.value is not None:
-                    if entry.value < 0:
-                        raise ValueError(f"Jumlah negatif pada indikator {indicator.code}.")
+                    check(indicator, indicator.range, entry.value)
                     if highest is None or entry.value > highest:
                         highest = entry.value
         indicator.highest = highest

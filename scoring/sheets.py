@@ -17,7 +17,7 @@ from scoring.compiled import (
     CompiledStage,
 )
 from scoring.inputs import Inputs, Sheet, SheetKey, Sums
-from scoring.rules import IndicatorKind
+from scoring.rules import IndicatorKind, ValueRange
 from scoring.structures import AspectResult, Entry, IndicatorResult, MemberResult, assemble
 from scoring.trace import TIMES, plain
 
@@ -97,38 +97,40 @@ def indicator_result(ind: CompiledIndicator, sheet: Sheet | None) -> IndicatorRe
             if entry.option_code is not None:
                 raise ValueError(f"Indikator angka {ind.code} diisi pilihan.")
             return IndicatorResult(ind.code, ind.name, None, (entry,))
-        try:
-            score = formulas.ranged_value(value, ind.lo, ind.hi, ind.integer_only)
-        except ValueError as error:
-            raise ValueError(f"Indikator {ind.code}: {error}.") from None
-        return IndicatorResult(ind.code, ind.name, score, (entry,))
+        return IndicatorResult(ind.code, ind.name, check(ind, ind.range, value), (entry,))
     if kind == IndicatorKind.COUNT_NORMALISED:
         return _count(ind, sheet)
-    entries = [sheet.get(key) if sheet is not None else None for _, key, _ in ind.parts]
+    entries = [sheet.get(key) if sheet is not None else None for _, key, _, _ in ind.parts]
     present = tuple(e for e in entries if e is not None)
     values = [e.value if e is not None else None for e in entries]
     if any(v is None for v in values):
         return IndicatorResult(ind.code, ind.name, None, present)
+    for (_, _, _, rule), value in zip(ind.parts, values, strict=True):
+        check(ind, rule, value)  # type: ignore[arg-type]
     if kind == IndicatorKind.PERCENTAGE_PAIR:
         return _pair(ind, values, present)  # type: ignore[arg-type]
     return _capaian(ind, values, present)  # type: ignore[arg-type]
 
 
+def check(ind: CompiledIndicator, rule: ValueRange | None, value: Decimal) -> Decimal:
+    """`value` as `rule` accepts it; `ValueError` naming the indicator otherwise."""
+    if rule is None:
+        return value
+    try:
+        return rule.check(value)
+    except ValueError as error:
+        raise ValueError(f"Indikator {ind.code}: {error}.") from None
+
+
 def _pair(
     ind: CompiledIndicator, values: list[Decimal], entries: tuple[Entry, ...]
 ) -> IndicatorResult:
-    """percentage_pair: each part is a percentage checked against the indicator's range
-    (the parts and the score share one scale, since the part weights sum to 100)."""
-    for value in values:
-        try:
-            formulas.ranged_value(value, ind.lo, ind.hi, ind.integer_only)
-        except ValueError as error:
-            raise ValueError(f"Indikator {ind.code}: {error}.") from None
-    weights = [w for _, _, w in ind.parts]
+    """percentage_pair: the parts (each checked against the indicator's range) weighted."""
+    weights = [w for _, _, w, _ in ind.parts]
     score = formulas.percentage_pair(zip(values, weights, strict=True))  # type: ignore[arg-type]
     formula = " + ".join(
         f"{name} {plain(v)} {TIMES} {plain(w)}%"  # type: ignore[arg-type]
-        for (name, _, w), v in zip(ind.parts, values, strict=True)
+        for (name, _, w, _), v in zip(ind.parts, values, strict=True)
     )
     return IndicatorResult(ind.code, ind.name, score, entries, f"{formula} = {plain(score)}")
 
@@ -136,12 +138,10 @@ def _pair(
 def _capaian(
     ind: CompiledIndicator, values: list[Decimal], entries: tuple[Entry, ...]
 ) -> IndicatorResult:
-    """capaian: target 0 leaves the indicator unscored (with a note); a negative target
-    or realisasi is refused; the capaian is then capped into [min_value, max_value] when
-    those are set, so 120% scores 100 on a 0–100 indicator."""
+    """capaian: target 0 leaves the indicator unscored (with a note; a negative target or
+    realisasi was refused by its range); the capaian is then capped into [min_value,
+    max_value] when those are set, so 120% scores 100 on a 0–100 indicator."""
     target, realisasi = values
-    if target < 0 or realisasi < 0:
-        raise ValueError(f"Indikator {ind.code}: target atau realisasi negatif.")
     if target == 0:
         return IndicatorResult(
             ind.code,
@@ -152,7 +152,7 @@ def _capaian(
             note=f"Target indikator {ind.code} bernilai 0; capaian tidak dapat dihitung.",
         )
     raw = formulas.capaian(target, realisasi, ind.polarity)  # type: ignore[arg-type]
-    score = formulas.capped(raw, ind.lo, ind.hi)
+    score = formulas.capped(raw, ind.spec.min_value, ind.spec.max_value)
     if ind.polarity == "lower_is_better":
         formula = f"({plain(target)} - ({plain(realisasi)} - {plain(target)}))"
     else:

@@ -13,6 +13,8 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from scoring.rules import (
+    CAPAIAN_PARTS,
+    CHOICE_KINDS,
     AspectCombine,
     EnteredBy,
     FinalCombine,
@@ -20,7 +22,10 @@ from scoring.rules import (
     MemberCombine,
     Polarity,
     PredicateRounding,
+    ValueRange,
 )
+
+_NOT_NEGATIVE = Decimal(0)
 
 _T = TypeVar("_T")
 
@@ -66,6 +71,32 @@ class IndicatorSpec:
     @property
     def scored(self) -> bool:
         return self.kind != IndicatorKind.TEXT
+
+    @property
+    def cells(self) -> tuple[tuple[str, ValueRange | None], ...]:
+        """The values the indicator takes, by part ("" for a single value), each with the
+        range an entered number must lie in; None for a choice (its value is an option
+        code). Empty for a free-text indicator.
+
+        A percentage_pair's parts are percentages on the indicator's own scale (the part
+        weights sum to 100); a capaian's target and realisasi, and a count, are quantities:
+        never negative, with no maximum (a count's maximum is the score the highest count
+        receives).
+        """
+        kind = self.kind
+        if kind == IndicatorKind.TEXT:
+            return ()
+        if kind in CHOICE_KINDS:
+            return (("", None),)
+        own = ValueRange(self.min_value, self.max_value, self.integer_only)
+        if kind == IndicatorKind.PERCENTAGE_PAIR:
+            return tuple((name, own) for name, _ in self.parts)
+        quantity = ValueRange(_NOT_NEGATIVE, None, self.integer_only)
+        if kind == IndicatorKind.CAPAIAN:
+            return tuple((part, quantity) for part in CAPAIAN_PARTS)
+        if kind == IndicatorKind.COUNT_NORMALISED:
+            return (("", quantity),)
+        return (("", own),)
 
 
 @dataclass(frozen=True)

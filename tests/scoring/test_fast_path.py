@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from scoring.engine import compute_ranking
 from scoring.rules import (
     CAPAIAN_PARTS,
+    CHOICE_KINDS,
+    SUMMABLE_KINDS,
     AspectCombine,
     EnteredBy,
     FinalCombine,
@@ -42,8 +44,8 @@ from scoring.structures import (
 from scoring.validation import instrument_errors
 from tests.scoring.builders import band, bekasi, fill, participants, pekalongan, sheet
 
-LINEAR = {IndicatorKind.SCORE, IndicatorKind.PERCENTAGE, IndicatorKind.CHOICE, IndicatorKind.YES_NO}
-CHOICE = {IndicatorKind.CHOICE, IndicatorKind.YES_NO}
+LINEAR = SUMMABLE_KINDS
+CHOICE = CHOICE_KINDS
 NAMES = ["Bunta", "Luwuk", "Toili", "Nuhon", "Batui", "Lobu", "Masama"]
 MEMBERS = ["ani", "budi", "citra", "dedi"]
 
