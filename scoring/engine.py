@@ -24,6 +24,7 @@ from scoring.compiled import compile_stages
 from scoring.inputs import Inputs, read_teams, read_tracks
 from scoring.members import score_stage, set_highest, skip_stage
 from scoring.memory import collector_paused
+from scoring.messages import Message, instrument_note
 from scoring.ranking import Ranker
 from scoring.structures import Ranking, ScoringInput
 from scoring.validation import instrument_errors
@@ -61,7 +62,8 @@ def _run(data: ScoringInput, *, trace: bool) -> Ranking:
     errors = instrument_errors(spec)
     if errors:
         raise ValueError("Set instrumen tidak dapat dinilai: " + " ".join(errors))
-    warnings: list[str] = list(spec.warnings)
+    warnings: list[Message] = [instrument_note(text) for text in spec.warnings]
+    warnings += data.warnings
     tracks = read_tracks(data.participants)
     teams = read_teams(spec, data.teams)
     stages = compile_stages(spec, teams, trace=trace)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from scoring.compiled import CompiledStage, Key
+from scoring.messages import Message
 from scoring.rules import EnteredBy
 from scoring.structures import (
     Entry,
@@ -37,7 +38,7 @@ class Track:
     def __init__(self, participant: Participant) -> None:
         self.participant = participant
         self.stages: list[StageResult] = []
-        self.notes: list[str] = []
+        self.notes: list[Message] = []
         self.active = not participant.disqualified
         self.status: ResultStatus | None = None  # decided by a shortlist cut
         self.cut_reason = ""

@@ -9,6 +9,7 @@ from decimal import Decimal
 from scoring import formulas
 from scoring.compiled import CompiledAspect, CompiledIndicator, CompiledStage
 from scoring.inputs import Inputs, Track
+from scoring.messages import Code, Message, message
 from scoring.rules import MemberCombine
 from scoring.sheets import NOT_SCORED, aspect_result, check, indicator_result, score_sheet
 from scoring.structures import AspectResult, IndicatorResult, MemberResult, StageResult
@@ -16,7 +17,7 @@ from scoring.trace import kecamatan_name, mean_formula
 
 
 def set_highest(
-    inputs: Inputs, stage: CompiledStage, active: list[Track], warnings: list[str]
+    inputs: Inputs, stage: CompiledStage, active: list[Track], warnings: list[Message]
 ) -> None:
     """count_normalised: the highest value entered for each such indicator by the
     participants still in the stage (disqualified and cut participants excluded), over
@@ -35,8 +36,7 @@ def set_highest(
         indicator.highest = highest
         if highest is not None and highest == 0:
             warnings.append(
-                f"Indikator {indicator.code} tahap {stage.name}: jumlah tertinggi di antara "
-                f"peserta 0; semua peserta mendapat nilai 0."
+                message(Code.COUNT_HIGHEST_ZERO, indicator=indicator.code, stage=stage.name)
             )
 
 
@@ -45,13 +45,11 @@ def skip_stage(inputs: Inputs, stage: CompiledStage, track: Track) -> None:
     when values were entered for it anyway."""
     track.stages.append(StageResult(stage.code, stage.name, None, skipped_reason=track.cut_reason))
     if (stage.code, track.participant.key) in inputs.entered:
-        track.notes.append(
-            f"Nilai yang dimasukkan pada tahap {stage.name} diabaikan: {track.cut_reason}."
-        )
+        track.notes.append(message(Code.VALUES_IGNORED, stage=stage.name, reason=track.cut_reason))
 
 
 def score_stage(
-    inputs: Inputs, stage: CompiledStage, track: Track, warnings: list[str], *, trace: bool
+    inputs: Inputs, stage: CompiledStage, track: Track, warnings: list[Message], *, trace: bool
 ) -> StageResult:
     """One kecamatan's stage: every member's sheet, the kecamatan-level aspect means and the
     stage score (None until it can be computed)."""
@@ -66,10 +64,12 @@ def score_stage(
         if ind.aspect_code not in summed
     }
     for result in kecamatan.values():
-        if result.note:
-            track.notes.append(f"Tahap {stage.name}: {result.note}")
+        if result.note:  # a capaian with target 0
+            track.notes.append(
+                message(Code.CAPAIAN_TARGET_ZERO, stage=stage.name, indicator=result.code)
+            )
     if not stage.members:
-        track.notes.append(f"Tahap {stage.name} belum memiliki tim penilai.")
+        track.notes.append(message(Code.NO_TEAM, stage=stage.name))
     if stage.pseudo:
         members = [
             score_sheet(
@@ -97,7 +97,7 @@ def score_stage(
     ]
     score, formula = _stage_score(stage, members, aspects, trace=trace)
     if score is None:
-        track.notes.append(f"Nilai tahap {stage.name} belum dapat dihitung.")
+        track.notes.append(message(Code.STAGE_NOT_COMPUTED, stage=stage.name))
     return StageResult(
         stage.code, stage.name, score, tuple(aspects), tuple(members), formula=formula
     )
@@ -108,7 +108,7 @@ def _member_warnings(
     track: Track,
     members: list[MemberResult],
     kecamatan: dict[CompiledIndicator, IndicatorResult],
-    warnings: list[str],
+    warnings: list[Message],
 ) -> None:
     name = kecamatan_name(track.participant)
     missing_kecamatan = [
@@ -116,38 +116,48 @@ def _member_warnings(
         for ind, result in kecamatan.items()
         if result.score is None and any(a.code == ind.aspect_code for a in stage.counting)
     ]
+    key = track.participant.key
     if missing_kecamatan and not stage.pseudo:
         warnings.append(
-            f"Isian mandiri {name} pada tahap {stage.name} belum lengkap "
-            f"({', '.join(missing_kecamatan)}); nilai tahap belum dapat dihitung."
+            message(
+                Code.SELF_ASSESSMENT_INCOMPLETE,
+                kecamatan=name,
+                key=key,
+                stage=stage.name,
+                indicators=tuple(missing_kecamatan),
+            )
         )
     partly = stage.spec.member_combine == MemberCombine.SUM_OF_ASPECT_MEANS
-    tail = (
-        "dihitung hanya pada aspek yang dinilai lengkap."
-        if partly
-        else "tidak dihitung dalam rata-rata."
-    )
     for member in members:
         if member.total is not None:
             continue
         if stage.pseudo:
-            what = "belum mengisi" if member.excluded_reason == NOT_SCORED else "belum lengkap"
-            warnings.append(
-                f"{name} {what} penilaian mandiri tahap {stage.name}; nilai tahap belum "
-                f"dapat dihitung."
-            )
+            empty = member.excluded_reason == NOT_SCORED
+            code = Code.SELF_ASSESSMENT_EMPTY if empty else Code.SELF_ASSESSMENT_PARTIAL
+            warnings.append(message(code, kecamatan=name, key=key, stage=stage.name))
         elif member.excluded_reason == NOT_SCORED:
             warnings.append(
-                f"Penilai {member.assessor} belum menilai {name} pada tahap {stage.name}; "
-                f"tidak dihitung dalam rata-rata."
+                message(
+                    Code.MEMBER_NOT_SCORED,
+                    assessor=member.assessor,
+                    kecamatan=name,
+                    key=key,
+                    stage=stage.name,
+                )
             )
         elif not missing_kecamatan:
-            open_aspects = ", ".join(
+            open_aspects = tuple(
                 a.code for a in member.aspects if a.counts_toward_total and a.score is None
             )
             warnings.append(
-                f"Penilaian {member.assessor} untuk {name} pada tahap {stage.name} belum "
-                f"lengkap ({open_aspects}); {tail}"
+                message(
+                    Code.MEMBER_INCOMPLETE_PARTLY if partly else Code.MEMBER_INCOMPLETE,
+                    assessor=member.assessor,
+                    kecamatan=name,
+                    key=key,
+                    stage=stage.name,
+                    aspects=open_aspects,
+                )
             )
 
 

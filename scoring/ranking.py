@@ -8,6 +8,7 @@ from decimal import Decimal
 from scoring import rounding
 from scoring.compiled import CompiledStage
 from scoring.inputs import Track
+from scoring.messages import Code, Message, message
 from scoring.stages import FinalScore
 from scoring.structures import (
     InstrumentSpec,
@@ -16,7 +17,7 @@ from scoring.structures import (
     ResultStatus,
     TieBreakSpec,
 )
-from scoring.trace import id_number, kecamatan_name
+from scoring.trace import kecamatan_name
 
 _Order = tuple[Decimal, tuple[tuple[int, Decimal], ...]]  # (-published, tie-break parts)
 
@@ -29,7 +30,7 @@ class Ranker:
         spec: InstrumentSpec,
         stages: tuple[CompiledStage, ...],
         tracks: dict[str, Track],
-        warnings: list[str],
+        warnings: list[Message],
     ) -> None:
         self.spec = spec
         self.stages = stages
@@ -100,7 +101,7 @@ class Ranker:
         return ordered
 
     def _tie_warnings(
-        self, ordered: list[tuple[Track, int, _Order]], what: str, upto: str | None = None
+        self, ordered: list[tuple[Track, int, _Order]], stage: CompiledStage | None = None
     ) -> dict[int, list[Track]]:
         """Warn about equal ranks; note on each participant which rule decided a tie."""
         groups: dict[int, list[Track]] = {}
@@ -112,18 +113,25 @@ class Ranker:
         for published, pairs in by_score.items():
             tracks = [track for track, _ in pairs]
             if len({rank for _, rank in pairs}) > 1:
-                labels = ", ".join(
+                labels = tuple(
                     rule.label or rule.indicator_code or rule.aspect_code
-                    for rule in self._rules_upto(upto)
+                    for rule in self._rules_upto(None if stage is None else stage.code)
                 )
                 for track in tracks:
-                    others = ", ".join(
-                        kecamatan_name(t.participant) for t in tracks if t is not track
-                    )
-                    track.notes.append(
-                        f"{what} sama dengan {others} ({id_number(published)}); urutan "
-                        f"ditentukan oleh aturan nilai seri ({labels})."
-                    )
+                    others = tuple(kecamatan_name(t.participant) for t in tracks if t is not track)
+                    if stage is None:
+                        note = message(
+                            Code.TIE_BROKEN_FINAL, others=others, score=published, rules=labels
+                        )
+                    else:
+                        note = message(
+                            Code.TIE_BROKEN_STAGE,
+                            stage=stage.name,
+                            others=others,
+                            score=published,
+                            rules=labels,
+                        )
+                    track.notes.append(note)
         return {rank: tracks for rank, tracks in groups.items() if len(tracks) > 1}
 
     # ------------------------------------------------------------ shortlist
@@ -141,20 +149,30 @@ class Ranker:
                 track.active = False
                 track.cut_reason = f"nilai tahap {stage.name} belum lengkap"
                 self.warnings.append(
-                    f"{kecamatan_name(track.participant)} belum lengkap dinilai pada tahap "
-                    f"{stage.name}, sehingga tidak ikut penentuan {size} besar."
+                    message(
+                        Code.SHORTLIST_INCOMPLETE,
+                        kecamatan=kecamatan_name(track.participant),
+                        key=track.participant.key,
+                        stage=stage.name,
+                        size=size,
+                    )
                 )
             else:
                 scored.append((track, rounding.publish(result.score)))
         ordered = self._order(scored, upto=stage.code)
-        ties = self._tie_warnings(ordered, f"Nilai tahap {stage.name}", stage.code)
+        ties = self._tie_warnings(ordered, stage)
         passed = [track for track, rank, _ in ordered if rank <= size]
         if len(passed) > size:
             tied = ties.get(max(rank for _, rank, _ in ordered if rank <= size), [])
             self.warnings.append(
-                f"Nilai seri pada batas {size} besar tahap {stage.name} yang tidak terpecahkan "
-                f"aturan nilai seri: {', '.join(kecamatan_name(t.participant) for t in tied)}; "
-                f"semuanya lolos ({len(passed)} peserta)."
+                message(
+                    Code.SHORTLIST_TIE_UNBROKEN,
+                    size=size,
+                    stage=stage.name,
+                    kecamatan=tuple(kecamatan_name(t.participant) for t in tied),
+                    keys=tuple(t.participant.key for t in tied),
+                    passed=len(passed),
+                )
             )
         for track, rank, _ in ordered:
             if rank > size:
@@ -162,8 +180,13 @@ class Ranker:
                 track.status = ResultStatus.NOT_SHORTLISTED
                 track.cut_reason = f"tidak masuk {size} besar tahap {stage.name}"
                 track.notes.append(
-                    f"Tidak masuk {size} besar tahap {stage.name} (nilai "
-                    f"{id_number(rounding.publish(track.stages[-1].score))}, urutan {rank})."  # type: ignore[arg-type]
+                    message(
+                        Code.NOT_SHORTLISTED,
+                        size=size,
+                        stage=stage.name,
+                        score=rounding.publish(track.stages[-1].score),  # type: ignore[arg-type]
+                        rank=rank,
+                    )
                 )
 
     # ------------------------------------------------------------ the final ranking
@@ -179,19 +202,27 @@ class Ranker:
             if final is None:
                 track.status = ResultStatus.INCOMPLETE
                 self.warnings.append(
-                    f"{kecamatan_name(track.participant)} belum lengkap dinilai; tidak diperingkat."
+                    message(
+                        Code.INCOMPLETE,
+                        kecamatan=kecamatan_name(track.participant),
+                        key=track.participant.key,
+                    )
                 )
             else:
                 track.status = ResultStatus.RANKED
                 scored.append((track, rounding.publish(final)))
         ordered = self._order(scored)
-        ties = self._tie_warnings(ordered, "Nilai akhir")
+        ties = self._tie_warnings(ordered)
         for rank, tracks in sorted(ties.items()):
-            names = ", ".join(kecamatan_name(t.participant) for t in tracks)
             published = rounding.publish(finals[tracks[0].participant.key][0])  # type: ignore[arg-type]
             self.warnings.append(
-                f"{names} memiliki nilai akhir sama ({id_number(published)}) yang tidak "
-                f"terpecahkan aturan nilai seri; semuanya berperingkat {rank}."
+                message(
+                    Code.TIE_UNBROKEN,
+                    kecamatan=tuple(kecamatan_name(t.participant) for t in tracks),
+                    keys=tuple(t.participant.key for t in tracks),
+                    score=published,
+                    rank=rank,
+                )
             )
         awards = {award.rank: award.label for award in self.spec.awards}
         results = [
@@ -243,7 +274,11 @@ class Ranker:
                     None,
                     None,
                     None,
-                    notes=(f"Didiskualifikasi: {reason}" if reason else "Didiskualifikasi.",),
+                    notes=(
+                        message(Code.DISQUALIFIED_REASON, reason=reason)
+                        if reason
+                        else message(Code.DISQUALIFIED),
+                    ),
                 )
                 disqualified.append(result)
                 continue

@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from scoring.messages import Message
 from scoring.rules import (
     CAPAIAN_PARTS,
     CHOICE_KINDS,
@@ -235,6 +236,9 @@ class ScoringInput:
     entries: tuple[Entry, ...]
     # Values given added up instead of as entries (trace=False only); see StageSums.
     sums: tuple[StageSums, ...] = ()
+    # The caller's own warnings about the input (e.g. values it left out), carried onto the
+    # ranking after the instrument's.
+    warnings: tuple[Message, ...] = ()
 
 
 # ---------------------------------------------------------------- results (output)
@@ -304,14 +308,14 @@ class ParticipantResult:
     award: str = ""
     stages: tuple[StageResult, ...] = ()
     tie_break_values: tuple[Decimal | None, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
     formula: str = ""
 
 
 @dataclass(frozen=True)
 class Ranking:
     results: tuple[ParticipantResult, ...]  # rank order, unranked last
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[Message, ...] = field(default_factory=tuple)
 
     def essentials(self) -> tuple[object, ...]:
         """Everything a decree depends on, without the per-indicator trace: what the fast

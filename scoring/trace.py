@@ -72,8 +72,3 @@ def mean_formula(values: Sequence[Decimal], result: Decimal) -> str:
     if len(values) == 1:
         return plain(result)
     return f"({' + '.join(map(plain, values))}) / {len(values)} = {plain(result)}"
-
-
-def id_number(value: Decimal) -> str:
-    """A published score the Indonesian way, for messages: 85,50."""
-    return format(value, "f").replace(".", ",")

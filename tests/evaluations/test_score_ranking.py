@@ -136,8 +136,11 @@ def test_values_the_engine_would_refuse_are_left_out_with_a_warning(worked):
     with scope(region=worked.region):
         TeamMember.objects.filter(user__username="penilai_lintas").delete()
         ranking = ranking_for_period(period=worked.period)
-    assert "Tahap T1: 4 nilai dari penilai yang tidak lagi tercantum dalam tim tahap ini " \
-        "diabaikan." in ranking.warnings  # fmt: skip
+    (warning,) = [w for w in ranking.warnings if w.code == "values_skipped_team"]
+    assert warning.text == (
+        "Tahap T1: 4 nilai dari penilai yang tidak lagi tercantum dalam tim tahap ini diabaikan."
+    )
+    assert warning.parameters == {"n": 4, "stage": "T1"}
     assert [(r.name, str(r.published_score)) for r in ranking.results[:2]] == [
         ("Bantargebang", "84.00"),
         ("Jatiasih", "82.00"),

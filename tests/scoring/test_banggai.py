@@ -8,7 +8,7 @@ import pytest
 
 from scoring.engine import compute_ranking
 from scoring.structures import ResultStatus, ScoringInput
-from tests.scoring.builders import BANGGAI_ASPECTS, banggai, fill, participants, sheet
+from tests.scoring.builders import BANGGAI_ASPECTS, banggai, fill, participants, sheet, texts
 
 SPEC = banggai()
 T1, T2, T3 = SPEC.stages
@@ -106,7 +106,7 @@ def test_stage_two_is_the_sum_of_the_aspect_means_over_members_who_scored_them(r
     assert v3.aspects[0].score == Decimal(44)  # still counted in ΣKo
     assert (
         "Penilaian v3 untuk Kecamatan Luwuk pada tahap Kondisi objektif belum lengkap (IK); "
-        "dihitung hanya pada aspek yang dinilai lengkap." in ranking.warnings
+        "dihitung hanya pada aspek yang dinilai lengkap." in texts(ranking.warnings)
     )
 
 
@@ -160,7 +160,7 @@ def test_a_disqualified_kecamatan_is_not_scored(ranking):
     assert lamala.status == ResultStatus.DISQUALIFIED
     assert (lamala.rank, lamala.final_score, lamala.published_score) == (None, None, None)
     assert (lamala.predikat, lamala.award, lamala.stages) == ("", "", ())
-    assert lamala.notes == (
+    assert tuple(texts(lamala.notes)) == (
         "Didiskualifikasi: isian penilaian mandiri tetap tidak lengkap setelah perbaikan "
         "(Pasal 8 ayat 5)",
     )

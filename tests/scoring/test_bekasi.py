@@ -8,7 +8,7 @@ import pytest
 
 from scoring.engine import compute_ranking
 from scoring.structures import ResultStatus, ScoringInput
-from tests.scoring.builders import BEKASI_CRITERIA, bekasi, participants, sheet
+from tests.scoring.builders import BEKASI_CRITERIA, bekasi, participants, sheet, texts
 
 TEAM = ("ani", "budi", "citra")
 ORDER = list(BEKASI_CRITERIA)  # PELAYANAN, KOORDINASI, INOVASI, SDM, ANGGARAN, DATA
@@ -82,7 +82,7 @@ def test_equal_scores_are_decided_by_indikator_penunjang(ranking):
     assert (results["Jatiasih"].rank, results["Bantargebang"].rank) == (1, 2)
     assert results["Jatiasih"].tie_break_values == (Decimal(85),)
     assert results["Bantargebang"].tie_break_values == (Decimal(80),)
-    assert any("indikator penunjang" in note for note in results["Jatiasih"].notes)
+    assert any("indikator penunjang" in note for note in texts(results["Jatiasih"].notes))
     # the indikator penunjang never enters the score
     penunjang = results["Jatiasih"].stages[0].aspects[-1]
     assert (penunjang.code, penunjang.counts_toward_total) == ("PENUNJANG", False)
@@ -94,7 +94,7 @@ def test_an_undecided_tie_shares_the_rank_and_is_reported(ranking):
     assert results["Pondokgede"].rank == 5  # competition ranking: 1, 2, 3, 3, 5
     assert (
         "Kecamatan Medan Satria, Kecamatan Rawalumbu memiliki nilai akhir sama (60,00) yang "
-        "tidak terpecahkan aturan nilai seri; semuanya berperingkat 3." in ranking.warnings
+        "tidak terpecahkan aturan nilai seri; semuanya berperingkat 3." in texts(ranking.warnings)
     )
 
 
@@ -113,7 +113,7 @@ def test_a_member_who_did_not_score_is_excluded_not_zero(ranking):
     assert (citra.assessor, citra.total, citra.excluded_reason) == ("citra", None, "belum menilai")
     assert (
         "Penilai citra belum menilai Kecamatan Pondokgede pada tahap Penilaian Tim Penilai; "
-        "tidak dihitung dalam rata-rata." in ranking.warnings
+        "tidak dihitung dalam rata-rata." in texts(ranking.warnings)
     )
 
 

@@ -30,6 +30,7 @@ from tests.scoring.builders import (
     sheet,
     single,
     stage,
+    texts,
     yes_no,
 )
 
@@ -155,7 +156,7 @@ def test_capaian_with_target_zero_leaves_the_kecamatan_incomplete():
     indicator = bunta.stages[0].members[0].aspects[0].indicators[0]
     assert indicator.score is None
     assert indicator.note == "Target indikator SKM bernilai 0; capaian tidak dapat dihitung."
-    assert any("bernilai 0" in note for note in bunta.notes)
+    assert any("bernilai 0" in note for note in texts(bunta.notes))
 
 
 def test_counts_with_highest_zero_score_zero_for_everyone():
@@ -166,7 +167,7 @@ def test_counts_with_highest_zero_score_zero_for_everyone():
     ranking = run(spec, ["Bunta", "Toili"], (), entries)
     assert [r.final_score for r in ranking.results] == [D(0), D(0)]
     assert [r.rank for r in ranking.results] == [1, 1]
-    assert any("jumlah tertinggi di antara peserta 0" in w for w in ranking.warnings)
+    assert any("jumlah tertinggi di antara peserta 0" in w for w in texts(ranking.warnings))
 
 
 def test_counts_entered_by_the_team_use_the_highest_of_all_sheets():
@@ -212,7 +213,7 @@ def test_nobody_scored_means_incomplete_without_predikat_or_award():
         "",
     )
     assert bunta.stages[0].score is None
-    assert "Kecamatan Bunta belum lengkap dinilai; tidak diperingkat." in ranking.warnings
+    assert "Kecamatan Bunta belum lengkap dinilai; tidak diperingkat." in texts(ranking.warnings)
     assert by_name(ranking)["Toili"].award == "Piagam"
 
 
@@ -223,7 +224,7 @@ def test_a_kecamatan_that_left_its_self_assessment_empty():
     assert (member.assessor, member.excluded_reason) == ("mandiri", "belum menilai")
     assert (
         "Kecamatan Bunta belum mengisi penilaian mandiri tahap S; nilai tahap belum dapat "
-        "dihitung." in ranking.warnings
+        "dihitung." in texts(ranking.warnings)
     )
 
 
@@ -249,7 +250,7 @@ def test_unranked_come_last_in_a_fixed_order():
         ("Alpha", ResultStatus.NOT_SHORTLISTED, None),
         ("Aaa", ResultStatus.DISQUALIFIED, None),
     ]
-    assert by_name(ranking)["Aaa"].notes == ("Didiskualifikasi.",)
+    assert texts(by_name(ranking)["Aaa"].notes) == ["Didiskualifikasi."]
 
 
 def test_the_garbage_collector_is_restored():

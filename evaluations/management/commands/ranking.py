@@ -44,7 +44,7 @@ def ranking_data(ranking: Ranking, *, period: Period) -> dict[str, Any]:
     return {
         "region": period.region.slug,
         "period": period.slug,
-        "warnings": list(ranking.warnings),
+        "warnings": [warning.text for warning in ranking.warnings],
         "results": [_result(result) for result in ranking.results],
     }
 
@@ -110,7 +110,7 @@ def ranking_text(ranking: Ranking, *, period: Period) -> str:
     lines += [line(row) for row in rows]
     if ranking.warnings:
         lines += ["", "Peringatan:"]
-        lines += [f"- {warning}" for warning in ranking.warnings]
+        lines += [f"- {warning.text}" for warning in ranking.warnings]
     return "\n".join(lines)
 
 
