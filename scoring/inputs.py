@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from scoring.compiled import CompiledStage, Key
 from scoring.messages import Message
-from scoring.rules import EnteredBy
+from scoring.rules import AbsenceKind, EnteredBy
 from scoring.structures import (
+    Absence,
     Entry,
     InstrumentSpec,
     Participant,
@@ -74,7 +75,7 @@ def read_teams(
 class Inputs:
     """The entries as sheets and the sums by sheet, checked against the compiled stages."""
 
-    __slots__ = ("entered", "sheets", "stages", "sums", "tracks", "valued_sums")
+    __slots__ = ("absences", "entered", "sheets", "stages", "sums", "tracks", "valued_sums")
 
     def __init__(
         self,
@@ -92,6 +93,40 @@ class Inputs:
         self.sums = self._group_sums(data.sums, teams, trace)
         self.entered = {(stage, participant) for stage, participant, _ in self.sheets}
         self.entered.update((stage, participant) for stage, participant, _ in self.sums)
+        self.absences = self._group_absences(data.absences, teams)
+
+    def _group_absences(
+        self, absences: Sequence[Absence], teams: dict[str, tuple[str, ...]]
+    ) -> dict[SheetKey, Absence]:
+        """Each absence keyed like the sheet it stands for; one per member, kecamatan and
+        stage, for a member seated on a team (never the kecamatan's own sheet)."""
+        stages = {stage.code: stage for stage in self.stages}
+        result: dict[SheetKey, Absence] = {}
+        for absence in absences:
+            key = (absence.stage_code, absence.participant_key, absence.assessor)
+            stage = stages.get(absence.stage_code)
+            where = (
+                f"tahap {absence.stage_code!r}, kecamatan {absence.participant_key!r}, "
+                f"penilai {absence.assessor!r}"
+            )
+            if stage is None or absence.participant_key not in self.tracks:
+                raise ValueError(f"Catatan ketidakhadiran untuk {where} yang tidak dikenal.")
+            if stage.pseudo or absence.assessor not in teams.get(stage.code, ()):
+                raise ValueError(
+                    f"Catatan ketidakhadiran untuk {where}: penilai tidak termasuk tim tahap ini."
+                )
+            if absence.kind not in set(AbsenceKind):
+                raise ValueError(f"Catatan ketidakhadiran untuk {where}: jenis tidak dikenal.")
+            if result.setdefault(key, absence) is not absence:
+                raise ValueError(f"Dua catatan ketidakhadiran untuk {where}.")
+        return result
+
+    def has_values(self, key: SheetKey) -> bool:
+        """Whether the sheet `key` holds any value (entered or summed)."""
+        sheet = self.sheets.get(key)
+        if sheet and any(e.value is not None or e.option_code is not None for e in sheet.values()):
+            return True
+        return key in self.valued_sums
 
     def _group(
         self, entries: Iterable[Entry], teams: dict[str, tuple[str, ...]]

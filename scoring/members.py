@@ -1,6 +1,16 @@
 """The members of a stage's team combined into the kecamatan's stage score: the mean of the
 members' totals (`formulas.mean_of_member_totals`), or each aspect's mean over the members,
-then combined (`formulas.sum_of_aspect_means`, Banggai's ΣKo + ΣIk)."""
+then combined (`formulas.sum_of_aspect_means`, Banggai's ΣKo + ΣIk).
+
+The whole team scores (digest, "Rules for every region"; Perbup Banggai 49/2022 divides by
+JA, the Jumlah Anggota, and holds every weighting meeting "dihadiri oleh semua anggota",
+Pasal 10(3), 12(4), 14(7)): a kecamatan's stage score exists only once every seated member
+has completed their sheet for it, or Tapem has recorded the member absent or recused for it
+(`Absence`). Until then the stage names who is missing and has no score. The means divide
+by the members who took part; every mean is over the same members, so Banggai's ΣKo and
+ΣIk are never taken over different members. A sheet is complete or it is not: never half
+counted.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +18,18 @@ from decimal import Decimal
 
 from scoring import formulas
 from scoring.compiled import CompiledAspect, CompiledIndicator, CompiledStage
-from scoring.inputs import Inputs, Track
+from scoring.inputs import Inputs, SheetKey, Track
 from scoring.messages import Code, Message, message
-from scoring.rules import MemberCombine
-from scoring.sheets import NOT_SCORED, aspect_result, check, indicator_result, score_sheet
+from scoring.rules import KECAMATAN_ASSESSOR, AbsenceKind, MemberCombine
+from scoring.sheets import (
+    NOT_SCORED,
+    WAITING,
+    absent_member,
+    aspect_result,
+    check,
+    indicator_result,
+    score_sheet,
+)
 from scoring.structures import AspectResult, IndicatorResult, MemberResult, StageResult
 from scoring.trace import kecamatan_name, mean_formula
 
@@ -21,12 +39,15 @@ def set_highest(
 ) -> None:
     """count_normalised: the highest value entered for each such indicator by the
     participants still in the stage (disqualified and cut participants excluded), over
-    every sheet (the kecamatan's, or every member's when the team enters the count)."""
+    every sheet (the kecamatan's, or every member's when the team enters the count) but
+    those of members who take no part in that kecamatan's stage."""
     for indicator in stage.counts:
         highest: Decimal | None = None
         assessors = (None,) if indicator.by_kecamatan else stage.members
         for track in active:
             for assessor in assessors:
+                if (stage.code, track.participant.key, assessor) in inputs.absences:
+                    continue
                 sheet = inputs.sheets.get((stage.code, track.participant.key, assessor))
                 entry = sheet.get(indicator.key) if sheet else None
                 if entry is not None and entry.value is not None:
@@ -52,8 +73,10 @@ def score_stage(
     inputs: Inputs, stage: CompiledStage, track: Track, warnings: list[Message], *, trace: bool
 ) -> StageResult:
     """One kecamatan's stage: every member's sheet, the kecamatan-level aspect means and the
-    stage score (None until it can be computed)."""
+    stage score, over the members who took part; no score (and no aspect means) while a
+    seated member who is not recorded absent has not completed their sheet."""
     key = track.participant.key
+    name = kecamatan_name(track.participant)
     kecamatan_sheet = inputs.sheets.get((stage.code, key, None))
     # Summed aspects read no entries (a kecamatan's sums come only in a stage it scores
     # alone).
@@ -70,72 +93,111 @@ def score_stage(
             )
     if not stage.members:
         track.notes.append(message(Code.NO_TEAM, stage=stage.name))
-    if stage.pseudo:
-        members = [
-            score_sheet(
-                inputs, stage, assessor, kecamatan_sheet, kecamatan, (stage.code, key, None), trace
+    members: list[MemberResult] = []
+    absences = inputs.absences
+    for assessor in stage.members:
+        if stage.pseudo:
+            sheet_key: SheetKey = (stage.code, key, None)
+            members.append(
+                score_sheet(inputs, stage, assessor, kecamatan_sheet, kecamatan, sheet_key, trace)
             )
-            for assessor in stage.members
-        ]
-    else:
-        members = [
-            score_sheet(
-                inputs,
-                stage,
-                assessor,
-                inputs.sheets.get((stage.code, key, assessor)),
-                kecamatan,
-                (stage.code, key, assessor),
-                trace,
+            continue
+        sheet_key = (stage.code, key, assessor)
+        absence = absences.get(sheet_key) if absences else None
+        if absence is None:
+            sheet = inputs.sheets.get(sheet_key)
+            members.append(score_sheet(inputs, stage, assessor, sheet, kecamatan, sheet_key, trace))
+            continue
+        members.append(absent_member(assessor, absence))
+        code = Code.MEMBER_RECUSED if absence.kind == AbsenceKind.RECUSED else Code.MEMBER_ABSENT
+        track.notes.append(
+            message(
+                code,
+                stage=stage.name,
+                assessor=assessor,
+                reason=absence.reason,
+                recorded_by=absence.recorded_by,
+                recorded_at=absence.recorded_at.isoformat(),
             )
-            for assessor in stage.members
-        ]
-    _member_warnings(stage, track, members, kecamatan, warnings)
-    aspects = [
-        _aspect_mean(stage, i, aspect, members, trace=trace)
-        for i, aspect in enumerate(stage.aspects)
-    ]
-    score, formula = _stage_score(stage, members, aspects, trace=trace)
-    if score is None:
+        )
+        if inputs.has_values(sheet_key):
+            warnings.append(
+                message(
+                    Code.ABSENT_VALUES_IGNORED,
+                    assessor=assessor,
+                    kecamatan=name,
+                    key=key,
+                    stage=stage.name,
+                )
+            )
+    missing = _missing(stage, track, members, kecamatan, warnings)
+    took_part = [m for m in members if m.total is not None]
+    if not missing and not took_part and stage.members:
+        warnings.append(message(Code.NOBODY_TOOK_PART, kecamatan=name, key=key, stage=stage.name))
+    if missing or not took_part:
+        aspects = [_no_mean(aspect) for aspect in stage.aspects]
+        score: Decimal | None = None
+        formula = ""
         track.notes.append(message(Code.STAGE_NOT_COMPUTED, stage=stage.name))
+    else:
+        aspects = [
+            _aspect_mean(stage, i, aspect, took_part, trace=trace)
+            for i, aspect in enumerate(stage.aspects)
+        ]
+        score, formula = _stage_score(stage, took_part, aspects, trace=trace)
     return StageResult(
-        stage.code, stage.name, score, tuple(aspects), tuple(members), formula=formula
+        stage.code,
+        stage.name,
+        score,
+        tuple(aspects),
+        tuple(members),
+        formula=formula,
+        missing=missing,
+        absences=tuple(m.absence for m in members if m.absence is not None),
     )
 
 
-def _member_warnings(
+def _missing(
     stage: CompiledStage,
     track: Track,
     members: list[MemberResult],
     kecamatan: dict[CompiledIndicator, IndicatorResult],
     warnings: list[Message],
-) -> None:
+) -> tuple[str, ...]:
+    """Who must still complete a sheet ("mandiri": the kecamatan's own values), each
+    warned about once."""
     name = kecamatan_name(track.participant)
-    missing_kecamatan = [
+    key = track.participant.key
+    missing: list[str] = []
+    missing_kecamatan = tuple(
         ind.code
         for ind, result in kecamatan.items()
         if result.score is None and any(a.code == ind.aspect_code for a in stage.counting)
-    ]
-    key = track.participant.key
+    )
     if missing_kecamatan and not stage.pseudo:
+        missing.append(KECAMATAN_ASSESSOR)
         warnings.append(
             message(
                 Code.SELF_ASSESSMENT_INCOMPLETE,
                 kecamatan=name,
                 key=key,
                 stage=stage.name,
-                indicators=tuple(missing_kecamatan),
+                indicators=missing_kecamatan,
             )
         )
-    partly = stage.spec.member_combine == MemberCombine.SUM_OF_ASPECT_MEANS
     for member in members:
-        if member.total is not None:
+        if member.total is not None or member.absence is not None:
             continue
+        reason = member.excluded_reason
+        if reason == WAITING:  # the member's own part is in: only the kecamatan's is not
+            continue
+        missing.append(member.assessor)
         if stage.pseudo:
-            empty = member.excluded_reason == NOT_SCORED
-            code = Code.SELF_ASSESSMENT_EMPTY if empty else Code.SELF_ASSESSMENT_PARTIAL
+            code = (
+                Code.SELF_ASSESSMENT_EMPTY if reason == NOT_SCORED else Code.SELF_ASSESSMENT_PARTIAL
+            )
             warnings.append(message(code, kecamatan=name, key=key, stage=stage.name))
-        elif member.excluded_reason == NOT_SCORED:
+        elif reason == NOT_SCORED:
             warnings.append(
                 message(
                     Code.MEMBER_NOT_SCORED,
@@ -145,13 +207,13 @@ def _member_warnings(
                     stage=stage.name,
                 )
             )
-        elif not missing_kecamatan:
+        else:
             open_aspects = tuple(
                 a.code for a in member.aspects if a.counts_toward_total and a.score is None
             )
             warnings.append(
                 message(
-                    Code.MEMBER_INCOMPLETE_PARTLY if partly else Code.MEMBER_INCOMPLETE,
+                    Code.MEMBER_INCOMPLETE,
                     assessor=member.assessor,
                     kecamatan=name,
                     key=key,
@@ -159,6 +221,14 @@ def _member_warnings(
                     aspects=open_aspects,
                 )
             )
+    return tuple(missing)
+
+
+def _no_mean(aspect: CompiledAspect) -> AspectResult:
+    """A kecamatan-level aspect of a stage that has no score yet: no mean is published over
+    part of the team."""
+    indicators = tuple(ind.missing for ind in aspect.kept)
+    return aspect_result(aspect.code, aspect.name, aspect.weight, None, aspect.counts, indicators)
 
 
 def _aspect_mean(
@@ -169,10 +239,10 @@ def _aspect_mean(
     *,
     trace: bool,
 ) -> AspectResult:
-    """The kecamatan-level aspect: the mean over the members who scored it completely,
-    with each kept indicator's mean over the members who scored that indicator (every
-    indicator with the full trace, else those a tie-break reads; the arithmetic is
-    written out for the latter)."""
+    """The kecamatan-level aspect: the mean over the members who took part (every counted
+    aspect of theirs is complete; an aspect that only breaks ties is the mean over those who
+    scored it), with each kept indicator's mean likewise (every indicator with the full
+    trace, else those a tie-break reads; the arithmetic is written out for the latter)."""
     member_aspects = [m.aspects[index] for m in members]
     indicators = []
     columns: list[tuple[IndicatorResult, ...]] = []
@@ -197,23 +267,20 @@ def _aspect_mean(
 
 def _stage_score(
     stage: CompiledStage,
-    members: list[MemberResult],
+    took_part: list[MemberResult],
     aspects: list[AspectResult],
     *,
     trace: bool,
-) -> tuple[Decimal | None, str]:
-    combine = stage.spec.aspect_combine
+) -> tuple[Decimal, str]:
+    """The stage score from the complete sheets of the members who took part."""
     if stage.spec.member_combine == MemberCombine.SUM_OF_ASPECT_MEANS:
         counting = [a for a in aspects if a.counts_toward_total]
-        if any(a.score is None for a in counting):
-            return None, ""
         means = [a.score for a in counting]
         weights = [a.weight for a in counting]
+        combine = stage.spec.aspect_combine
         score = formulas.sum_of_aspect_means(combine, means, weights)  # type: ignore[arg-type]
         formula = stage.template.render(means, score) if trace else ""  # type: ignore[arg-type]
         return score, formula
-    totals = [m.total for m in members if m.total is not None]
-    if not totals:
-        return None, ""
-    score = formulas.mean_of_member_totals(totals)
-    return score, mean_formula(totals, score) if trace else ""
+    totals = [m.total for m in took_part]
+    score = formulas.mean_of_member_totals(totals)  # type: ignore[arg-type]
+    return score, mean_formula(totals, score) if trace else ""  # type: ignore[arg-type]

@@ -75,16 +75,21 @@ class Code(StrEnum):
     SELF_ASSESSMENT_PARTIAL = "self_assessment_partial"
     MEMBER_NOT_SCORED = "member_not_scored"
     MEMBER_INCOMPLETE = "member_incomplete"
-    MEMBER_INCOMPLETE_PARTLY = "member_incomplete_partly"
+    ABSENT_VALUES_IGNORED = "absent_values_ignored"
+    NOBODY_TOOK_PART = "nobody_took_part"
     SHORTLIST_INCOMPLETE = "shortlist_incomplete"
+    SHORTLIST_NOT_SCORABLE = "shortlist_not_scorable"
     SHORTLIST_TIE_UNBROKEN = "shortlist_tie_unbroken"
     INCOMPLETE = "incomplete"
+    NOT_SCORABLE = "not_scorable"
     TIE_UNBROKEN = "tie_unbroken"
     # participant notes
     VALUES_IGNORED = "values_ignored"
     CAPAIAN_TARGET_ZERO = "capaian_target_zero"
     NO_TEAM = "no_team"
     STAGE_NOT_COMPUTED = "stage_not_computed"
+    MEMBER_ABSENT = "member_absent"
+    MEMBER_RECUSED = "member_recused"
     TIE_BROKEN_FINAL = "tie_broken_final"
     TIE_BROKEN_STAGE = "tie_broken_stage"
     NOT_SHORTLISTED = "not_shortlisted"
@@ -111,26 +116,38 @@ TEMPLATES: dict[Code, str] = {
         "dapat dihitung."
     ),
     Code.MEMBER_NOT_SCORED: gettext_noop(
-        "Penilai %(assessor)s belum menilai %(kecamatan)s pada tahap %(stage)s; tidak "
-        "dihitung dalam rata-rata."
+        "Penilai %(assessor)s belum menilai %(kecamatan)s pada tahap %(stage)s; nilai tahap "
+        "menunggu penilaiannya, atau catatan Tapem bahwa ia tidak hadir atau mengundurkan diri."
     ),
     Code.MEMBER_INCOMPLETE: gettext_noop(
         "Penilaian %(assessor)s untuk %(kecamatan)s pada tahap %(stage)s belum lengkap "
-        "(%(aspects)s); tidak dihitung dalam rata-rata."
+        "(%(aspects)s); lembar yang belum lengkap tidak dihitung sebagian, sehingga nilai tahap "
+        "menunggu lembar itu lengkap."
     ),
-    Code.MEMBER_INCOMPLETE_PARTLY: gettext_noop(
-        "Penilaian %(assessor)s untuk %(kecamatan)s pada tahap %(stage)s belum lengkap "
-        "(%(aspects)s); dihitung hanya pada aspek yang dinilai lengkap."
+    Code.ABSENT_VALUES_IGNORED: gettext_noop(
+        "Nilai dari %(assessor)s untuk %(kecamatan)s pada tahap %(stage)s diabaikan: Tapem "
+        "mencatat ia tidak ikut menilai kecamatan ini."
+    ),
+    Code.NOBODY_TOOK_PART: gettext_noop(
+        "Tidak ada penilai yang ikut menilai %(kecamatan)s pada tahap %(stage)s (semua "
+        "tercatat tidak hadir atau mengundurkan diri); nilai tahap tidak dapat dihitung."
     ),
     Code.SHORTLIST_INCOMPLETE: gettext_noop(
-        "%(kecamatan)s belum lengkap dinilai pada tahap %(stage)s, sehingga tidak ikut "
+        "%(kecamatan)s belum lengkap dinilai pada tahap %(stage)s (menunggu: %(missing)s), "
+        "sehingga tidak ikut penentuan %(size)s besar."
+    ),
+    Code.SHORTLIST_NOT_SCORABLE: gettext_noop(
+        "%(kecamatan)s belum dapat dinilai pada tahap %(stage)s, sehingga tidak ikut "
         "penentuan %(size)s besar."
     ),
     Code.SHORTLIST_TIE_UNBROKEN: gettext_noop(
         "Nilai seri pada batas %(size)s besar tahap %(stage)s yang tidak terpecahkan aturan "
         "nilai seri: %(kecamatan)s; semuanya lolos (%(passed)s peserta)."
     ),
-    Code.INCOMPLETE: gettext_noop("%(kecamatan)s belum lengkap dinilai; tidak diperingkat."),
+    Code.INCOMPLETE: gettext_noop(
+        "%(kecamatan)s belum lengkap dinilai; tidak diperingkat. Menunggu: %(missing)s."
+    ),
+    Code.NOT_SCORABLE: gettext_noop("%(kecamatan)s belum dapat dinilai; tidak diperingkat."),
     Code.TIE_UNBROKEN: gettext_noop(
         "%(kecamatan)s memiliki nilai akhir sama (%(score)s) yang tidak terpecahkan aturan "
         "nilai seri; semuanya berperingkat %(rank)s."
@@ -143,6 +160,14 @@ TEMPLATES: dict[Code, str] = {
     ),
     Code.NO_TEAM: gettext_noop("Tahap %(stage)s belum memiliki tim penilai."),
     Code.STAGE_NOT_COMPUTED: gettext_noop("Nilai tahap %(stage)s belum dapat dihitung."),
+    Code.MEMBER_ABSENT: gettext_noop(
+        "Tahap %(stage)s: penilai %(assessor)s tidak hadir (%(reason)s; dicatat oleh "
+        "%(recorded_by)s, %(recorded_at)s) dan tidak dihitung dalam rata-rata."
+    ),
+    Code.MEMBER_RECUSED: gettext_noop(
+        "Tahap %(stage)s: penilai %(assessor)s mengundurkan diri (%(reason)s; dicatat oleh "
+        "%(recorded_by)s, %(recorded_at)s) dan tidak dihitung dalam rata-rata."
+    ),
     Code.TIE_BROKEN_FINAL: gettext_noop(
         "Nilai akhir sama dengan %(others)s (%(score)s); urutan ditentukan oleh aturan nilai "
         "seri (%(rules)s)."

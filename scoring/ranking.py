@@ -148,15 +148,25 @@ class Ranker:
             if result.score is None:
                 track.active = False
                 track.cut_reason = f"nilai tahap {stage.name} belum lengkap"
-                self.warnings.append(
-                    message(
+                name = kecamatan_name(track.participant)
+                if result.missing:
+                    warning = message(
                         Code.SHORTLIST_INCOMPLETE,
-                        kecamatan=kecamatan_name(track.participant),
+                        kecamatan=name,
+                        key=track.participant.key,
+                        stage=stage.name,
+                        missing=result.missing,
+                        size=size,
+                    )
+                else:
+                    warning = message(
+                        Code.SHORTLIST_NOT_SCORABLE,
+                        kecamatan=name,
                         key=track.participant.key,
                         stage=stage.name,
                         size=size,
                     )
-                )
+                self.warnings.append(warning)
             else:
                 scored.append((track, rounding.publish(result.score)))
         ordered = self._order(scored, upto=stage.code)
@@ -201,13 +211,15 @@ class Ranker:
             finals[track.participant.key] = (final, formula)
             if final is None:
                 track.status = ResultStatus.INCOMPLETE
-                self.warnings.append(
-                    message(
-                        Code.INCOMPLETE,
-                        kecamatan=kecamatan_name(track.participant),
-                        key=track.participant.key,
+                missing = tuple(f"{who} ({s.name})" for s in track.stages for who in s.missing)
+                name = kecamatan_name(track.participant)
+                if missing:
+                    warning = message(
+                        Code.INCOMPLETE, kecamatan=name, key=track.participant.key, missing=missing
                     )
-                )
+                else:
+                    warning = message(Code.NOT_SCORABLE, kecamatan=name, key=track.participant.key)
+                self.warnings.append(warning)
             else:
                 track.status = ResultStatus.RANKED
                 scored.append((track, rounding.publish(final)))

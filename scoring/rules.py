@@ -60,6 +60,13 @@ class PredicateRounding(StrEnum):
     HALF_UP_INTEGER = "half_up_integer"  # round the published score half up to a whole number
 
 
+class AbsenceKind(StrEnum):
+    """Why a seated member takes no part in one kecamatan's stage, as Tapem records it."""
+
+    ABSENT = "absent"  # tidak hadir
+    RECUSED = "recused"  # mengundurkan diri (e.g. a conflict of interest with the kecamatan)
+
+
 class Polarity(StrEnum):
     HIGHER_IS_BETTER = "higher_is_better"
     LOWER_IS_BETTER = "lower_is_better"

@@ -17,12 +17,21 @@ from scoring.compiled import (
     CompiledStage,
 )
 from scoring.inputs import Inputs, Sheet, SheetKey, Sums
-from scoring.rules import IndicatorKind, ValueRange
-from scoring.structures import AspectResult, Entry, IndicatorResult, MemberResult, assemble
+from scoring.rules import AbsenceKind, IndicatorKind, ValueRange
+from scoring.structures import (
+    Absence,
+    AspectResult,
+    Entry,
+    IndicatorResult,
+    MemberResult,
+    assemble,
+)
 from scoring.trace import TIMES, plain
 
 NOT_SCORED = "belum menilai"
 NOT_COMPLETE = "penilaian belum lengkap"
+WAITING = "menunggu isian mandiri kecamatan"  # the member's own part is complete
+ABSENT = {AbsenceKind.ABSENT: "tidak hadir", AbsenceKind.RECUSED: "mengundurkan diri"}
 
 _NO_SHEET: Sheet = {}
 
@@ -59,6 +68,7 @@ def member_result(
     aspects: tuple[AspectResult, ...],
     excluded_reason: str = "",
     formula: str = "",
+    absence: Absence | None = None,
 ) -> MemberResult:
     """`MemberResult(...)` via `assemble`, as `aspect_result`."""
     return assemble(
@@ -68,7 +78,13 @@ def member_result(
         aspects=aspects,
         excluded_reason=excluded_reason,
         formula=formula,
+        absence=absence,
     )
+
+
+def absent_member(assessor: str, absence: Absence) -> MemberResult:
+    """A member who takes no part in this kecamatan's stage: no sheet is read."""
+    return member_result(assessor, None, (), ABSENT[absence.kind], "", absence)
 
 
 # ---------------------------------------------------------------- one indicator
@@ -192,11 +208,14 @@ def score_sheet(
 ) -> MemberResult:
     """One member's sheet (or the kecamatan's, in a stage it fills alone): each aspect from
     its indicators or its sums, then the member's total; no total while a counted aspect is
-    not complete. `kecamatan`: the kecamatan's own indicator results in this stage."""
+    not complete. `kecamatan`: the kecamatan's own indicator results in this stage (a team
+    member whose own cells are all in then waits for them: `WAITING`)."""
     aspects: list[AspectResult] = []
     totals: list[Decimal] = []
     weights: list[Decimal | None] = []
     complete = True
+    own_complete = True  # every counted cell the member fills is in
+    pseudo = stage.pseudo
     get = (_NO_SHEET if sheet is None else sheet).get
     summed = inputs.sums.get(sheet_key)
     plans = stage.sum_columns if summed is not None else None
@@ -210,14 +229,14 @@ def score_sheet(
             )
             if aspect.counts:
                 if known is None:
-                    complete = False
+                    complete = own_complete = False
                 else:
                     totals.append(known)
                     weights.append(aspect.weight)
             continue
         results: list[IndicatorResult] = []
         scores: list[Decimal] = []
-        whole = True
+        whole = own_whole = True
         for ind in aspect.indicators:
             mode = ind.mode
             if mode == KECAMATAN:
@@ -246,6 +265,8 @@ def score_sheet(
                 results.append(result)
             if value is None:
                 whole = False
+                if mode != KECAMATAN or pseudo:
+                    own_whole = False
             else:
                 scores.append(value)
         score: Decimal | None = None
@@ -268,11 +289,17 @@ def score_sheet(
         if aspect.counts:
             if score is None:
                 complete = False
+                own_complete = own_complete and own_whole
             else:
                 totals.append(score)
                 weights.append(aspect.weight)
     if not complete:
-        why = NOT_COMPLETE if sheet_key in inputs.valued_sums else _why_not(sheet)
+        if own_complete:
+            why = WAITING
+        elif sheet_key in inputs.valued_sums:
+            why = NOT_COMPLETE
+        else:
+            why = _why_not(sheet)
         return member_result(assessor, None, tuple(aspects), why)
     member_total = formulas.combine(stage.spec.aspect_combine, totals, weights)
     formula = stage.template.render(totals, member_total) if trace else ""

@@ -8,6 +8,7 @@ in `scoring.rounding`, where each rule is named.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from scoring.messages import Message
 from scoring.rules import (
     CAPAIAN_PARTS,
     CHOICE_KINDS,
+    AbsenceKind,
     AspectCombine,
     EnteredBy,
     FinalCombine,
@@ -186,6 +188,26 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Absence:
+    """Tapem's record that a seated member takes no part in one kecamatan's stage.
+
+    Digest, "Rules for every region" (Perbup Banggai 49/2022: JA, Jumlah Anggota; Pasal
+    10(3), 12(4), 14(7): every weighting meeting "dihadiri oleh semua anggota"): a stage
+    score exists only once every seated member has completed their sheet for the kecamatan
+    or is recorded here; the mean then divides by the members who took part, and the result
+    names the absent ones and why.
+    """
+
+    stage_code: str
+    participant_key: str
+    assessor: str
+    kind: AbsenceKind
+    reason: str
+    recorded_by: str  # who recorded it (Tapem)
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
 class SumColumn:
     """What one position of `SheetSums.counts` and `.totals` adds up: the values of one
     aspect's indicators weighted `weight` (a weighted-sum aspect has one column per distinct
@@ -239,6 +261,8 @@ class ScoringInput:
     # The caller's own warnings about the input (e.g. values it left out), carried onto the
     # ranking after the instrument's.
     warnings: tuple[Message, ...] = ()
+    # Members recorded absent or recused for a kecamatan's stage (see Absence).
+    absences: tuple[Absence, ...] = ()
 
 
 # ---------------------------------------------------------------- results (output)
@@ -276,13 +300,18 @@ class AspectResult:
 
 @dataclass(frozen=True)
 class MemberResult:
-    """One assessor's sheet for one kecamatan in one stage ("mandiri" for kecamatan-only)."""
+    """One assessor's sheet for one kecamatan in one stage ("mandiri" for kecamatan-only).
+
+    A sheet is complete (a total) or it is not (None, with `excluded_reason`): never half
+    counted. A member recorded absent or recused carries the record in `absence`.
+    """
 
     assessor: str
-    total: Decimal | None  # None: the member did not (fully) score and is excluded
+    total: Decimal | None  # None: not complete, or the member takes no part (absence)
     aspects: tuple[AspectResult, ...] = ()
     excluded_reason: str = ""
     formula: str = ""
+    absence: Absence | None = None
 
 
 @dataclass(frozen=True)
@@ -294,6 +323,10 @@ class StageResult:
     members: tuple[MemberResult, ...] = ()
     formula: str = ""
     skipped_reason: str = ""  # e.g. not shortlisted for this stage
+    # Who must still complete their sheet before the stage has a score: team members by
+    # username, "mandiri" for the kecamatan's own values. Empty once the stage is scored.
+    missing: tuple[str, ...] = ()
+    absences: tuple[Absence, ...] = ()  # members who took no part, and why
 
 
 @dataclass(frozen=True)
@@ -310,6 +343,12 @@ class ParticipantResult:
     tie_break_values: tuple[Decimal | None, ...] = ()
     notes: tuple[Message, ...] = ()
     formula: str = ""
+
+    @property
+    def missing(self) -> tuple[tuple[str, str], ...]:
+        """(stage code, assessor) of every sheet still to complete ("mandiri": the
+        kecamatan's own values); why an incomplete kecamatan is not ranked."""
+        return tuple((stage.code, who) for stage in self.stages for who in stage.missing)
 
 
 @dataclass(frozen=True)
@@ -331,11 +370,17 @@ class Ranking:
                 r.award,
                 r.notes,
                 r.tie_break_values,
-                [(s.code, s.score, s.skipped_reason) for s in r.stages],
+                [(s.code, s.score, s.skipped_reason, s.missing, s.absences) for s in r.stages],
                 [[(a.code, a.score) for a in s.aspects] for s in r.stages],
                 [
                     [
-                        (m.assessor, m.total, m.excluded_reason, [a.score for a in m.aspects])
+                        (
+                            m.assessor,
+                            m.total,
+                            m.excluded_reason,
+                            m.absence,
+                            [a.score for a in m.aspects],
+                        )
                         for m in s.members
                     ]
                     for s in r.stages

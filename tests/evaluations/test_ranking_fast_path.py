@@ -121,7 +121,9 @@ def test_gaps_missing_sheets_and_disqualification(demo, region, seed):
     disqualify(period, rng.choice(names))
     ranking = assert_same(period)
     statuses = {str(r.status) for r in ranking.results}
-    assert {"ranked", "disqualified"} <= statuses
+    # A missing sheet or an empty cell holds the kecamatan's stage (digest, "Rules for every
+    # region": the whole team scores), so most of these kecamatan are incomplete.
+    assert {"incomplete", "disqualified"} <= statuses
 
 
 @pytest.mark.parametrize("region", REGIONS)
