@@ -83,6 +83,12 @@ class Code(StrEnum):
     INCOMPLETE = "incomplete"
     NOT_SCORABLE = "not_scorable"
     TIE_UNBROKEN = "tie_unbroken"
+    EXACT_ORDER_DIFFERS = "exact_order_differs"
+    PUBLISHED_ORDER_DIFFERS = "published_order_differs"
+    EXACT_BAND_DIFFERS = "exact_band_differs"
+    PUBLISHED_BAND_DIFFERS = "published_band_differs"
+    EXACT_SHORTLIST_DIFFERS = "exact_shortlist_differs"
+    PUBLISHED_SHORTLIST_DIFFERS = "published_shortlist_differs"
     # participant notes
     VALUES_IGNORED = "values_ignored"
     CAPAIAN_TARGET_ZERO = "capaian_target_zero"
@@ -151,6 +157,30 @@ TEMPLATES: dict[Code, str] = {
     Code.TIE_UNBROKEN: gettext_noop(
         "%(kecamatan)s memiliki nilai akhir sama (%(score)s) yang tidak terpecahkan aturan "
         "nilai seri; semuanya berperingkat %(rank)s."
+    ),
+    Code.EXACT_ORDER_DIFFERS: gettext_noop(
+        "Menurut nilai tepat (sebelum pembulatan), urutan %(kecamatan)s berbeda dari urutan "
+        "menurut nilai dua desimal yang diumumkan, yang menentukan peringkat."
+    ),
+    Code.PUBLISHED_ORDER_DIFFERS: gettext_noop(
+        "Menurut nilai dua desimal yang diumumkan, urutan %(kecamatan)s berbeda dari urutan "
+        "menurut nilai tepat, yang menentukan peringkat."
+    ),
+    Code.EXACT_BAND_DIFFERS: gettext_noop(
+        "%(kecamatan)s: nilai yang diumumkan %(score)s memberi predikat %(predikat)s; nilai "
+        "tepat %(exact)s akan memberi predikat %(other)s."
+    ),
+    Code.PUBLISHED_BAND_DIFFERS: gettext_noop(
+        "%(kecamatan)s: nilai tepat %(exact)s memberi predikat %(predikat)s; nilai yang "
+        "diumumkan %(score)s akan memberi predikat %(other)s."
+    ),
+    Code.EXACT_SHORTLIST_DIFFERS: gettext_noop(
+        "Menurut nilai tepat (sebelum pembulatan), %(size)s besar tahap %(stage)s akan berbeda "
+        "untuk %(kecamatan)s; yang menentukan adalah nilai dua desimal yang diumumkan."
+    ),
+    Code.PUBLISHED_SHORTLIST_DIFFERS: gettext_noop(
+        "Menurut nilai dua desimal yang diumumkan, %(size)s besar tahap %(stage)s akan berbeda "
+        "untuk %(kecamatan)s; yang menentukan adalah nilai tepat."
     ),
     Code.VALUES_IGNORED: gettext_noop(
         "Nilai yang dimasukkan pada tahap %(stage)s diabaikan: %(reason)s."

@@ -1,5 +1,7 @@
-"""Ranking: competition ranks on the published score, the set's tie-breaks, shortlists,
-predikat bands and awards."""
+"""Ranking: competition ranks, the set's tie-breaks, shortlists, predikat bands and awards,
+all on the figure the set declares decisive (`DecisionBasis`: the published two-decimal score
+unless the set says exact). Where the other figure would order, shortlist or band
+differently, the ranking warns and names the kecamatan (digest, "Which figure decides")."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from scoring import rounding
 from scoring.compiled import CompiledStage
 from scoring.inputs import Track
 from scoring.messages import Code, Message, message
+from scoring.rules import DecisionBasis
 from scoring.stages import FinalScore
 from scoring.structures import (
     InstrumentSpec,
@@ -19,7 +22,20 @@ from scoring.structures import (
 )
 from scoring.trace import kecamatan_name
 
-_Order = tuple[Decimal, tuple[tuple[int, Decimal], ...]]  # (-published, tie-break parts)
+_Order = tuple[Decimal, tuple[tuple[int, Decimal], ...]]  # (-score, tie-break parts)
+# What the ranking warns when the other figure would decide otherwise, by the set's basis.
+_BASIS_ORDER = {
+    DecisionBasis.PUBLISHED: Code.EXACT_ORDER_DIFFERS,
+    DecisionBasis.EXACT: Code.PUBLISHED_ORDER_DIFFERS,
+}
+_BASIS_BAND = {
+    DecisionBasis.PUBLISHED: Code.EXACT_BAND_DIFFERS,
+    DecisionBasis.EXACT: Code.PUBLISHED_BAND_DIFFERS,
+}
+_BASIS_SHORTLIST = {
+    DecisionBasis.PUBLISHED: Code.EXACT_SHORTLIST_DIFFERS,
+    DecisionBasis.EXACT: Code.PUBLISHED_SHORTLIST_DIFFERS,
+}
 
 
 class Ranker:
@@ -37,6 +53,12 @@ class Ranker:
         self.tracks = tracks
         self.warnings = warnings
         self.final = FinalScore(spec, stages)
+        self.basis = spec.decision_basis
+        self.other = (
+            DecisionBasis.EXACT
+            if self.basis == DecisionBasis.PUBLISHED
+            else DecisionBasis.PUBLISHED
+        )
 
     # ------------------------------------------------------------ tie-breaks
 
@@ -72,26 +94,28 @@ class Ranker:
         return values
 
     def _order(
-        self, scored: list[tuple[Track, Decimal]], upto: str | None = None
+        self,
+        scored: list[tuple[Track, Decimal, list[Decimal | None]]],
+        basis: DecisionBasis,
     ) -> list[tuple[Track, int, _Order]]:
-        """Competition ranking (1, 2, 2, 4) on the published score, then the tie-breaks in
-        order (each compared on its published two decimals; a missing value loses), then
-        the name for a stable listing of equal ranks."""
+        """Competition ranking (1, 2, 2, 4) on the score (exact, with the tie-break values,
+        as `scored` gives them) as `basis` reads it, then the tie-breaks in order (each
+        read the same way; a missing value loses), then the name for a stable listing of
+        equal ranks."""
         rules = self.spec.tie_breaks
 
-        def key(item: tuple[Track, Decimal]) -> _Order:
-            track, published = item
+        def key(score: Decimal, values: list[Decimal | None]) -> _Order:
             parts: list[tuple[int, Decimal]] = []
-            for rule, value in zip(rules, self.tie_values(track, upto), strict=True):
+            for rule, value in zip(rules, values, strict=True):
                 if value is None:
                     parts.append((1, Decimal(0)))
                 else:
-                    shown = rounding.publish(value)
+                    shown = rounding.decisive(value, basis)
                     parts.append((0, -shown if rule.higher_wins else shown))
-            return (-published, tuple(parts))
+            return (-rounding.decisive(score, basis), tuple(parts))
 
         keyed = sorted(
-            ((key(item), item[0]) for item in scored),
+            ((key(score, values), track) for track, score, values in scored),
             key=lambda pair: (pair[0], pair[1].participant.name, pair[1].participant.key),
         )
         ordered: list[tuple[Track, int, _Order]] = []
@@ -99,6 +123,18 @@ class Ranker:
             rank = ordered[-1][1] if ordered and ordered[-1][2] == k else position
             ordered.append((track, rank, k))
         return ordered
+
+    def _basis_order(
+        self,
+        scored: list[tuple[Track, Decimal, list[Decimal | None]]],
+        ordered: list[tuple[Track, int, _Order]],
+    ) -> list[Track]:
+        """The participants `ordered` ranks otherwise than the other figure would (the
+        exact score for a set deciding on the published one, and the reverse), so that the
+        Tim decides knowingly (digest, "Which figure decides")."""
+        other = self._order(scored, self.other)
+        ranks = {track.participant.key: rank for track, rank, _ in other}
+        return [track for track, rank, _ in ordered if ranks[track.participant.key] != rank]
 
     def _tie_warnings(
         self, ordered: list[tuple[Track, int, _Order]], stage: CompiledStage | None = None
@@ -110,7 +146,8 @@ class Ranker:
         by_score: dict[Decimal, list[tuple[Track, int]]] = {}
         for track, rank, k in ordered:
             by_score.setdefault(-k[0], []).append((track, rank))
-        for published, pairs in by_score.items():
+        for decisive, pairs in by_score.items():
+            published = rounding.publish(decisive)
             tracks = [track for track, _ in pairs]
             if len({rank for _, rank in pairs}) > 1:
                 labels = tuple(
@@ -137,12 +174,12 @@ class Ranker:
     # ------------------------------------------------------------ shortlist
 
     def shortlist(self, stage: CompiledStage, active: list[Track]) -> None:
-        """Only the top N of the stage's published score go on; ties at the cut that the
-        tie-breaks (up to this stage) do not decide all go on, with a warning. A participant
-        without a stage score is incomplete, not ranked out."""
+        """Only the top N of the stage's score (as the set's basis reads it) go on; ties at
+        the cut that the tie-breaks (up to this stage) do not decide all go on, with a
+        warning. A participant without a stage score is incomplete, not ranked out."""
         size = stage.spec.shortlist_size
         assert size is not None
-        scored: list[tuple[Track, Decimal]] = []
+        scored: list[tuple[Track, Decimal, list[Decimal | None]]] = []
         for track in active:
             result = track.stages[-1]
             if result.score is None:
@@ -168,8 +205,8 @@ class Ranker:
                     )
                 self.warnings.append(warning)
             else:
-                scored.append((track, rounding.publish(result.score)))
-        ordered = self._order(scored, upto=stage.code)
+                scored.append((track, result.score, self.tie_values(track, stage.code)))
+        ordered = self._order(scored, self.basis)
         ties = self._tie_warnings(ordered, stage)
         passed = [track for track, rank, _ in ordered if rank <= size]
         if len(passed) > size:
@@ -182,6 +219,20 @@ class Ranker:
                     kecamatan=tuple(kecamatan_name(t.participant) for t in tied),
                     keys=tuple(t.participant.key for t in tied),
                     passed=len(passed),
+                )
+            )
+        other = {
+            t.participant.key for t, rank, _ in self._order(scored, self.other) if rank <= size
+        }
+        differ = [t for t, _, _ in ordered if (t in passed) != (t.participant.key in other)]
+        if differ:
+            self.warnings.append(
+                message(
+                    _BASIS_SHORTLIST[self.basis],
+                    size=size,
+                    stage=stage.name,
+                    kecamatan=tuple(kecamatan_name(t.participant) for t in differ),
+                    keys=tuple(t.participant.key for t in differ),
                 )
             )
         for track, rank, _ in ordered:
@@ -203,7 +254,7 @@ class Ranker:
 
     def rank(self) -> Ranking:
         finals: dict[str, tuple[Decimal | None, str]] = {}
-        scored: list[tuple[Track, Decimal]] = []
+        scored: list[tuple[Track, Decimal, list[Decimal | None]]] = []
         for track in self.tracks.values():
             if track.participant.disqualified or track.status is not None or not track.active:
                 continue
@@ -222,18 +273,27 @@ class Ranker:
                 self.warnings.append(warning)
             else:
                 track.status = ResultStatus.RANKED
-                scored.append((track, rounding.publish(final)))
-        ordered = self._order(scored)
+                scored.append((track, final, self.tie_values(track)))
+        ordered = self._order(scored, self.basis)
         ties = self._tie_warnings(ordered)
         for rank, tracks in sorted(ties.items()):
-            published = rounding.publish(finals[tracks[0].participant.key][0])  # type: ignore[arg-type]
+            decisive = rounding.decisive(finals[tracks[0].participant.key][0], self.basis)  # type: ignore[arg-type]
             self.warnings.append(
                 message(
                     Code.TIE_UNBROKEN,
                     kecamatan=tuple(kecamatan_name(t.participant) for t in tracks),
                     keys=tuple(t.participant.key for t in tracks),
-                    score=published,
+                    score=rounding.publish(decisive),
                     rank=rank,
+                )
+            )
+        differ = self._basis_order(scored, ordered)
+        if differ:
+            self.warnings.append(
+                message(
+                    _BASIS_ORDER[self.basis],
+                    kecamatan=tuple(kecamatan_name(t.participant) for t in differ),
+                    keys=tuple(t.participant.key for t in differ),
                 )
             )
         awards = {award.rank: award.label for award in self.spec.awards}
@@ -254,6 +314,21 @@ class Ranker:
         score, formula = final
         assert score is not None
         published = rounding.publish(score)
+        spec = self.spec
+        predikat = rounding.predicate_for(score, spec.predicate_rounding, spec.bands, self.basis)
+        other = rounding.predicate_for(score, spec.predicate_rounding, spec.bands, self.other)
+        if other != predikat:
+            self.warnings.append(
+                message(
+                    _BASIS_BAND[self.basis],
+                    kecamatan=kecamatan_name(track.participant),
+                    key=track.participant.key,
+                    score=published,
+                    exact=rounding.shown_exact(score),
+                    predikat=predikat or "-",
+                    other=other or "-",
+                )
+            )
         return ParticipantResult(
             key=track.participant.key,
             name=track.participant.name,
@@ -261,9 +336,7 @@ class Ranker:
             rank=rank,
             final_score=score,
             published_score=published,
-            predikat=rounding.predicate_for(
-                published, self.spec.predicate_rounding, self.spec.bands
-            ),
+            predikat=predikat,
             award=awards.get(rank, self.spec.award_for_others),
             stages=tuple(track.stages),
             tie_break_values=tuple(self.tie_values(track)),

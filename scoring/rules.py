@@ -67,6 +67,15 @@ class AbsenceKind(StrEnum):
     RECUSED = "recused"  # mengundurkan diri (e.g. a conflict of interest with the kecamatan)
 
 
+class DecisionBasis(StrEnum):
+    """Which figure ranks, ties, shortlists and bands. No regulation prescribes rounding; the
+    digest's decision for every region ("Which figure decides") is the published score, so
+    that what the decree prints is what decided. Every set declares it."""
+
+    PUBLISHED = "published"  # the published two-decimal score (half up)
+    EXACT = "exact"  # the exact score
+
+
 class Polarity(StrEnum):
     HIGHER_IS_BETTER = "higher_is_better"
     LOWER_IS_BETTER = "lower_is_better"

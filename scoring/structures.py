@@ -19,6 +19,7 @@ from scoring.rules import (
     CHOICE_KINDS,
     AbsenceKind,
     AspectCombine,
+    DecisionBasis,
     EnteredBy,
     FinalCombine,
     IndicatorKind,
@@ -160,6 +161,8 @@ class InstrumentSpec:
     awards: tuple[AwardSpec, ...] = ()
     award_for_others: str = ""
     warnings: tuple[str, ...] = ()  # validation warnings carried onto every ranking
+    # The figure that ranks, ties, shortlists and bands (see DecisionBasis).
+    decision_basis: DecisionBasis = DecisionBasis.PUBLISHED
 
 
 # ---------------------------------------------------------------- entries (input)
