@@ -68,7 +68,7 @@ def _run(data: ScoringInput, *, trace: bool) -> Ranking:
     teams = read_teams(spec, data.teams)
     stages = compile_stages(spec, teams, trace=trace)
     inputs = Inputs(data, stages, teams, tracks, trace=trace)
-    ranker = Ranker(spec, stages, tracks, warnings)
+    ranker = Ranker(spec, stages, tracks, warnings, data.tie_decisions)
     for stage in stages:
         active = [t for t in tracks.values() if t.active]
         set_highest(inputs, stage, active, warnings)

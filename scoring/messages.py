@@ -83,6 +83,8 @@ class Code(StrEnum):
     INCOMPLETE = "incomplete"
     NOT_SCORABLE = "not_scorable"
     TIE_UNBROKEN = "tie_unbroken"
+    TIE_UNDECIDED = "tie_undecided"
+    TIE_DECISION_LAPSED = "tie_decision_lapsed"
     EXACT_ORDER_DIFFERS = "exact_order_differs"
     PUBLISHED_ORDER_DIFFERS = "published_order_differs"
     EXACT_BAND_DIFFERS = "exact_band_differs"
@@ -94,6 +96,8 @@ class Code(StrEnum):
     CAPAIAN_TARGET_ZERO = "capaian_target_zero"
     NO_TEAM = "no_team"
     STAGE_NOT_COMPUTED = "stage_not_computed"
+    AWARD_WITHHELD = "award_withheld"
+    TIE_DECIDED = "tie_decided"
     MEMBER_ABSENT = "member_absent"
     MEMBER_RECUSED = "member_recused"
     TIE_BROKEN_FINAL = "tie_broken_final"
@@ -158,6 +162,15 @@ TEMPLATES: dict[Code, str] = {
         "%(kecamatan)s memiliki nilai akhir sama (%(score)s) yang tidak terpecahkan aturan "
         "nilai seri; semuanya berperingkat %(rank)s."
     ),
+    Code.TIE_UNDECIDED: gettext_noop(
+        "Seri — diputuskan Tim: %(kecamatan)s memiliki nilai akhir sama (%(score)s) yang tidak "
+        "terpecahkan aturan nilai seri dan berbagi peringkat %(rank)s; penghargaan %(tiers)s "
+        "ditahan sampai Tapem mencatat keputusan Tim, dan hasil belum dapat dibekukan."
+    ),
+    Code.TIE_DECISION_LAPSED: gettext_noop(
+        "Keputusan Tim atas seri %(kecamatan)s (%(meeting)s) tidak berlaku lagi karena nilai "
+        "atau kecamatan yang seri telah berubah; keputusan itu diabaikan."
+    ),
     Code.EXACT_ORDER_DIFFERS: gettext_noop(
         "Menurut nilai tepat (sebelum pembulatan), urutan %(kecamatan)s berbeda dari urutan "
         "menurut nilai dua desimal yang diumumkan, yang menentukan peringkat."
@@ -190,6 +203,12 @@ TEMPLATES: dict[Code, str] = {
     ),
     Code.NO_TEAM: gettext_noop("Tahap %(stage)s belum memiliki tim penilai."),
     Code.STAGE_NOT_COMPUTED: gettext_noop("Nilai tahap %(stage)s belum dapat dihitung."),
+    Code.AWARD_WITHHELD: gettext_noop(
+        "Penghargaan %(tiers)s ditahan: seri dengan %(others)s — diputuskan Tim."
+    ),
+    Code.TIE_DECIDED: gettext_noop(
+        "Seri dengan %(others)s diputuskan Tim (%(meeting)s): urutan %(order)s; alasan: %(reason)s."
+    ),
     Code.MEMBER_ABSENT: gettext_noop(
         "Tahap %(stage)s: penilai %(assessor)s tidak hadir (%(reason)s; dicatat oleh "
         "%(recorded_by)s, %(recorded_at)s) dan tidak dihitung dalam rata-rata."

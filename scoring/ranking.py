@@ -5,6 +5,7 @@ differently, the ranking warns and names the kecamatan (digest, "Which figure de
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from scoring import rounding
@@ -19,6 +20,8 @@ from scoring.structures import (
     Ranking,
     ResultStatus,
     TieBreakSpec,
+    TieDecision,
+    UndecidedTie,
 )
 from scoring.trace import kecamatan_name
 
@@ -38,6 +41,26 @@ _BASIS_SHORTLIST = {
 }
 
 
+def _checked_decisions(
+    decisions: Sequence[TieDecision], tracks: dict[str, Track]
+) -> tuple[TieDecision, ...]:
+    """The decisions in a stable order; `ValueError` for one that cannot name a tie: fewer
+    than two kecamatan, one twice, one that is not a participant, or scores for others than
+    those it orders."""
+    for decision in decisions:
+        keys = decision.order
+        if len(keys) < 2 or len(set(keys)) != len(keys):
+            raise ValueError(f"Keputusan Tim atas seri harus mengurutkan ≥ 2 kecamatan: {keys}.")
+        unknown = [key for key in keys if key not in tracks]
+        if unknown:
+            raise ValueError(f"Keputusan Tim atas seri untuk kecamatan tidak dikenal: {unknown}.")
+        if sorted(key for key, _ in decision.scores) != sorted(keys):
+            raise ValueError(
+                f"Keputusan Tim atas seri {keys}: nilai harus dicatat untuk tiap kecamatannya."
+            )
+    return tuple(sorted(set(decisions), key=lambda d: (d.order, d.meeting, d.reason, repr(d))))
+
+
 class Ranker:
     """Orders participants and labels the ranked ones, for one run."""
 
@@ -47,6 +70,7 @@ class Ranker:
         stages: tuple[CompiledStage, ...],
         tracks: dict[str, Track],
         warnings: list[Message],
+        decisions: Sequence[TieDecision] = (),
     ) -> None:
         self.spec = spec
         self.stages = stages
@@ -54,11 +78,11 @@ class Ranker:
         self.warnings = warnings
         self.final = FinalScore(spec, stages)
         self.basis = spec.decision_basis
-        self.other = (
-            DecisionBasis.EXACT
-            if self.basis == DecisionBasis.PUBLISHED
-            else DecisionBasis.PUBLISHED
-        )
+        published = self.basis == DecisionBasis.PUBLISHED
+        self.other = DecisionBasis.EXACT if published else DecisionBasis.PUBLISHED
+        self.decisions = _checked_decisions(decisions, tracks)
+        self.applied: set[TieDecision] = set()
+        self.undecided: list[UndecidedTie] = []
 
     # ------------------------------------------------------------ tie-breaks
 
@@ -253,8 +277,10 @@ class Ranker:
     # ------------------------------------------------------------ the final ranking
 
     def rank(self) -> Ranking:
+        """The final ranking: ranked first (rank order), then the unranked."""
         finals: dict[str, tuple[Decimal | None, str]] = {}
         scored: list[tuple[Track, Decimal, list[Decimal | None]]] = []
+        values: dict[str, list[Decimal | None]] = {}
         for track in self.tracks.values():
             if track.participant.disqualified or track.status is not None or not track.active:
                 continue
@@ -273,20 +299,10 @@ class Ranker:
                 self.warnings.append(warning)
             else:
                 track.status = ResultStatus.RANKED
-                scored.append((track, final, self.tie_values(track)))
+                values[track.participant.key] = self.tie_values(track)
+                scored.append((track, final, values[track.participant.key]))
         ordered = self._order(scored, self.basis)
-        ties = self._tie_warnings(ordered)
-        for rank, tracks in sorted(ties.items()):
-            decisive = rounding.decisive(finals[tracks[0].participant.key][0], self.basis)  # type: ignore[arg-type]
-            self.warnings.append(
-                message(
-                    Code.TIE_UNBROKEN,
-                    kecamatan=tuple(kecamatan_name(t.participant) for t in tracks),
-                    keys=tuple(t.participant.key for t in tracks),
-                    score=rounding.publish(decisive),
-                    rank=rank,
-                )
-            )
+        self._tie_warnings(ordered)
         differ = self._basis_order(scored, ordered)
         if differ:
             self.warnings.append(
@@ -296,20 +312,154 @@ class Ranker:
                     keys=tuple(t.participant.key for t in differ),
                 )
             )
-        awards = {award.rank: award.label for award in self.spec.awards}
+        decisive = {
+            key: rounding.decisive(final, self.basis)
+            for key, (final, _) in finals.items()
+            if final is not None
+        }
+        places = self._places([(track, rank) for track, rank, _ in ordered], decisive)
         results = [
-            self._ranked(track, rank, finals[track.participant.key], awards)
-            for track, rank, _ in ordered
+            self._ranked(track, rank, award, decision, finals[track.participant.key], values)
+            for track, rank, award, decision in places
         ]
         results += self._unranked()
-        return Ranking(tuple(results), tuple(self.warnings))
+        return Ranking(
+            tuple(results),
+            tuple(self.warnings),
+            undecided_ties=tuple(self.undecided),
+            tie_decisions=tuple(d for d in self.decisions if d in self.applied),
+            lapsed_tie_decisions=tuple(d for d in self.decisions if d not in self.applied),
+            decision_basis=self.basis,
+        )
+
+    # ------------------------------------------------------------ awards and undecided ties
+
+    def _places(
+        self, ordered: list[tuple[Track, int]], decisive: dict[str, Decimal]
+    ) -> list[tuple[Track, int, str, TieDecision | None]]:
+        """Each ranked participant's rank, award and the Tim's decision that placed it.
+
+        A tie the tie-breaks leave shares its rank. When the places it shares carry
+        different awards (two Terbaik I and no Terbaik II; Peringkat III beside Harapan I;
+        Terbaik IV beside a Piagam), those awards are withheld: "seri — diputuskan Tim"
+        (digest, "Ties at an award"), until a valid `TieDecision` orders the tie; the awards
+        then follow the decided order.
+        """
+        awards = {award.rank: award.label for award in self.spec.awards}
+        others = self.spec.award_for_others
+        places: list[tuple[Track, int, str, TieDecision | None]] = []
+        start = 0
+        while start < len(ordered):
+            rank = ordered[start][1]
+            end = start + 1
+            while end < len(ordered) and ordered[end][1] == rank:
+                end += 1
+            group = [track for track, _ in ordered[start:end]]
+            positions = range(start + 1, end + 1)
+            start = end
+            if len(group) == 1:
+                places.append((group[0], rank, awards.get(rank, others), None))
+                continue
+            decision = self._decision_for(group, decisive)
+            if decision is not None:
+                by_key = {track.participant.key: track for track in group}
+                for position, key in zip(positions, decision.order, strict=True):
+                    places.append((by_key[key], position, awards.get(position, others), decision))
+                self._decided_notes(group, decision)
+                continue
+            tiers = [awards.get(position, others) for position in positions]
+            names = tuple(kecamatan_name(t.participant) for t in group)
+            keys = tuple(t.participant.key for t in group)
+            score = decisive[keys[0]]
+            if len(set(tiers)) == 1:
+                self.warnings.append(
+                    message(
+                        Code.TIE_UNBROKEN,
+                        kecamatan=names,
+                        keys=keys,
+                        score=rounding.publish(score),
+                        rank=rank,
+                    )
+                )
+                places.extend((track, rank, tiers[0], None) for track in group)
+                continue
+            withheld = tuple(dict.fromkeys(tier for tier in tiers if tier))
+            self.undecided.append(UndecidedTie(rank, keys, score, withheld))
+            self.warnings.append(
+                message(
+                    Code.TIE_UNDECIDED,
+                    kecamatan=names,
+                    keys=keys,
+                    score=rounding.publish(score),
+                    rank=rank,
+                    tiers=withheld,
+                )
+            )
+            for track in group:
+                track.notes.append(
+                    message(
+                        Code.AWARD_WITHHELD,
+                        others=tuple(
+                            n for t, n in zip(group, names, strict=True) if t is not track
+                        ),
+                        tiers=withheld,
+                    )
+                )
+                places.append((track, rank, "", None))
+        for decision in self.decisions:
+            if decision not in self.applied:
+                self.warnings.append(
+                    message(
+                        Code.TIE_DECISION_LAPSED,
+                        kecamatan=tuple(
+                            kecamatan_name(self.tracks[key].participant) for key in decision.order
+                        ),
+                        keys=decision.order,
+                        meeting=decision.meeting,
+                    )
+                )
+        return places
+
+    def _decision_for(self, group: list[Track], decisive: dict[str, Decimal]) -> TieDecision | None:
+        """The Tim's decision on exactly this tie, taken on the scores the tied kecamatan
+        still have; None when there is none (a decision on other scores has lapsed)."""
+        keys = {track.participant.key for track in group}
+        scores = {key: decisive[key] for key in keys}
+        valid = [
+            decision
+            for decision in self.decisions
+            if set(decision.order) == keys and dict(decision.scores) == scores
+        ]
+        if len(valid) > 1:
+            raise ValueError(
+                f"Dua keputusan Tim yang berlaku untuk seri {', '.join(sorted(keys))}."
+            )
+        if not valid:
+            return None
+        self.applied.add(valid[0])
+        return valid[0]
+
+    def _decided_notes(self, group: list[Track], decision: TieDecision) -> None:
+        order = tuple(kecamatan_name(self.tracks[key].participant) for key in decision.order)
+        for track in group:
+            track.notes.append(
+                message(
+                    Code.TIE_DECIDED,
+                    others=tuple(kecamatan_name(t.participant) for t in group if t is not track),
+                    meeting=decision.meeting,
+                    order=order,
+                    reason=decision.reason,
+                )
+            )
 
     def _ranked(
         self,
         track: Track,
         rank: int,
+        award: str,
+        decision: TieDecision | None,
         final: tuple[Decimal | None, str],
-        awards: dict[int, str],
+        values: dict[str, list[Decimal | None]],
     ) -> ParticipantResult:
         score, formula = final
         assert score is not None
@@ -337,11 +487,12 @@ class Ranker:
             final_score=score,
             published_score=published,
             predikat=predikat,
-            award=awards.get(rank, self.spec.award_for_others),
+            award=award,
             stages=tuple(track.stages),
-            tie_break_values=tuple(self.tie_values(track)),
+            tie_break_values=tuple(values[track.participant.key]),
             notes=tuple(track.notes),
             formula=formula,
+            tie_decision=decision,
         )
 
     def _unranked(self) -> list[ParticipantResult]:

@@ -211,6 +211,28 @@ class Absence:
 
 
 @dataclass(frozen=True)
+class TieDecision:
+    """The Tim's order for kecamatan whose final scores tie after the set's tie-breaks, as
+    Tapem records it.
+
+    Digest, "Ties at an award" (Kep. Wali Kota Bekasi 067/Kep.294-Tapem/VIII/2022 Lampiran I
+    II.5 gives the Tim that discretion; Perbup Banggai 49/2022 Pasal 22(2) sends a single
+    Terbaik I to the province): a tie that would hand out different awards withholds them
+    until the Tim decides. A decision orders the tie it names while the tied kecamatan still
+    have the scores it was taken on (`scores`: each kecamatan's score as the set's basis
+    reads it, `scoring.rounding.decisive`, e.g. the published 85.50); once the tie or a score
+    changes, it lapses and is ignored with a warning.
+    """
+
+    order: tuple[str, ...]  # participant keys (kecamatan slugs), the higher first
+    reason: str
+    meeting: str  # the meeting that decided, e.g. "Rapat Penetapan Pemenang, 25 Agustus 2022"
+    scores: tuple[tuple[str, Decimal], ...]  # (participant key, score) when it was decided
+    recorded_by: str = ""
+    recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class SumColumn:
     """What one position of `SheetSums.counts` and `.totals` adds up: the values of one
     aspect's indicators weighted `weight` (a weighted-sum aspect has one column per distinct
@@ -266,6 +288,8 @@ class ScoringInput:
     warnings: tuple[Message, ...] = ()
     # Members recorded absent or recused for a kecamatan's stage (see Absence).
     absences: tuple[Absence, ...] = ()
+    # The Tim's decisions on ties the tie-breaks leave (see TieDecision).
+    tie_decisions: tuple[TieDecision, ...] = ()
 
 
 # ---------------------------------------------------------------- results (output)
@@ -346,6 +370,7 @@ class ParticipantResult:
     tie_break_values: tuple[Decimal | None, ...] = ()
     notes: tuple[Message, ...] = ()
     formula: str = ""
+    tie_decision: TieDecision | None = None  # the Tim's decision that ordered its tie
 
     @property
     def missing(self) -> tuple[tuple[str, str], ...]:
@@ -355,39 +380,66 @@ class ParticipantResult:
 
 
 @dataclass(frozen=True)
+class UndecidedTie:
+    """Kecamatan tied after the tie-breaks where the awards of the places they share differ:
+    those awards (`tiers`) are withheld until Tapem records the Tim's `TieDecision`."""
+
+    rank: int
+    keys: tuple[str, ...]  # participant keys, in name order
+    score: Decimal  # the score they share, as the set's basis reads it
+    tiers: tuple[str, ...]  # the awards withheld, in rank order
+
+
+@dataclass(frozen=True)
 class Ranking:
     results: tuple[ParticipantResult, ...]  # rank order, unranked last
     warnings: tuple[Message, ...] = field(default_factory=tuple)
+    # Ties "seri — diputuskan Tim": while any is left, the result cannot be frozen.
+    undecided_ties: tuple[UndecidedTie, ...] = ()
+    tie_decisions: tuple[TieDecision, ...] = ()  # the decisions that ordered a tie
+    lapsed_tie_decisions: tuple[TieDecision, ...] = ()  # ignored: the tie or a score changed
+    decision_basis: DecisionBasis = DecisionBasis.PUBLISHED  # the figure that decided
+
+    @property
+    def has_undecided_tie(self) -> bool:
+        """Whether an award waits for the Tim's decision on a tie (freezing is refused)."""
+        return bool(self.undecided_ties)
 
     def essentials(self) -> tuple[object, ...]:
         """Everything a decree depends on, without the per-indicator trace: what the fast
         path (`trace=False`, database sums) and the full trace must agree on."""
-        return self.warnings, [
-            (
-                r.key,
-                r.status,
-                r.rank,
-                r.final_score,
-                r.published_score,
-                r.predikat,
-                r.award,
-                r.notes,
-                r.tie_break_values,
-                [(s.code, s.score, s.skipped_reason, s.missing, s.absences) for s in r.stages],
-                [[(a.code, a.score) for a in s.aspects] for s in r.stages],
-                [
+        return (
+            self.warnings,
+            self.undecided_ties,
+            self.tie_decisions,
+            [
+                (
+                    r.key,
+                    r.status,
+                    r.rank,
+                    r.final_score,
+                    r.published_score,
+                    r.predikat,
+                    r.award,
+                    r.notes,
+                    r.tie_break_values,
+                    r.tie_decision,
+                    [(s.code, s.score, s.skipped_reason, s.missing, s.absences) for s in r.stages],
+                    [[(a.code, a.score) for a in s.aspects] for s in r.stages],
                     [
-                        (
-                            m.assessor,
-                            m.total,
-                            m.excluded_reason,
-                            m.absence,
-                            [a.score for a in m.aspects],
-                        )
-                        for m in s.members
-                    ]
-                    for s in r.stages
-                ],
-            )
-            for r in self.results
-        ]
+                        [
+                            (
+                                m.assessor,
+                                m.total,
+                                m.excluded_reason,
+                                m.absence,
+                                [a.score for a in m.aspects],
+                            )
+                            for m in s.members
+                        ]
+                        for s in r.stages
+                    ],
+                )
+                for r in self.results
+            ],
+        )

@@ -101,21 +101,27 @@ def test_equal_scores_are_decided_by_indikator_penunjang(ranking):
     assert (penunjang.code, penunjang.counts_toward_total) == ("PENUNJANG", False)
 
 
-def test_an_undecided_tie_shares_the_rank_and_is_reported(ranking):
+def test_an_undecided_tie_shares_the_rank_and_waits_for_the_tim(ranking):
     results = by_name(ranking)
     assert results["Medan Satria"].rank == results["Rawalumbu"].rank == 3
     assert results["Pondokgede"].rank == 5  # competition ranking: 1, 2, 3, 3, 5
+    # Digest, "Ties at an award": places 3 and 4 carry Peringkat III and Harapan I, so both
+    # are withheld until Tapem records the Tim's decision (Lampiran I II.5).
     assert (
-        "Kecamatan Medan Satria, Kecamatan Rawalumbu memiliki nilai akhir sama (60,00) yang "
-        "tidak terpecahkan aturan nilai seri; semuanya berperingkat 3." in texts(ranking.warnings)
+        "Seri — diputuskan Tim: Kecamatan Medan Satria, Kecamatan Rawalumbu memiliki nilai akhir "
+        "sama (60,00) yang tidak terpecahkan aturan nilai seri dan berbagi peringkat 3; "
+        "penghargaan Peringkat III, Harapan I ditahan sampai Tapem mencatat keputusan Tim, dan "
+        "hasil belum dapat dibekukan." in texts(ranking.warnings)
     )
+    assert ranking.has_undecided_tie
 
 
 def test_awards_follow_the_ranks(ranking):
     results = by_name(ranking)
     assert results["Jatiasih"].award == "Peringkat I"
     assert results["Bantargebang"].award == "Peringkat II"
-    assert results["Rawalumbu"].award == results["Medan Satria"].award == "Peringkat III"
+    # Before: both were Peringkat III and nobody Harapan I; now withheld, never given twice.
+    assert results["Rawalumbu"].award == results["Medan Satria"].award == ""
     assert results["Pondokgede"].award == "Harapan II"
 
 
