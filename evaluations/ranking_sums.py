@@ -11,7 +11,6 @@ from django.db import DatabaseError, connection
 
 from evaluations.models import ScoreEntry
 from evaluations.scoring_input import (
-    CHOICE_KINDS,
     PeriodScoreLayout,
     assemble_scoring_input,
     entries_from_rows,
@@ -19,7 +18,7 @@ from evaluations.scoring_input import (
     team_usernames,
 )
 from scoring.memory import collector_paused
-from scoring.rules import AspectCombine, EnteredBy, IndicatorKind
+from scoring.rules import CHOICE_KINDS, SUMMABLE_KINDS, AspectCombine, EnteredBy, Refusal
 from scoring.structures import (
     IndicatorSpec,
     ScoringInput,
@@ -38,9 +37,6 @@ from scoring.validation import instrument_errors
 # must read value by value come as entries. The engine turns the sums into the same aspect
 # scores (`scoring.formulas.aspect_from_sums`); the database only counts and adds, exactly.
 
-_LINEAR_KINDS = frozenset(
-    {IndicatorKind.SCORE, IndicatorKind.PERCENTAGE, IndicatorKind.CHOICE, IndicatorKind.YES_NO}
-)
 _SCALE = 10_000  # ScoreEntry.value has 4 decimals: × 10,000 it is a whole number
 
 
@@ -95,7 +91,7 @@ def _sum_plan(layout: PeriodScoreLayout) -> _SumPlan:
             if (
                 not pks
                 or (stage.code, aspect.code) in read
-                or any(i.kind not in _LINEAR_KINDS or i.entered_by != side for i in specs)
+                or any(i.kind not in SUMMABLE_KINDS or i.entered_by != side for i in specs)
             ):
                 plan.entry_pks += pks
                 continue
@@ -115,7 +111,8 @@ def _sum_plan(layout: PeriodScoreLayout) -> _SumPlan:
 def _check_key(indicator: IndicatorSpec) -> tuple[Any, ...]:
     if indicator.kind in CHOICE_KINDS:
         return ("choice", tuple(sorted((o.code, o.score) for o in indicator.options)))
-    return ("number", indicator.min_value, indicator.max_value, indicator.integer_only)
+    ((_, rule),) = indicator.cells  # a score or percentage: one value and its range
+    return ("number", rule)
 
 
 class _SumSQL:
@@ -170,15 +167,13 @@ def _refused_sql(plan: _SumPlan, dialect: _SumSQL) -> tuple[str, list[Any]]:
                 params += [code, dialect.number(score)]
             tests.append(f"NOT ({' OR '.join(pairs)})")
         else:
-            _, low, high, whole = key
-            if low is not None:
-                tests.append(f"{value} < %s")
-                params.append(dialect.number(low))
-            if high is not None:
-                tests.append(f"{value} > %s")
-                params.append(dialect.number(high))
-            if whole:
-                tests.append(dialect.fractional)
+            # The engine's range rule (`scoring.rules.ValueRange`), test by test.
+            for refusal, bound in key[1].tests():
+                if refusal == Refusal.FRACTION:
+                    tests.append(dialect.fractional)
+                else:
+                    tests.append(f"{value} {'<' if refusal == Refusal.BELOW else '>'} %s")
+                    params.append(dialect.number(bound))
         branches.append(f"WHEN {_id_test(pks)} THEN {' OR '.join(tests)}")
     return f"CASE {' '.join(branches)} END", params
 

@@ -33,7 +33,14 @@ from evaluations.scoring_input import (
 from regions import formatting
 from regions.models import Kecamatan
 from scoring.engine import compute_ranking
-from scoring.rules import CAPAIAN_PARTS, KECAMATAN_ASSESSOR, EnteredBy, IndicatorKind
+from scoring.rules import (
+    CHOICE_KINDS,
+    KECAMATAN_ASSESSOR,
+    EnteredBy,
+    IndicatorKind,
+    Refusal,
+    ValueRange,
+)
 from scoring.structures import IndicatorSpec, ScoringInput
 
 SHEET = "nilai"
@@ -52,8 +59,6 @@ MAX_ROWS = 200_000  # far above the largest region (a few hundred kecamatan × t
 # ScoreEntry.value is DecimalField(max_digits=14, decimal_places=4).
 MAX_DECIMALS = 4
 MAX_ABS_VALUE = Decimal("1e10")
-ZERO = Decimal(0)
-CHOICE_KINDS = frozenset({IndicatorKind.CHOICE, IndicatorKind.YES_NO})
 
 
 class ScoreWorkbookError(Exception):
@@ -70,26 +75,29 @@ class ScoreWorkbookError(Exception):
 
 @dataclass(frozen=True)
 class CellRule:
-    """What one row of the sheet accepts for one indicator (or one part of it)."""
+    """What one row of the sheet accepts for one indicator (or one part of it): a number in
+    the engine's range (`range`, `scoring.rules.ValueRange`), or one of `options`."""
 
     part: str
     choice: bool
-    low: Decimal | None  # for a choice: the lowest option score, shown only
+    low: Decimal | None  # shown in nilai_min; for a choice: the lowest option score
     high: Decimal | None
-    integer_only: bool = False
+    range: ValueRange | None = None  # None for a choice
     options: tuple[str, ...] = ()
 
     @property
     def choices_text(self) -> str:
         return "/".join(self.options)
 
+    @property
+    def integer_only(self) -> bool:
+        return bool(self.range and self.range.integer_only)
+
 
 def cell_rules(indicator: IndicatorSpec) -> tuple[CellRule, ...]:
-    """The rows a scored indicator takes: one, or one per part; none for a text indicator."""
-    kind = indicator.kind
-    if kind == IndicatorKind.TEXT:
-        return ()
-    if kind in CHOICE_KINDS:
+    """The rows a scored indicator takes: one, or one per part; none for a text indicator.
+    The cells and their ranges are the engine's (`IndicatorSpec.cells`)."""
+    if indicator.kind in CHOICE_KINDS:
         scores = [option.score for option in indicator.options]
         return (
             CellRule(
@@ -100,20 +108,11 @@ def cell_rules(indicator: IndicatorSpec) -> tuple[CellRule, ...]:
                 options=tuple(option.code for option in indicator.options),
             ),
         )
-    whole = indicator.integer_only
-    if kind == IndicatorKind.PERCENTAGE_PAIR:
-        # Each part is a percentage on the indicator's own scale (the engine checks the same).
-        return tuple(
-            CellRule(name, False, indicator.min_value, indicator.max_value, whole)
-            for name, _weight in indicator.parts
-        )
-    if kind == IndicatorKind.CAPAIAN:
-        # Target and realisasi are quantities, not scores: never negative, no maximum.
-        return tuple(CellRule(name, False, ZERO, None, whole) for name in CAPAIAN_PARTS)
-    if kind == IndicatorKind.COUNT_NORMALISED:
-        # The count itself; max_value is the score the highest count receives.
-        return (CellRule("", False, ZERO, None, whole),)
-    return (CellRule("", False, indicator.min_value, indicator.max_value, whole),)
+    return tuple(
+        CellRule(part, False, rule.low, rule.high, rule)
+        for part, rule in indicator.cells
+        if rule is not None
+    )
 
 
 # ---------------------------------------------------------------- the template
@@ -545,7 +544,9 @@ def cell_value(raw: Any, rule: CellRule, code: str) -> tuple[Decimal | None, str
     shown = formatting.number(number)
     if abs(number) >= MAX_ABS_VALUE:
         raise SheetCellError(_("nilai %(v)s terlalu besar") % {"v": shown})
-    if rule.integer_only and number != number.to_integral_value():
+    assert rule.range is not None
+    refused = rule.range.refusal(number)  # the engine's range rule
+    if refused == Refusal.FRACTION:
         raise SheetCellError(
             _("nilai %(v)s harus bilangan bulat pada indikator %(code)s")
             % {"v": shown, "code": code}
@@ -555,15 +556,15 @@ def cell_value(raw: Any, rule: CellRule, code: str) -> tuple[Decimal | None, str
             _("nilai %(v)s memiliki lebih dari %(n)s angka di belakang koma")
             % {"v": shown, "n": MAX_DECIMALS}
         )
-    if rule.low is not None and number < rule.low:
+    if refused == Refusal.BELOW:
         raise SheetCellError(
             _("nilai %(v)s di bawah nilai minimal %(low)s")
-            % {"v": shown, "low": formatting.number(rule.low)}
+            % {"v": shown, "low": formatting.number(rule.range.low)}  # type: ignore[arg-type]
         )
-    if rule.high is not None and number > rule.high:
+    if refused == Refusal.ABOVE:
         raise SheetCellError(
             _("nilai %(v)s di atas nilai maksimal %(high)s")
-            % {"v": shown, "high": formatting.number(rule.high)}
+            % {"v": shown, "high": formatting.number(rule.range.high)}  # type: ignore[arg-type]
         )
     return number, ""
 

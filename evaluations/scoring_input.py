@@ -4,17 +4,19 @@ entry. Scoped models are only queried inside an active region scope."""
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from evaluations.models import Participation, Period, ScoreEntry, TeamMember
 from instruments.models import Indicator, InstrumentSet
 from instruments.selectors import instrument_set_tree
 from instruments.validation import validate_instrument_set
 from scoring.memory import collector_paused
+from scoring.messages import Message
 from scoring.rules import (
+    CHOICE_KINDS,
     AspectCombine,
     EnteredBy,
     FinalCombine,
@@ -130,8 +132,6 @@ def scoring_input_for_period(*, period: Period) -> ScoringInput:
     return scoring_input_from_layout(layout=period_score_layout(period=period))
 
 
-CHOICE_KINDS = frozenset({IndicatorKind.CHOICE, IndicatorKind.YES_NO})
-
 # indicator pk → (stage, aspect, indicator code, is a choice, team usernames or None)
 IndicatorCells = dict[int, tuple[str, str, str, bool, dict[int, str] | None]]
 
@@ -166,15 +166,15 @@ def assemble_scoring_input(
     skipped: Counter[tuple[str, str]],
     sums: tuple[StageSums, ...] = (),
 ) -> ScoringInput:
-    warnings = list(layout.spec.warnings) + _skipped_warnings(skipped)
     return ScoringInput(
-        instrument=replace(layout.spec, warnings=tuple(warnings)),
+        instrument=layout.spec,
         participants=tuple(ref.participant for ref in layout.participants),
         teams=tuple(
             (code, tuple(seat.username for seat in seats)) for code, seats in layout.teams.items()
         ),
         entries=entries,
         sums=sums,
+        warnings=_skipped_warnings(skipped),
     )
 
 
@@ -239,25 +239,34 @@ def entries_from_rows(
         )
 
 
-def _skipped_warnings(skipped: Counter[tuple[str, str]]) -> list[str]:
-    messages = {
-        "indicator": _("%(n)s nilai untuk indikator di luar set instrumen periode ini diabaikan."),
-        "participant": _(
-            "Tahap %(stage)s: %(n)s nilai untuk kecamatan yang bukan peserta periode ini diabaikan."
-        ),
-        "side": _(
-            "Tahap %(stage)s: %(n)s nilai diabaikan karena diisi oleh pihak yang salah "
-            "(kecamatan pada indikator tim, atau sebaliknya)."
-        ),
-        "team": _(
-            "Tahap %(stage)s: %(n)s nilai dari penilai yang tidak lagi tercantum dalam tim "
-            "tahap ini diabaikan."
-        ),
-    }
-    return [
-        messages[reason] % {"n": count, "stage": stage}
+# Values left out of the input, by reason (`Message.code` "values_skipped_<reason>").
+SKIPPED_TEMPLATES = {
+    "indicator": gettext_noop(
+        "%(n)s nilai untuk indikator di luar set instrumen periode ini diabaikan."
+    ),
+    "participant": gettext_noop(
+        "Tahap %(stage)s: %(n)s nilai untuk kecamatan yang bukan peserta periode ini diabaikan."
+    ),
+    "side": gettext_noop(
+        "Tahap %(stage)s: %(n)s nilai diabaikan karena diisi oleh pihak yang salah "
+        "(kecamatan pada indikator tim, atau sebaliknya)."
+    ),
+    "team": gettext_noop(
+        "Tahap %(stage)s: %(n)s nilai dari penilai yang tidak lagi tercantum dalam tim "
+        "tahap ini diabaikan."
+    ),
+}
+
+
+def _skipped_warnings(skipped: Counter[tuple[str, str]]) -> tuple[Message, ...]:
+    return tuple(
+        Message(
+            f"values_skipped_{reason}",
+            (("n", count), ("stage", stage)),
+            SKIPPED_TEMPLATES[reason],
+        )
         for (reason, stage), count in sorted(skipped.items())
-    ]
+    )
 
 
 def _instrument_spec(tree: InstrumentSet) -> InstrumentSpec:

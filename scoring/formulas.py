@@ -35,26 +35,6 @@ def option_score(options: Mapping[str, Decimal], code: str) -> Decimal:
         raise ValueError(f"pilihan {code!r} tidak ada pada indikator") from None
 
 
-def ranged_value(
-    value: Decimal,
-    lowest: Decimal | None,
-    highest: Decimal | None,
-    integer_only: bool = False,
-) -> Decimal:
-    """An entered value, refused (`ValueError`) when outside [lowest, highest] or fractional
-    where whole numbers are required; the import already prevents both, so nothing is clamped
-    silently here."""
-    # Panduan Pekalongan 2017, A.5 and A.6: whole numbers only, and a part of the proposal
-    # never exceeds that part's maximum.
-    if lowest is not None and value < lowest:
-        raise ValueError(f"nilai {value} di bawah batas {lowest}")
-    if highest is not None and value > highest:
-        raise ValueError(f"nilai {value} di atas batas {highest}")
-    if integer_only and value != value.to_integral_value():
-        raise ValueError(f"nilai {value} harus bilangan bulat")
-    return value
-
-
 def percentage_pair(parts: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
     """Σ part value × part weight / 100 over (value, weight %) pairs."""
     # Perbup Tegal 30/2016 Lampiran II A: A = realisasi fisik % × 50%,

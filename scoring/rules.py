@@ -1,8 +1,15 @@
-"""The vocabulary of scoring rules an instrument set can name.
+"""The vocabulary of scoring rules an instrument set can name, and the one rule every entered
+number obeys (`ValueRange`).
 
-Instrument sets store these values; `scoring.engine` gives each one its meaning.
+Instrument sets store these values; the engine (`scoring.engine`) gives each one its meaning.
+The score workbook, its import and the database-sums fast path read the same vocabulary and
+the same range rule, so none of them can disagree with the engine about what a value is.
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -15,6 +22,15 @@ class IndicatorKind(StrEnum):
     COUNT_NORMALISED = "count_normalised"  # count / highest count among participants × max
     CAPAIAN = "capaian"  # parts target/realisasi, params["polarity"]
     TEXT = "text"  # free text, never scored
+
+
+# A choice's value is an option code; its score is that option's score.
+CHOICE_KINDS = frozenset({IndicatorKind.CHOICE, IndicatorKind.YES_NO})
+# The kinds whose score is the value itself (a choice's value being its option's score): an
+# aspect of them can be scored from the sum of its values (`scoring.structures.StageSums`).
+SUMMABLE_KINDS = frozenset(
+    {IndicatorKind.SCORE, IndicatorKind.PERCENTAGE, IndicatorKind.CHOICE, IndicatorKind.YES_NO}
+)
 
 
 class EnteredBy(StrEnum):
@@ -44,6 +60,22 @@ class PredicateRounding(StrEnum):
     HALF_UP_INTEGER = "half_up_integer"  # round the published score half up to a whole number
 
 
+class AbsenceKind(StrEnum):
+    """Why a seated member takes no part in one kecamatan's stage, as Tapem records it."""
+
+    ABSENT = "absent"  # tidak hadir
+    RECUSED = "recused"  # mengundurkan diri (e.g. a conflict of interest with the kecamatan)
+
+
+class DecisionBasis(StrEnum):
+    """Which figure ranks, ties, shortlists and bands. No regulation prescribes rounding; the
+    digest's decision for every region ("Which figure decides") is the published score, so
+    that what the decree prints is what decided. Every set declares it."""
+
+    PUBLISHED = "published"  # the published two-decimal score (half up)
+    EXACT = "exact"  # the exact score
+
+
 class Polarity(StrEnum):
     HIGHER_IS_BETTER = "higher_is_better"
     LOWER_IS_BETTER = "lower_is_better"
@@ -51,3 +83,59 @@ class Polarity(StrEnum):
 
 CAPAIAN_PARTS = ("target", "realisasi")
 KECAMATAN_ASSESSOR = "mandiri"  # how the score workbook names values entered by the kecamatan
+
+
+class Refusal(StrEnum):
+    """Why `ValueRange` refuses a number."""
+
+    BELOW = "below"  # under the lowest value allowed
+    ABOVE = "above"  # over the highest value allowed
+    FRACTION = "fraction"  # a fraction where whole numbers are required
+
+
+@dataclass(frozen=True)
+class ValueRange:
+    """What an entered number must be: within [low, high] (None: open on that side), and
+    whole when `integer_only`. Nothing is clamped: a number outside is refused.
+
+    Panduan Pekalongan 2017, mekanisme A.5 and A.6: values are whole numbers, and a part of
+    the proposal never exceeds that part's maximum; every set's minimum and maximum are read
+    the same way. The engine checks values with `check`, the score import with `refusal`,
+    and the database-sums fast path writes `tests()` as SQL.
+    """
+
+    low: Decimal | None = None
+    high: Decimal | None = None
+    integer_only: bool = False
+
+    def tests(self) -> tuple[tuple[Refusal, Decimal | None], ...]:
+        """The refusals that can apply, each with its bound, in the order they are checked."""
+        tests: list[tuple[Refusal, Decimal | None]] = []
+        if self.low is not None:
+            tests.append((Refusal.BELOW, self.low))
+        if self.high is not None:
+            tests.append((Refusal.ABOVE, self.high))
+        if self.integer_only:
+            tests.append((Refusal.FRACTION, None))
+        return tuple(tests)
+
+    def refusal(self, value: Decimal) -> Refusal | None:
+        """Why `value` is refused; None when it is accepted."""
+        if self.low is not None and value < self.low:
+            return Refusal.BELOW
+        if self.high is not None and value > self.high:
+            return Refusal.ABOVE
+        if self.integer_only and value != value.to_integral_value():
+            return Refusal.FRACTION
+        return None
+
+    def check(self, value: Decimal) -> Decimal:
+        """`value` itself; `ValueError` (in Indonesian) when it is refused."""
+        refused = self.refusal(value)
+        if refused is None:
+            return value
+        if refused == Refusal.BELOW:
+            raise ValueError(f"nilai {value} di bawah batas {self.low}")
+        if refused == Refusal.ABOVE:
+            raise ValueError(f"nilai {value} di atas batas {self.high}")
+        raise ValueError(f"nilai {value} harus bilangan bulat")

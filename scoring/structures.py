@@ -8,19 +8,28 @@ in `scoring.rounding`, where each rule is named.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from scoring.messages import Message
 from scoring.rules import (
+    CAPAIAN_PARTS,
+    CHOICE_KINDS,
+    AbsenceKind,
     AspectCombine,
+    DecisionBasis,
     EnteredBy,
     FinalCombine,
     IndicatorKind,
     MemberCombine,
     Polarity,
     PredicateRounding,
+    ValueRange,
 )
+
+_NOT_NEGATIVE = Decimal(0)
 
 _T = TypeVar("_T")
 
@@ -66,6 +75,32 @@ class IndicatorSpec:
     @property
     def scored(self) -> bool:
         return self.kind != IndicatorKind.TEXT
+
+    @property
+    def cells(self) -> tuple[tuple[str, ValueRange | None], ...]:
+        """The values the indicator takes, by part ("" for a single value), each with the
+        range an entered number must lie in; None for a choice (its value is an option
+        code). Empty for a free-text indicator.
+
+        A percentage_pair's parts are percentages on the indicator's own scale (the part
+        weights sum to 100); a capaian's target and realisasi, and a count, are quantities:
+        never negative, with no maximum (a count's maximum is the score the highest count
+        receives).
+        """
+        kind = self.kind
+        if kind == IndicatorKind.TEXT:
+            return ()
+        if kind in CHOICE_KINDS:
+            return (("", None),)
+        own = ValueRange(self.min_value, self.max_value, self.integer_only)
+        if kind == IndicatorKind.PERCENTAGE_PAIR:
+            return tuple((name, own) for name, _ in self.parts)
+        quantity = ValueRange(_NOT_NEGATIVE, None, self.integer_only)
+        if kind == IndicatorKind.CAPAIAN:
+            return tuple((part, quantity) for part in CAPAIAN_PARTS)
+        if kind == IndicatorKind.COUNT_NORMALISED:
+            return (("", quantity),)
+        return (("", own),)
 
 
 @dataclass(frozen=True)
@@ -126,6 +161,8 @@ class InstrumentSpec:
     awards: tuple[AwardSpec, ...] = ()
     award_for_others: str = ""
     warnings: tuple[str, ...] = ()  # validation warnings carried onto every ranking
+    # The figure that ranks, ties, shortlists and bands (see DecisionBasis).
+    decision_basis: DecisionBasis = DecisionBasis.PUBLISHED
 
 
 # ---------------------------------------------------------------- entries (input)
@@ -151,6 +188,48 @@ class Entry:
     part: str = ""  # "" for single-value kinds; "fisik", "target", … for multi-part kinds
     value: Decimal | None = None
     option_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Absence:
+    """Tapem's record that a seated member takes no part in one kecamatan's stage.
+
+    Digest, "Rules for every region" (Perbup Banggai 49/2022: JA, Jumlah Anggota; Pasal
+    10(3), 12(4), 14(7): every weighting meeting "dihadiri oleh semua anggota"): a stage
+    score exists only once every seated member has completed their sheet for the kecamatan
+    or is recorded here; the mean then divides by the members who took part, and the result
+    names the absent ones and why.
+    """
+
+    stage_code: str
+    participant_key: str
+    assessor: str
+    kind: AbsenceKind
+    reason: str
+    recorded_by: str  # who recorded it (Tapem)
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class TieDecision:
+    """The Tim's order for kecamatan whose final scores tie after the set's tie-breaks, as
+    Tapem records it.
+
+    Digest, "Ties at an award" (Kep. Wali Kota Bekasi 067/Kep.294-Tapem/VIII/2022 Lampiran I
+    II.5 gives the Tim that discretion; Perbup Banggai 49/2022 Pasal 22(2) sends a single
+    Terbaik I to the province): a tie that would hand out different awards withholds them
+    until the Tim decides. A decision orders the tie it names while the tied kecamatan still
+    have the scores it was taken on (`scores`: each kecamatan's score as the set's basis
+    reads it, `scoring.rounding.decisive`, e.g. the published 85.50); once the tie or a score
+    changes, it lapses and is ignored with a warning.
+    """
+
+    order: tuple[str, ...]  # participant keys (kecamatan slugs), the higher first
+    reason: str
+    meeting: str  # the meeting that decided, e.g. "Rapat Penetapan Pemenang, 25 Agustus 2022"
+    scores: tuple[tuple[str, Decimal], ...]  # (participant key, score) when it was decided
+    recorded_by: str = ""
+    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +283,13 @@ class ScoringInput:
     entries: tuple[Entry, ...]
     # Values given added up instead of as entries (trace=False only); see StageSums.
     sums: tuple[StageSums, ...] = ()
+    # The caller's own warnings about the input (e.g. values it left out), carried onto the
+    # ranking after the instrument's.
+    warnings: tuple[Message, ...] = ()
+    # Members recorded absent or recused for a kecamatan's stage (see Absence).
+    absences: tuple[Absence, ...] = ()
+    # The Tim's decisions on ties the tie-breaks leave (see TieDecision).
+    tie_decisions: tuple[TieDecision, ...] = ()
 
 
 # ---------------------------------------------------------------- results (output)
@@ -241,13 +327,18 @@ class AspectResult:
 
 @dataclass(frozen=True)
 class MemberResult:
-    """One assessor's sheet for one kecamatan in one stage ("mandiri" for kecamatan-only)."""
+    """One assessor's sheet for one kecamatan in one stage ("mandiri" for kecamatan-only).
+
+    A sheet is complete (a total) or it is not (None, with `excluded_reason`): never half
+    counted. A member recorded absent or recused carries the record in `absence`.
+    """
 
     assessor: str
-    total: Decimal | None  # None: the member did not (fully) score and is excluded
+    total: Decimal | None  # None: not complete, or the member takes no part (absence)
     aspects: tuple[AspectResult, ...] = ()
     excluded_reason: str = ""
     formula: str = ""
+    absence: Absence | None = None
 
 
 @dataclass(frozen=True)
@@ -259,6 +350,10 @@ class StageResult:
     members: tuple[MemberResult, ...] = ()
     formula: str = ""
     skipped_reason: str = ""  # e.g. not shortlisted for this stage
+    # Who must still complete their sheet before the stage has a score: team members by
+    # username, "mandiri" for the kecamatan's own values. Empty once the stage is scored.
+    missing: tuple[str, ...] = ()
+    absences: tuple[Absence, ...] = ()  # members who took no part, and why
 
 
 @dataclass(frozen=True)
@@ -273,38 +368,78 @@ class ParticipantResult:
     award: str = ""
     stages: tuple[StageResult, ...] = ()
     tie_break_values: tuple[Decimal | None, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
     formula: str = ""
+    tie_decision: TieDecision | None = None  # the Tim's decision that ordered its tie
+
+    @property
+    def missing(self) -> tuple[tuple[str, str], ...]:
+        """(stage code, assessor) of every sheet still to complete ("mandiri": the
+        kecamatan's own values); why an incomplete kecamatan is not ranked."""
+        return tuple((stage.code, who) for stage in self.stages for who in stage.missing)
+
+
+@dataclass(frozen=True)
+class UndecidedTie:
+    """Kecamatan tied after the tie-breaks where the awards of the places they share differ:
+    those awards (`tiers`) are withheld until Tapem records the Tim's `TieDecision`."""
+
+    rank: int
+    keys: tuple[str, ...]  # participant keys, in name order
+    score: Decimal  # the score they share, as the set's basis reads it
+    tiers: tuple[str, ...]  # the awards withheld, in rank order
 
 
 @dataclass(frozen=True)
 class Ranking:
     results: tuple[ParticipantResult, ...]  # rank order, unranked last
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[Message, ...] = field(default_factory=tuple)
+    # Ties "seri — diputuskan Tim": while any is left, the result cannot be frozen.
+    undecided_ties: tuple[UndecidedTie, ...] = ()
+    tie_decisions: tuple[TieDecision, ...] = ()  # the decisions that ordered a tie
+    lapsed_tie_decisions: tuple[TieDecision, ...] = ()  # ignored: the tie or a score changed
+    decision_basis: DecisionBasis = DecisionBasis.PUBLISHED  # the figure that decided
+
+    @property
+    def has_undecided_tie(self) -> bool:
+        """Whether an award waits for the Tim's decision on a tie (freezing is refused)."""
+        return bool(self.undecided_ties)
 
     def essentials(self) -> tuple[object, ...]:
         """Everything a decree depends on, without the per-indicator trace: what the fast
         path (`trace=False`, database sums) and the full trace must agree on."""
-        return self.warnings, [
-            (
-                r.key,
-                r.status,
-                r.rank,
-                r.final_score,
-                r.published_score,
-                r.predikat,
-                r.award,
-                r.notes,
-                r.tie_break_values,
-                [(s.code, s.score, s.skipped_reason) for s in r.stages],
-                [[(a.code, a.score) for a in s.aspects] for s in r.stages],
-                [
+        return (
+            self.warnings,
+            self.undecided_ties,
+            self.tie_decisions,
+            [
+                (
+                    r.key,
+                    r.status,
+                    r.rank,
+                    r.final_score,
+                    r.published_score,
+                    r.predikat,
+                    r.award,
+                    r.notes,
+                    r.tie_break_values,
+                    r.tie_decision,
+                    [(s.code, s.score, s.skipped_reason, s.missing, s.absences) for s in r.stages],
+                    [[(a.code, a.score) for a in s.aspects] for s in r.stages],
                     [
-                        (m.assessor, m.total, m.excluded_reason, [a.score for a in m.aspects])
-                        for m in s.members
-                    ]
-                    for s in r.stages
-                ],
-            )
-            for r in self.results
-        ]
+                        [
+                            (
+                                m.assessor,
+                                m.total,
+                                m.excluded_reason,
+                                m.absence,
+                                [a.score for a in m.aspects],
+                            )
+                            for m in s.members
+                        ]
+                        for s in r.stages
+                    ],
+                )
+                for r in self.results
+            ],
+        )

@@ -237,7 +237,9 @@ def test_tapem_marks_a_kecamatan_not_scored_and_the_ranking_says_why(tapem, tena
         result = ranking_for_period(period=period, trace=False)
     jatiasih = next(r for r in result.results if r.name == "Jatiasih")
     assert jatiasih.status == "disqualified"
-    assert jatiasih.notes == ("Didiskualifikasi: Isian tetap tidak lengkap setelah perbaikan",)
+    assert [note.text for note in jatiasih.notes] == [
+        "Didiskualifikasi: Isian tetap tidak lengkap setelah perbaikan"
+    ]
 
     assert tapem.post("/bekasi/periode/2026/peserta/jatiasih/", {"action": "nilai"}).status_code
     with scope(region=tenancy.bekasi):

@@ -226,6 +226,11 @@ def participants(*names: str, disqualified: Mapping[str, str] | None = None) -> 
     )
 
 
+def texts(messages) -> list[str]:
+    """The Indonesian text of each warning or note."""
+    return [message.text for message in messages]
+
+
 def slug(name: str) -> str:
     return name.lower().replace(" ", "-")
 

@@ -2,15 +2,26 @@
 weighted 35/30/20/5/5/5; decision: a member's total is the weighted sum, the kecamatan's score
 the mean of the members' totals, and the indikator penunjang (Lampiran I II.5) breaks ties."""
 
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 
 from scoring.engine import compute_ranking
-from scoring.structures import ResultStatus, ScoringInput
-from tests.scoring.builders import BEKASI_CRITERIA, bekasi, participants, sheet
+from scoring.rules import AbsenceKind
+from scoring.structures import Absence, ResultStatus, ScoringInput
+from tests.scoring.builders import BEKASI_CRITERIA, bekasi, participants, sheet, texts
 
 TEAM = ("ani", "budi", "citra")
+CITRA_ABSENT = Absence(
+    "PENILAIAN",
+    "pondokgede",
+    "citra",
+    AbsenceKind.ABSENT,
+    "sakit (surat keterangan dokter)",
+    "tapem-bekasi",
+    datetime(2026, 8, 14, 10, 0),
+)
 ORDER = list(BEKASI_CRITERIA)  # PELAYANAN, KOORDINASI, INOVASI, SDM, ANGGARAN, DATA
 
 
@@ -46,7 +57,8 @@ def ranking():
         # Rawalumbu and Medan Satria: 60 everywhere, penunjang 70 each: an undecided tie
         *(e for m in TEAM for e in criteria("Rawalumbu", m, [60] * 6, penunjang=70)),
         *(e for m in TEAM for e in criteria("Medan Satria", m, [60] * 6, penunjang=70)),
-        # Pondokgede: citra has not scored it; (50 + 50) / 2 = 50, citra is not a zero
+        # Pondokgede: citra is recorded absent for it (digest, "Rules for every region": the
+        # whole team scores, or Tapem records who did not and why); (50 + 50) / 2 = 50
         *(e for m in ("ani", "budi") for e in criteria("Pondokgede", m, [50] * 6)),
     ]
     data = ScoringInput(
@@ -54,6 +66,7 @@ def ranking():
         participants("Bantargebang", "Jatiasih", "Rawalumbu", "Medan Satria", "Pondokgede"),
         (("PENILAIAN", TEAM),),
         tuple(entries),
+        absences=(CITRA_ABSENT,),
     )
     return compute_ranking(data)
 
@@ -82,38 +95,48 @@ def test_equal_scores_are_decided_by_indikator_penunjang(ranking):
     assert (results["Jatiasih"].rank, results["Bantargebang"].rank) == (1, 2)
     assert results["Jatiasih"].tie_break_values == (Decimal(85),)
     assert results["Bantargebang"].tie_break_values == (Decimal(80),)
-    assert any("indikator penunjang" in note for note in results["Jatiasih"].notes)
+    assert any("indikator penunjang" in note for note in texts(results["Jatiasih"].notes))
     # the indikator penunjang never enters the score
     penunjang = results["Jatiasih"].stages[0].aspects[-1]
     assert (penunjang.code, penunjang.counts_toward_total) == ("PENUNJANG", False)
 
 
-def test_an_undecided_tie_shares_the_rank_and_is_reported(ranking):
+def test_an_undecided_tie_shares_the_rank_and_waits_for_the_tim(ranking):
     results = by_name(ranking)
     assert results["Medan Satria"].rank == results["Rawalumbu"].rank == 3
     assert results["Pondokgede"].rank == 5  # competition ranking: 1, 2, 3, 3, 5
+    # Digest, "Ties at an award": places 3 and 4 carry Peringkat III and Harapan I, so both
+    # are withheld until Tapem records the Tim's decision (Lampiran I II.5).
     assert (
-        "Kecamatan Medan Satria, Kecamatan Rawalumbu memiliki nilai akhir sama (60,00) yang "
-        "tidak terpecahkan aturan nilai seri; semuanya berperingkat 3." in ranking.warnings
+        "Seri — diputuskan Tim: Kecamatan Medan Satria, Kecamatan Rawalumbu memiliki nilai akhir "
+        "sama (60,00) yang tidak terpecahkan aturan nilai seri dan berbagi peringkat 3; "
+        "penghargaan Peringkat III, Harapan I ditahan sampai Tapem mencatat keputusan Tim, dan "
+        "hasil belum dapat dibekukan." in texts(ranking.warnings)
     )
+    assert ranking.has_undecided_tie
 
 
 def test_awards_follow_the_ranks(ranking):
     results = by_name(ranking)
     assert results["Jatiasih"].award == "Peringkat I"
     assert results["Bantargebang"].award == "Peringkat II"
-    assert results["Rawalumbu"].award == results["Medan Satria"].award == "Peringkat III"
+    # Before: both were Peringkat III and nobody Harapan I; now withheld, never given twice.
+    assert results["Rawalumbu"].award == results["Medan Satria"].award == ""
     assert results["Pondokgede"].award == "Harapan II"
 
 
-def test_a_member_who_did_not_score_is_excluded_not_zero(ranking):
+def test_a_member_recorded_absent_is_excluded_not_zero(ranking):
     pondokgede = by_name(ranking)["Pondokgede"]
-    assert pondokgede.final_score == Decimal(50)
+    assert pondokgede.final_score == Decimal(50)  # (50 + 50) / 2, not (50 + 50 + 0) / 3
     citra = pondokgede.stages[0].members[2]
-    assert (citra.assessor, citra.total, citra.excluded_reason) == ("citra", None, "belum menilai")
+    assert (citra.assessor, citra.total, citra.excluded_reason) == ("citra", None, "tidak hadir")
+    assert citra.absence == CITRA_ABSENT
+    assert pondokgede.stages[0].absences == (CITRA_ABSENT,)
+    assert pondokgede.stages[0].formula == "(50 + 50) / 2 = 50"
     assert (
-        "Penilai citra belum menilai Kecamatan Pondokgede pada tahap Penilaian Tim Penilai; "
-        "tidak dihitung dalam rata-rata." in ranking.warnings
+        "Tahap Penilaian Tim Penilai: penilai citra tidak hadir (sakit (surat keterangan "
+        "dokter); dicatat oleh tapem-bekasi, 2026-08-14T10:00:00) dan tidak dihitung dalam "
+        "rata-rata." in texts(pondokgede.notes)
     )
 
 

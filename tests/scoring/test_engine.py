@@ -30,6 +30,7 @@ from tests.scoring.builders import (
     sheet,
     single,
     stage,
+    texts,
     yes_no,
 )
 
@@ -116,7 +117,8 @@ def test_yes_no_scores_the_chosen_option():
 def test_text_entries_are_never_scored():
     text = IndicatorSpec("URAIAN", "Uraian", IndicatorKind.TEXT)
     spec = instrument(stage("S", aspect("A", score("X"), text, weight=100)))
-    ranking = run(spec, ["Bunta"], TEAM, sheet("S", "Bunta", "ani", {"A/X": 70, "A/URAIAN": None}))
+    entries = sheet("S", "Bunta", "ani", {"A/X": 70, "A/URAIAN": None})
+    ranking = run(spec, ["Bunta"], (("S", ("ani",)),), entries)
     assert ranking.results[0].final_score == D(70)
     assert [i.code for i in ranking.results[0].stages[0].members[0].aspects[0].indicators] == ["X"]
 
@@ -155,7 +157,7 @@ def test_capaian_with_target_zero_leaves_the_kecamatan_incomplete():
     indicator = bunta.stages[0].members[0].aspects[0].indicators[0]
     assert indicator.score is None
     assert indicator.note == "Target indikator SKM bernilai 0; capaian tidak dapat dihitung."
-    assert any("bernilai 0" in note for note in bunta.notes)
+    assert any("bernilai 0" in note for note in texts(bunta.notes))
 
 
 def test_counts_with_highest_zero_score_zero_for_everyone():
@@ -166,7 +168,7 @@ def test_counts_with_highest_zero_score_zero_for_everyone():
     ranking = run(spec, ["Bunta", "Toili"], (), entries)
     assert [r.final_score for r in ranking.results] == [D(0), D(0)]
     assert [r.rank for r in ranking.results] == [1, 1]
-    assert any("jumlah tertinggi di antara peserta 0" in w for w in ranking.warnings)
+    assert any("jumlah tertinggi di antara peserta 0" in w for w in texts(ranking.warnings))
 
 
 def test_counts_entered_by_the_team_use_the_highest_of_all_sheets():
@@ -185,16 +187,31 @@ def test_counts_entered_by_the_team_use_the_highest_of_all_sheets():
 # ---------------------------------------------------------------- incomplete sheets
 
 
-def test_a_partial_sheet_is_excluded_with_its_reason():
+def test_a_half_entered_sheet_leaves_the_stage_without_a_score():
+    # Digest, "Rules for every region": a member's sheet is complete or it is not; the stage
+    # score waits for it (before, budi was silently left out and Bunta scored 70).
     spec = instrument(stage("S", single("X", weight=50), single("Y", weight=50)))
     entries = sheet("S", "Bunta", "ani", {"X": 80, "Y": 60}) + sheet(
         "S", "Bunta", "budi", {"X": 100, "Y": None}
     )
-    bunta = run(spec, ["Bunta"], TEAM, entries).results[0]
+    ranking = run(spec, ["Bunta"], TEAM, entries)
+    bunta = ranking.results[0]
     ani, budi = bunta.stages[0].members
     assert ani.total == D(70)
     assert (budi.total, budi.excluded_reason) == (None, "penilaian belum lengkap")
-    assert bunta.final_score == D(70)  # not (70 + 50) / 2: budi is not counted
+    assert (bunta.status, bunta.final_score, bunta.stages[0].score) == (
+        ResultStatus.INCOMPLETE,
+        None,
+        None,
+    )
+    assert bunta.stages[0].missing == ("budi",)
+    assert bunta.missing == (("S", "budi"),)
+    assert [a.score for a in bunta.stages[0].aspects] == [None, None]  # no mean over ani alone
+    assert texts(ranking.warnings) == [
+        "Penilaian budi untuk Kecamatan Bunta pada tahap S belum lengkap (Y); lembar yang belum "
+        "lengkap tidak dihitung sebagian, sehingga nilai tahap menunggu lembar itu lengkap.",
+        "Kecamatan Bunta belum lengkap dinilai; tidak diperingkat. Menunggu: budi (S).",
+    ]
 
 
 def test_nobody_scored_means_incomplete_without_predikat_or_award():
@@ -203,7 +220,8 @@ def test_nobody_scored_means_incomplete_without_predikat_or_award():
         bands=(),
         award_for_others="Piagam",
     )
-    ranking = run(spec, ["Bunta", "Toili"], TEAM, sheet("S", "Toili", "ani", {"X": 60}))
+    entries = sheet("S", "Toili", "ani", {"X": 60}) + sheet("S", "Toili", "budi", {"X": 60})
+    ranking = run(spec, ["Bunta", "Toili"], TEAM, entries)
     bunta = by_name(ranking)["Bunta"]
     assert (bunta.status, bunta.rank, bunta.award, bunta.predikat) == (
         ResultStatus.INCOMPLETE,
@@ -212,7 +230,10 @@ def test_nobody_scored_means_incomplete_without_predikat_or_award():
         "",
     )
     assert bunta.stages[0].score is None
-    assert "Kecamatan Bunta belum lengkap dinilai; tidak diperingkat." in ranking.warnings
+    assert (
+        "Kecamatan Bunta belum lengkap dinilai; tidak diperingkat. Menunggu: ani (S), budi (S)."
+        in texts(ranking.warnings)
+    )
     assert by_name(ranking)["Toili"].award == "Piagam"
 
 
@@ -223,7 +244,7 @@ def test_a_kecamatan_that_left_its_self_assessment_empty():
     assert (member.assessor, member.excluded_reason) == ("mandiri", "belum menilai")
     assert (
         "Kecamatan Bunta belum mengisi penilaian mandiri tahap S; nilai tahap belum dapat "
-        "dihitung." in ranking.warnings
+        "dihitung." in texts(ranking.warnings)
     )
 
 
@@ -249,7 +270,7 @@ def test_unranked_come_last_in_a_fixed_order():
         ("Alpha", ResultStatus.NOT_SHORTLISTED, None),
         ("Aaa", ResultStatus.DISQUALIFIED, None),
     ]
-    assert by_name(ranking)["Aaa"].notes == ("Didiskualifikasi.",)
+    assert texts(by_name(ranking)["Aaa"].notes) == ["Didiskualifikasi."]
 
 
 def test_the_garbage_collector_is_restored():

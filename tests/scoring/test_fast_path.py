@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import random
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,9 @@ from hypothesis import strategies as st
 from scoring.engine import compute_ranking
 from scoring.rules import (
     CAPAIAN_PARTS,
+    CHOICE_KINDS,
+    SUMMABLE_KINDS,
+    AbsenceKind,
     AspectCombine,
     EnteredBy,
     FinalCombine,
@@ -25,6 +29,7 @@ from scoring.rules import (
     PredicateRounding,
 )
 from scoring.structures import (
+    Absence,
     AspectSpec,
     AwardSpec,
     Entry,
@@ -42,8 +47,8 @@ from scoring.structures import (
 from scoring.validation import instrument_errors
 from tests.scoring.builders import band, bekasi, fill, participants, pekalongan, sheet
 
-LINEAR = {IndicatorKind.SCORE, IndicatorKind.PERCENTAGE, IndicatorKind.CHOICE, IndicatorKind.YES_NO}
-CHOICE = {IndicatorKind.CHOICE, IndicatorKind.YES_NO}
+LINEAR = SUMMABLE_KINDS
+CHOICE = CHOICE_KINDS
 NAMES = ["Bunta", "Luwuk", "Toili", "Nuhon", "Batui", "Lobu", "Masama"]
 MEMBERS = ["ani", "budi", "citra", "dedi"]
 
@@ -127,6 +132,16 @@ def to_sums(data: ScoringInput, rng: random.Random | None = None) -> ScoringInpu
         rng.shuffle(kept)
         rng.shuffle(stages)
     return replace(data, entries=tuple(kept), sums=tuple(stages))
+
+
+def team_scored(stage: StageSpec) -> bool:
+    """Whether a team scores the stage (absences are recorded for team members only)."""
+    indicators = [i for a in stage.aspects for i in a.indicators]
+    return any(i.scored and i.entered_by == EnteredBy.TEAM for i in indicators)
+
+
+def absence(stage_code, key, assessor, kind=AbsenceKind.ABSENT) -> Absence:
+    return Absence(stage_code, key, assessor, kind, "dinas luar", "tapem", datetime(2026, 5, 4))
 
 
 def sheet_count(data: ScoringInput) -> int:
@@ -318,7 +333,17 @@ def periods(draw):
                                     option,
                                 )
                             )
-    return ScoringInput(spec, people, teams, tuple(entries))
+    absences = tuple(
+        absence(stage.code, person.key, member, draw(st.sampled_from(list(AbsenceKind))))
+        for stage, (_, team) in zip(spec.stages, teams, strict=True)
+        if any(
+            i.scored and i.entered_by == EnteredBy.TEAM for a in stage.aspects for i in a.indicators
+        )
+        for person in people
+        for member in team
+        if draw(st.integers(0, 5)) == 0
+    )
+    return ScoringInput(spec, people, teams, tuple(entries), absences=absences)
 
 
 # ---------------------------------------------------------------- the property
@@ -376,6 +401,7 @@ def bekasi_period():
         participants("Jatiasih", "Medan Satria", "Bantargebang"),
         (("PENILAIAN", ("ani", "budi", "citra")),),
         tuple(entries),
+        absences=(absence("PENILAIAN", "jatiasih", "citra"),),
     )
 
 
@@ -391,11 +417,13 @@ def test_a_worked_example():
     assert [(m.assessor, m.total, m.excluded_reason) for m in members] == [
         ("ani", Decimal("79.5"), ""),
         ("budi", Decimal("80.5"), ""),
-        ("citra", None, "belum menilai"),
+        ("citra", None, "tidak hadir"),  # recorded absent: the mean is over ani and budi
     ]
     medan = next(r for r in ranking.results if r.name == "Medan Satria")
     assert medan.stages[0].members[0].excluded_reason == "penilaian belum lengkap"
-    assert medan.stages[0].aspects[0].score == Decimal(50)
+    assert medan.stages[0].members[0].aspects[0].score == Decimal(50)
+    assert medan.stages[0].missing == ("ani", "budi", "citra")
+    assert medan.stages[0].aspects[0].score is None  # no mean over part of the team
 
 
 def weighted_period():

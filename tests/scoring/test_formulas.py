@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from scoring import formulas
-from scoring.rules import AspectCombine, FinalCombine, Polarity
+from scoring.rules import AspectCombine, FinalCombine, Polarity, Refusal, ValueRange
+from tests.scoring.builders import pekalongan, tegal
 
 D = Decimal
 
@@ -18,15 +19,40 @@ def test_option_score():
         formulas.option_score(options, "e")
 
 
-def test_ranged_value_refuses_rather_than_clamps():
-    assert formulas.ranged_value(D(30), D(0), D(30), integer_only=True) == D(30)
+def test_the_range_rule_refuses_rather_than_clamps():
+    # Panduan Pekalongan A.5 and A.6: whole numbers, and never above the part's maximum.
+    a1 = ValueRange(D(0), D(30), integer_only=True)
+    assert a1.check(D(30)) == D(30)
+    assert a1.check(D("27.0")) == D(27)
     with pytest.raises(ValueError, match="di atas batas"):
-        formulas.ranged_value(D(31), D(0), D(30))
+        ValueRange(D(0), D(30)).check(D(31))
     with pytest.raises(ValueError, match="di bawah batas"):
-        formulas.ranged_value(D(-1), D(0), None)
+        ValueRange(D(0), None).check(D(-1))
     with pytest.raises(ValueError, match="bilangan bulat"):
-        formulas.ranged_value(D("27.5"), D(0), D(30), integer_only=True)
-    assert formulas.ranged_value(D("27.0"), D(0), D(30), integer_only=True) == D(27)
+        a1.check(D("27.5"))
+    assert [a1.refusal(D(v)) for v in ("-1", "31", "27.5", "12")] == [
+        Refusal.BELOW,
+        Refusal.ABOVE,
+        Refusal.FRACTION,
+        None,
+    ]
+    # What the database-sums fast path turns into SQL: the same tests, with their bounds.
+    assert a1.tests() == ((Refusal.BELOW, D(0)), (Refusal.ABOVE, D(30)), (Refusal.FRACTION, None))
+    assert ValueRange().tests() == ()
+
+
+def test_each_cell_of_an_indicator_has_its_range():
+    assert pekalongan().stages[0].aspects[1].indicators[0].cells == (
+        ("", ValueRange(D(0), D(30), integer_only=True)),
+    )
+    keuangan = tegal().stages[0].aspects[0].indicators[0]
+    assert keuangan.cells == (
+        ("fisik", ValueRange(D(0), D(100))),
+        ("keuangan", ValueRange(D(0), D(100))),
+    )
+    mitra = tegal().stages[0].aspects[1].indicators[0]  # a count: never negative, no maximum
+    assert mitra.cells == (("", ValueRange(D(0), None)),)
+    assert pekalongan().stages[0].aspects[0].indicators[0].cells == (("", None),)  # a choice
 
 
 def test_percentage_pair():

@@ -8,7 +8,7 @@ import pytest
 
 from scoring.engine import compute_ranking
 from scoring.structures import ResultStatus, ScoringInput
-from tests.scoring.builders import participants, pekalongan, sheet
+from tests.scoring.builders import participants, pekalongan, sheet, texts
 
 SPEC = pekalongan()
 EVALUATORS = ("e1", "e2")
@@ -125,8 +125,8 @@ def test_not_shortlisted_keep_their_desk_score_and_skip_the_panel(ranking):
     assert desk_stage.score == Decimal(65)
     assert panel_stage.score is None
     assert panel_stage.skipped_reason == "tidak masuk 5 besar tahap Desk evaluasi"
-    assert "Tidak masuk 5 besar tahap Desk evaluasi (nilai 65,00, urutan 6)." in sragi.notes
-    assert any("diabaikan" in note for note in sragi.notes)
+    assert "Tidak masuk 5 besar tahap Desk evaluasi (nilai 65,00, urutan 6)." in texts(sragi.notes)
+    assert any("diabaikan" in note for note in texts(sragi.notes))
 
 
 def test_proposal_parts_are_whole_numbers_within_their_maximum():
@@ -175,10 +175,12 @@ def test_an_undecided_tie_at_the_cut_sends_everyone_tied():
     statuses = {r.name: r.status for r in ranking.results}
     assert statuses["Talun"] == statuses["Tirto"] == ResultStatus.INCOMPLETE
     assert statuses["Kesesi"] == ResultStatus.NOT_SHORTLISTED
-    assert (
+    (warning,) = [w for w in ranking.warnings if w.code == "shortlist_tie_unbroken"]
+    assert warning.text == (
         "Nilai seri pada batas 5 besar tahap Desk evaluasi yang tidak terpecahkan aturan nilai "
-        "seri: Kecamatan Talun, Kecamatan Tirto; semuanya lolos (6 peserta)." in ranking.warnings
+        "seri: Kecamatan Talun, Kecamatan Tirto; semuanya lolos (6 peserta)."
     )
+    assert warning.parameters["keys"] == ("talun", "tirto")
 
 
 def test_the_lighter_trace_keeps_the_tie_break_indicator():

@@ -1,6 +1,7 @@
 """Properties every ranking keeps, whatever the scores (hypothesis)."""
 
 import random
+from datetime import datetime
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -8,12 +9,20 @@ from hypothesis import strategies as st
 
 from scoring.engine import compute_ranking
 from scoring.rounding import publish
-from scoring.rules import AspectCombine, FinalCombine, MemberCombine
-from scoring.structures import InstrumentSpec, Participant, ResultStatus, ScoringInput, TieBreakSpec
+from scoring.rules import AbsenceKind, AspectCombine, FinalCombine, MemberCombine
+from scoring.structures import (
+    Absence,
+    InstrumentSpec,
+    Participant,
+    ResultStatus,
+    ScoringInput,
+    TieBreakSpec,
+)
 from tests.scoring.builders import aspect, choice, score, sheet, stage
 
 NAMES = ["Bunta", "Luwuk", "Toili", "Nuhon", "Batui", "Lobu", "Masama", "Pagimana"]
 MEMBERS = ["ani", "budi", "citra", "dedi", "eka"]
+WHEN = datetime(2026, 5, 4, 9, 0)
 
 
 def instrument(member_combine: MemberCombine, with_choice: bool = True) -> InstrumentSpec:
@@ -66,9 +75,13 @@ def periods(draw, *, full: bool = False, with_choice: bool = True, team_sizes=No
     team = MEMBERS[:size]
     cells = {k: v for k, v in CELLS.items() if with_choice or not k.startswith("Z")}
     entries = []
+    absences = []
     for name in names:
         for member in team:
             shape = "full" if full else draw(st.sampled_from(["full", "full", "none", "holes"]))
+            if shape != "full" and draw(st.booleans()):
+                kind = draw(st.sampled_from(list(AbsenceKind)))
+                absences.append(Absence("S", name.lower(), member, kind, "alasan", "tapem", WHEN))
             if shape == "none":
                 continue
             values = {cell: draw(strategy) for cell, strategy in cells.items()}
@@ -77,7 +90,9 @@ def periods(draw, *, full: bool = False, with_choice: bool = True, team_sizes=No
                 values = {k: v for k, v in values.items() if k not in dropped}
             entries += sheet("S", name, member, values)
     participants = tuple(Participant(name.lower(), name) for name in names)
-    return ScoringInput(spec, participants, (("S", tuple(team)),), tuple(entries))
+    return ScoringInput(
+        spec, participants, (("S", tuple(team)),), tuple(entries), absences=tuple(absences)
+    )
 
 
 SETTINGS = settings(max_examples=60, deadline=None)
@@ -137,6 +152,7 @@ def test_input_order_changes_nothing(data, rnd: random.Random):
         shuffled(data.participants),
         tuple((code, shuffled(members)) for code, members in data.teams),
         shuffled(data.entries),
+        absences=shuffled(data.absences),
     )
     assert compute_ranking(permuted) == compute_ranking(data)
 
@@ -172,27 +188,57 @@ def test_a_member_scoring_the_current_means_changes_no_mean(data):
         assert member.total == result.stages[0].score
 
 
-@SETTINGS
-@given(periods(), st.sampled_from(["nothing", "holes"]))
-def test_a_member_who_did_not_score_is_excluded_never_zero(data, what):
-    before = compute_ranking(data)
+def with_late_member(data, what, absent):
+    """`data` with one more member on the team, who entered nothing or half a sheet for every
+    kecamatan, recorded absent for each (`absent`) or not."""
     late = "zaki"
     entries = list(data.entries)
     if what == "holes":  # a half-filled sheet: X only
-        entries += [e for r in before.results for e in sheet("S", r.name, late, {"X/X1": 0})]
+        names = [p.name for p in data.participants]
+        entries += [e for name in names for e in sheet("S", name, late, {"X/X1": 0})]
     ((code, members),) = data.teams
-    after = compute_ranking(
-        ScoringInput(
-            data.instrument, data.participants, ((code, (*members, late)),), tuple(entries)
+    absences = data.absences
+    if absent:
+        absences += tuple(
+            Absence(code, p.key, late, AbsenceKind.RECUSED, "kerabat camat", "tapem", WHEN)
+            for p in data.participants
         )
+    return ScoringInput(
+        data.instrument,
+        data.participants,
+        ((code, (*members, late)),),
+        tuple(entries),
+        absences=absences,
     )
-    if what == "nothing" or data.instrument.stages[0].member_combine == (
-        MemberCombine.MEAN_OF_MEMBER_TOTALS
-    ):
-        assert [r.final_score for r in after.results] == [r.final_score for r in before.results]
+
+
+@SETTINGS
+@given(periods(), st.sampled_from(["nothing", "holes"]))
+def test_a_member_recorded_absent_changes_no_score(data, what):
+    # Digest, "Rules for every region": the mean divides by the members who took part; a
+    # member recorded absent or recused is neither a zero nor a reason to wait.
+    before = compute_ranking(data)
+    after = compute_ranking(with_late_member(data, what, absent=True))
+    assert [(r.key, r.final_score, r.rank) for r in after.results] == [
+        (r.key, r.final_score, r.rank) for r in before.results
+    ]
     for result in after.results:
-        member = next(m for m in result.stages[0].members if m.assessor == late)
-        assert member.total is None
+        member = next(m for m in result.stages[0].members if m.assessor == "zaki")
+        assert (member.total, member.excluded_reason) == (None, "mengundurkan diri")
+
+
+@SETTINGS
+@given(periods(), st.sampled_from(["nothing", "holes"]))
+def test_a_member_who_did_not_complete_leaves_every_stage_waiting(data, what):
+    # Digest, "Rules for every region": no stage score while a seated member has not
+    # completed their sheet (before, the member was silently left out of the mean).
+    after = compute_ranking(with_late_member(data, what, absent=False))
+    for result in after.results:
+        stage = result.stages[0]
+        assert stage.score is None
+        assert "zaki" in stage.missing
+        assert result.status == ResultStatus.INCOMPLETE
+        member = next(m for m in stage.members if m.assessor == "zaki")
         assert member.excluded_reason == (
             "belum menilai" if what == "nothing" else "penilaian belum lengkap"
         )

@@ -19,7 +19,7 @@ from scoring.structures import (
 
 ROOT = Path(__file__).resolve().parents[2]
 CALLERS = [
-    ROOT / "scoring" / "engine.py",
+    ROOT / "scoring" / "sheets.py",
     ROOT / "evaluations" / "scoring_input.py",
     ROOT / "evaluations" / "ranking_sums.py",
 ]

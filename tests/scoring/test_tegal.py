@@ -123,7 +123,8 @@ def test_status_inovasi_dan_kemitraan(ranking, name, published, status):
 
 
 def test_the_lampiran_contradiction_is_shown_first(ranking):
-    assert ranking.warnings[0] == TEGAL_NOTE
+    assert ranking.warnings[0].text == TEGAL_NOTE
+    assert ranking.warnings[0].code == "instrument_note"
     assert [r.rank for r in ranking.results] == [1, 2, 3, 4, 5, None]
 
 

@@ -1,7 +1,3 @@
-import json
-from decimal import Decimal
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -10,8 +6,8 @@ from evaluations.models import Period
 from evaluations.presentation import STATUS_LABELS
 from evaluations.selectors import ranking_for_period
 from regions import formatting
-from scoring.rounding import publish
-from scoring.structures import ParticipantResult, Ranking
+from scoring.serialize import canonical_json
+from scoring.structures import Ranking
 
 
 class Command(BaseCommand):
@@ -29,53 +25,11 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(str(error)) from None
             if options["json"]:
-                data = ranking_data(ranking, period=period)
-                self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+                # Canonical JSON (scoring.serialize): the bytes a frozen result's hash covers.
+                text = canonical_json(ranking, region=period.region.slug, period=period.slug)
+                self.stdout.write(text)
             else:
                 self.stdout.write(ranking_text(ranking, period=period))
-
-
-def ranking_data(ranking: Ranking, *, period: Period) -> dict[str, Any]:
-    """The JSON contract: scores as strings with two decimals, weights as plain decimals."""
-    return {
-        "region": period.region.slug,
-        "period": period.slug,
-        "warnings": list(ranking.warnings),
-        "results": [_result(result) for result in ranking.results],
-    }
-
-
-def _result(result: ParticipantResult) -> dict[str, Any]:
-    return {
-        "kecamatan": result.name,
-        "rank": result.rank,
-        "status": str(result.status),
-        "final_score": _two(result.published_score),
-        "predikat": result.predikat,
-        "award": result.award,
-        "stages": [{"name": stage.name, "score": _two(stage.score)} for stage in result.stages],
-        "aspects": [
-            {
-                "stage": stage.name,
-                "name": aspect.name,
-                "weight": _plain(aspect.weight),
-                "score": _two(aspect.score),
-            }
-            for stage in result.stages
-            for aspect in stage.aspects
-        ],
-    }
-
-
-def _two(value: Decimal | None) -> str | None:
-    # The published figure: two decimals, half up (scoring.rounding.publish).
-    return None if value is None else format(publish(value), "f")
-
-
-def _plain(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    return format(value.normalize(), "f") if value else "0"
 
 
 def ranking_text(ranking: Ranking, *, period: Period) -> str:
@@ -114,5 +68,5 @@ def ranking_text(ranking: Ranking, *, period: Period) -> str:
     lines += [line(row) for row in rows]
     if ranking.warnings:
         lines += ["", _("Peringatan:")]
-        lines += [f"- {warning}" for warning in ranking.warnings]
+        lines += [f"- {warning.text}" for warning in ranking.warnings]
     return "\n".join(lines)
