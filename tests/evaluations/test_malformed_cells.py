@@ -109,7 +109,7 @@ def upload_set(client, content):
     response = client.post(
         "/bekasi/instrumen/unggah/", {"workbook": SimpleUploadedFile("set.xlsx", content)}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: nothing stored
     with scopes_disabled():
         assert list(InstrumentSet.objects.values_list("pk", "updated_at")) == before
     page = html.unescape(response.content.decode())
