@@ -145,7 +145,7 @@ def test_tapem_edits_an_indicator(tapem, draft):
 def test_bad_input_is_explained_and_nothing_is_saved(tapem, draft, changes, field, message):
     before = data_of(draft)
     response = tapem.post(url(draft, "tahap/tambah/"), {**STAGE_POST, **changes})
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = response.content.decode()
     assert "Belum tersimpan" in page
     assert message in str(response.context["form"].errors[field])
@@ -340,7 +340,7 @@ def test_upload_shows_every_refused_row_and_stores_nothing(tapem, draft):
     response = tapem.post(
         "/bekasi/instrumen/unggah/", {"workbook": SimpleUploadedFile("uji.xlsx", content)}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = response.content.decode()
     assert "Workbook ditolak; tidak ada yang disimpan" in page
     assert "aspek baris 2: nilai maksimal wajib diisi." in page
