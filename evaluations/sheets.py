@@ -327,8 +327,11 @@ def sheet_write(
             receipt = WriteReceipt.objects.filter(user=by, key=key).first()
             if receipt is not None:
                 return _replay(receipt, sheet, body_hash)
+        # OF self: lock the sheet row only. Without it PostgreSQL refuses the outer join to
+        # a nullable assessor, and would lock the joined period row too (every writer of the
+        # period waiting on one row).
         locked = (
-            Sheet.objects.select_for_update()
+            Sheet.objects.select_for_update(of=("self",))
             .select_related("period__region", "stage", "kecamatan", "assessor")
             .get(pk=sheet.pk)
         )
@@ -640,7 +643,7 @@ def sheet_submit(*, sheet: Sheet, expected_version: int, by: AbstractBaseUser) -
     SheetInvalid ("incomplete", listing what is missing)."""
     with transaction.atomic():
         locked = (
-            Sheet.objects.select_for_update()
+            Sheet.objects.select_for_update(of=("self",))
             .select_related("period__region", "stage", "kecamatan", "assessor")
             .get(pk=sheet.pk)
         )
