@@ -131,7 +131,7 @@ def national(sizes: Sizes, *, quick: bool) -> list[tuple[str, str]]:
         _log(f"  seed: reused the {expected:,} values already stored")
         seed_text = "reused"
     else:
-        _log(f"  seed: {expected:,} values in {seeded:.1f} s (INSERT … SELECT, one statement)")
+        _log(f"  seed: {expected:,} values in {seeded:.1f} s (INSERT … SELECT ×2)")
         seed_text = f"{seeded + setup:.1f} s"
 
     with scope(region=period.region):
