@@ -114,9 +114,7 @@ def sheet_detail(request: HttpRequest, region: str, sheet_id: int) -> dict[str, 
     response={200: SheetWithValues, 400: Problem, 403: Problem, 409: Problem, 422: Problem},
     url_name="api_sheet",
 )
-def sheet_patch(
-    request: HttpRequest, region: str, sheet_id: int, body: SheetPatch
-) -> Status:
+def sheet_patch(request: HttpRequest, region: str, sheet_id: int, body: SheetPatch) -> Status:
     """Change the listed cells (only those; null clears). Needs the `Idempotency-Key`
     header: a replay answers the first answer again and writes nothing."""
     sheet = access_sheet(request=request, sheet_id=sheet_id)
@@ -146,9 +144,7 @@ def sheet_patch(
     response={200: SheetWithValues, 403: Problem, 409: Problem, 422: Problem},
     url_name="api_sheet_submit",
 )
-def sheet_submit_view(
-    request: HttpRequest, region: str, sheet_id: int, body: VersionIn
-) -> Status:
+def sheet_submit_view(request: HttpRequest, region: str, sheet_id: int, body: VersionIn) -> Status:
     """Finalise a member's sheet (`final`) or submit the kecamatan's (`submitted`)."""
     sheet = access_sheet(request=request, sheet_id=sheet_id)
     try:
