@@ -3,7 +3,8 @@
 - `clients` penilai autosave their own sheet (one cell per PATCH, every 0.5–1 s, with the
   version of their last answer; a 409 makes them adopt the version it returns); after one
   write in ten they replay it with the same Idempotency-Key, which must answer the same and
-  write nothing;
+  write nothing; one write in twenty goes twice at once instead (a retry while the first
+  is still in flight), counted apart;
 - `pairs` × 2 sessions of one penilai (a tablet and a laptop) race on one sheet's two first
   cells;
 - a few sessions read `GET /api/v1/<region>/me/` as often: the trivial authenticated baseline
@@ -290,6 +291,8 @@ class Tally:
     replays: int = 0
     replay_mismatches: int = 0
     replay_samples: list[str] = field(default_factory=list)
+    inflight: int = 0  # a retry sent while its original was in flight
+    inflight_differ: Counter = field(default_factory=Counter)  # "first / retry" statuses
     errors: list[str] = field(default_factory=list)
 
     def record(self, kind: str, seconds: float, status: int) -> None:
@@ -307,7 +310,7 @@ class Session:
         self.http = httpx.AsyncClient(
             base_url=base,
             timeout=httpx.Timeout(60.0),
-            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+            limits=httpx.Limits(max_connections=2, max_keepalive_connections=1),
         )
 
     async def login(self) -> None:
@@ -412,6 +415,24 @@ async def autosave(
         cell, value = rng.choice(cells), _value(rng)
         key = f"{run}-{session.username}-{device}-{n}"
         body = {"version": version, "values": [{"indicator": cell, "part": "", "value": value}]}
+        if kind == "patch" and rng.random() < 0.05:
+            # A retry sent while the first is still on its way (a tablet's timeout): the
+            # same key, the same body, at the same moment.
+            (status, data), (other, other_data) = await asyncio.gather(
+                _patch(session, tally, "inflight", sheet, body, key),
+                _patch(session, tally, "inflight", sheet, body, key),
+            )
+            tally.inflight += 1
+            if (other, other_data) != (status, data):
+                tally.inflight_differ[f"{status} / {other}"] += 1
+            acked = False  # one write, however many answers tell of it
+            for answer_status, answer in ((status, data), (other, other_data)):
+                if answer_status in (200, 409) and answer is not None and "version" in answer:
+                    if answer_status == 200 and answer["version"] > body["version"] and not acked:
+                        tally.acks.append(Ack(key, sheet, cell, value, answer["version"]))
+                        acked = True
+                    version = max(version, answer["version"])
+            continue
         status, data = await _patch(session, tally, kind, sheet, body, key)
         if status == 200 and data is not None:
             if data["version"] > version:
@@ -782,6 +803,11 @@ def sheets_load(sizes: LoadSizes, log) -> list[tuple[str, str]]:
         f"  PATCH replayed with its key: {_fmt(replay)} ({_statuses(tally, 'replay')}; "
         f"answered differently from the first time: {tally.replay_mismatches})"
     )
+    differ = ", ".join(f"{k}: {n}" for k, n in sorted(tally.inflight_differ.items())) or "none"
+    log(
+        f"  retries in flight (the same key twice at once): {tally.inflight}, answered "
+        f"differently (first / retry): {differ}"
+    )
     log(f"  GET /me/, the baseline: {_fmt(me)} ({_statuses(tally, 'me')})")
     log(f"  p95 ratio PATCH (own sheet) / baseline: {ratio:.1f}× (goal ≤ 2×)")
     log(
@@ -826,6 +852,10 @@ def sheets_load(sizes: LoadSizes, log) -> list[tuple[str, str]]:
         ("(d) lost updates (goal 0)", str(check.lost)),
         ("(d) duplicate writes on replay (goal 0)", str(check.duplicates)),
         ("(d) replays answered differently", str(mismatches)),
+        (
+            "(d) retries in flight answered differently",
+            f"{sum(tally.inflight_differ.values())} of {tally.inflight} ({differ})",
+        ),
         ("(d) outbox flush, a request", _fmt(flush_each)),
         ("(d) outbox flush, a tablet's whole flush", _fmt(flush_whole)),
         (
