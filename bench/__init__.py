@@ -6,7 +6,14 @@
     trace's time (`trace=True`) for information, and whether both paths agree;
 (b) a 40- and a 10-kecamatan period of the Pekalongan instrument: ranking time and queries
     (the ranking table's `trace=False`; the breakdown's `trace=True` for information);
-(c) importing a 24,800-row score workbook: rows per second.
+(c) importing a 24,800-row score workbook: rows per second;
+(d) the sheets JSON API under load (bench/sheets_load.py): gunicorn on 127.0.0.1:8105 and
+    100 clients autosaving their own sheet for 60 s, 10 pairs racing on one, a trivial
+    authenticated baseline (`GET /api/v1/<region>/me/`), then 30 tablets flushing an outbox
+    of 20 changes at once; latency percentiles, the p95 ratio to the baseline, conflicts,
+    and from the database lost updates and duplicate writes. `--sheets` runs only (d) (in
+    database kinerja_bench_sheets unless DATABASE_URL says otherwise), `--skip-sheets`
+    leaves it out, `--sheets-seconds N` sets its length.
 
 Runs against DATABASE_URL (default postgres://postgres@127.0.0.1:5432/kinerja_bench, created
 when missing); seeded data is kept and reused by the next run. `--quick` uses smaller sizes.

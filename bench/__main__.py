@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kinerja_bench"
+SHEETS_URL = "postgres://postgres@127.0.0.1:5432/kinerja_bench_sheets"  # `--sheets` alone
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,29 @@ QUICK = Sizes(500, 6, 10, 16, 62)  # 150,000 values; 4,960 import rows
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument(
+        "--sheets",
+        action="store_true",
+        help=f"only (d), the sheets API load run (database default: {SHEETS_URL})",
+    )
+    parser.add_argument(
+        "--skip-sheets", action="store_true", help="leave out (d), the sheets API load run"
+    )
+    parser.add_argument(
+        "--sheets-seconds",
+        type=float,
+        default=None,
+        help="length of (d)'s autosave load (default 60 s, 10 s with --quick)",
+    )
+    parser.add_argument("--sheets-clients", type=int, default=100, help="(d): autosaving clients")
+    parser.add_argument("--sheets-pairs", type=int, default=10, help="(d): racing pairs")
+    parser.add_argument("--sheets-tablets", type=int, default=30, help="(d): tablets flushing")
+    parser.add_argument("--sheets-workers", type=int, default=3, help="(d): gunicorn workers")
+    parser.add_argument("--sheets-port", type=int, default=8105, help="(d): port on 127.0.0.1")
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
 
-    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    url = os.environ.setdefault("DATABASE_URL", SHEETS_URL if args.sheets else DEFAULT_URL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ["DEBUG"] = "0"  # no query log: it would hold every statement in memory
     _create_database(url)
@@ -48,9 +68,26 @@ def main() -> None:
     call_command("migrate", verbosity=0)
 
     summary: list[tuple[str, str]] = []
-    summary += national(sizes, quick=args.quick)
-    summary += small_periods()
-    summary += score_import(sizes, quick=args.quick)
+    if not args.sheets:
+        summary += national(sizes, quick=args.quick)
+        summary += small_periods()
+        summary += score_import(sizes, quick=args.quick)
+    if not args.skip_sheets:
+        from bench.sheets_load import LoadSizes, sheets_load
+
+        seconds = args.sheets_seconds or (10.0 if args.quick else 60.0)
+        summary += sheets_load(
+            LoadSizes(
+                seconds=seconds,
+                clients=args.sheets_clients,
+                pairs=args.sheets_pairs,
+                baseline=min(10, args.sheets_clients),
+                tablets=min(args.sheets_tablets, args.sheets_clients),
+                workers=args.sheets_workers,
+                port=args.sheets_port,
+            ),
+            _log,
+        )
 
     print("\nSummary")
     width = max(len(label) for label, _ in summary)
@@ -131,7 +168,7 @@ def national(sizes: Sizes, *, quick: bool) -> list[tuple[str, str]]:
         _log(f"  seed: reused the {expected:,} values already stored")
         seed_text = "reused"
     else:
-        _log(f"  seed: {expected:,} values in {seeded:.1f} s (INSERT … SELECT, one statement)")
+        _log(f"  seed: {expected:,} values in {seeded:.1f} s (INSERT … SELECT ×2)")
         seed_text = f"{seeded + setup:.1f} s"
 
     with scope(region=period.region):

@@ -14,10 +14,11 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django_scopes import scope
 
-from evaluations.models import Participation, Period, ScoreEntry, TeamMember
-from instruments.models import Indicator, InstrumentSet
+from evaluations.models import Participation, Period, ScoreEntry, Sheet, TeamMember
+from instruments.models import InstrumentSet
 from instruments.services import instrument_set_import_data
 from regions.models import Kecamatan, Region
+from scoring.rules import EnteredBy
 
 User = get_user_model()
 PENILAI = 5
@@ -142,8 +143,13 @@ def region_with_period(
 
 def seed_scores_sql(period: Period, expected: int, log: Callable[[str], None]) -> float | None:
     """Fill every team cell of a single-stage score/choice period with deterministic values,
-    server side (one INSERT … SELECT). Returns the seconds taken, or None when the period
-    already holds exactly `expected` values (reused)."""
+    server side: one INSERT … SELECT creates the sheets (participant × team seat, for the
+    seat's stage), a second fills their values, joined to the sheet they belong to. Returns
+    the seconds taken, or None when the period already holds exactly `expected` values
+    (reused).
+
+    Written around the sheet service on purpose (no `ValueChange` history, no receipts):
+    this is bulk data for reading; `sheet_write` and the import are timed elsewhere."""
     with scope(region=period.region):
         present = ScoreEntry.objects.filter(period=period).count()
         if present == expected:
@@ -153,38 +159,50 @@ def seed_scores_sql(period: Period, expected: int, log: Callable[[str], None]) -
             if present:
                 log(f"  {present} nilai tidak lengkap: dihapus dan diisi ulang")
                 ScoreEntry.objects.filter(period=period).delete()
-            indicator_ids = list(
-                Indicator.objects.filter(
-                    aspect__stage__instrument_set=period.instrument_set
-                ).values_list("pk", flat=True)
-            )
             with connection.cursor() as cursor:
+                # One sheet per team seat and participant; version 1: one write filled it.
+                # Sheets left from an earlier, incomplete seed are reused.
+                cursor.execute(
+                    """
+                    INSERT INTO evaluations_sheet
+                        (period_id, stage_id, kecamatan_id, assessor_id, state, version,
+                         updated_at)
+                    SELECT %(period)s, t.stage_id, p.kecamatan_id, t.user_id, %(draft)s, 1, now()
+                    FROM evaluations_participation p
+                    JOIN evaluations_teammember t ON t.period_id = %(period)s
+                    WHERE p.period_id = %(period)s
+                    ON CONFLICT DO NOTHING
+                    """,
+                    {"period": period.pk, "draft": Sheet.State.DRAFT},
+                )
                 # Choice rows hold option "a".."d" and its score; others a value 0–100 with
                 # two decimals; both a hash of the cell, so every run seeds the same data.
                 cursor.execute(
                     """
                     INSERT INTO evaluations_scoreentry
-                        (period_id, kecamatan_id, indicator_id, assessor_id, part, value,
-                         option_code, text, updated_at)
-                    SELECT %(period)s, p.kecamatan_id, i.id, t.user_id, '',
+                        (sheet_id, period_id, kecamatan_id, indicator_id, assessor_id, part,
+                         value, option_code, text, updated_at)
+                    SELECT s.id, s.period_id, s.kecamatan_id, i.id, s.assessor_id, '',
                            CASE WHEN i.kind = 'choice'
                                 THEN (ARRAY[100, 75, 50, 0])[1 + h.v %% 4]
                                 ELSE (h.v %% 10001) / 100.0 END,
                            CASE WHEN i.kind = 'choice'
                                 THEN (ARRAY['a', 'b', 'c', 'd'])[1 + h.v %% 4] ELSE '' END,
                            '', now()
-                    FROM evaluations_participation p
-                    CROSS JOIN instruments_indicator i
-                    JOIN evaluations_teammember t ON t.period_id = %(period)s
+                    FROM evaluations_sheet s
+                    JOIN instruments_aspect a ON a.stage_id = s.stage_id
+                    JOIN instruments_indicator i
+                        ON i.aspect_id = a.id AND i.entered_by = %(team)s
                     CROSS JOIN LATERAL (
                         SELECT abs(
-                            hashtext(p.kecamatan_id || ':' || i.id || ':' || t.user_id)::bigint
+                            hashtext(s.kecamatan_id || ':' || i.id || ':' || s.assessor_id)::bigint
                         ) AS v
                     ) h
-                    WHERE p.period_id = %(period)s AND i.id = ANY(%(indicators)s)
+                    WHERE s.period_id = %(period)s AND s.assessor_id IS NOT NULL
                     """,
-                    {"period": period.pk, "indicators": indicator_ids},
+                    {"period": period.pk, "team": EnteredBy.TEAM},
                 )
+                cursor.execute("ANALYZE evaluations_sheet")
                 cursor.execute("ANALYZE evaluations_scoreentry")
         return time.perf_counter() - start
 

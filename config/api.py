@@ -2,10 +2,12 @@
 /api/v1/. Each app contributes a router; errors keep the contract's shape
 (`{"code", "message", …}`, Indonesian messages, stable English codes)."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
@@ -22,6 +24,25 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/v1/", evaluations_router)
+
+
+class MeOut(Schema):
+    username: str
+    region: str
+    roles: list[str]
+
+
+@api.get("/v1/{region}/me/", response=MeOut, url_name="api_me", tags=["akun"])
+def me(request: HttpRequest, region: str) -> dict[str, Any]:
+    """Who the session is and their roles in this region: nothing beyond what every
+    request of the region already loads (the load benchmark's baseline, a client's check
+    that its session still holds)."""
+    return {
+        "username": request.user.get_username(),
+        "region": request.region.slug,
+        "roles": sorted({membership.role for membership in request.memberships}),
+    }
+
 
 _MESSAGES = {
     "idempotency_key_missing": _(

@@ -445,6 +445,7 @@ def _sheets_locked(
     locked: dict[int, Sheet] = {}
     for start in range(0, len(wanted), 2000):
         for sheet in (
+            # OF self: the sheet rows only (not the outer-joined assessor, not the period).
             Sheet.objects.select_for_update(of=("self",))
             .select_related("assessor")
             .filter(pk__in=wanted[start : start + 2000])

@@ -327,6 +327,9 @@ def sheet_write(
             receipt = WriteReceipt.objects.filter(user=by, key=key).first()
             if receipt is not None:
                 return _replay(receipt, sheet, body_hash)
+        # OF self: lock the sheet row only. Without it PostgreSQL refuses the outer join to
+        # a nullable assessor, and would lock the joined period row too (every writer of the
+        # period waiting on one row).
         locked = (
             Sheet.objects.select_for_update(of=("self",))
             .select_related("period__region", "stage", "kecamatan", "assessor")

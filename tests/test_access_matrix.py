@@ -182,6 +182,9 @@ MATRIX: dict[str, Expect] = {
         post=statuses(401, 404, all=405),  # PATCH is probed in tests/evaluations/test_api.py
         api=True,
     ),
+    "api:api_me": Expect(  # who the session is: the load benchmark's baseline
+        get=statuses(401, 404, all=200), post=statuses(401, 404, all=405), api=True
+    ),
     "api:api_sheet_submit": Expect(
         get=statuses(401, 404, all=405),
         post=statuses(401, 404, all=400),  # the body (JSON with the version) is read first
