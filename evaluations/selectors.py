@@ -216,6 +216,7 @@ class HistoryRow:
     stage: str
     kecamatan: str
     assessor: str | None  # username; None for the kecamatan's own values
+    assessor_name: str
     indicator: str
     part: str
     old: str | None
@@ -242,7 +243,13 @@ def value_history(*, period: Period, kecamatan: Kecamatan | None = None) -> list
     query."""
     changes = (
         ValueChange.objects.filter(sheet__period=period)
-        .select_related("sheet__stage", "sheet__kecamatan", "sheet__assessor", "indicator", "by")
+        .select_related(
+            "sheet__stage",
+            "sheet__kecamatan",
+            "sheet__assessor__profile",
+            "indicator",
+            "by__profile",
+        )
         .order_by("at", "pk")
     )
     if kecamatan is not None:
@@ -251,11 +258,12 @@ def value_history(*, period: Period, kecamatan: Kecamatan | None = None) -> list
         HistoryRow(
             at=change.at,
             by=change.by.username if change.by else "",
-            by_name=(change.by.get_full_name() or change.by.username) if change.by else "",
+            by_name=person_name(change.by) if change.by else "",
             via=change.via,
             stage=change.sheet.stage.code,
             kecamatan=change.sheet.kecamatan.name,
             assessor=change.sheet.assessor.username if change.sheet.assessor_id else None,
+            assessor_name=person_name(change.sheet.assessor) if change.sheet.assessor_id else "",
             indicator=change.indicator.code,
             part=change.part,
             old=_shown(change.old_option, change.old_value, change.old_text),

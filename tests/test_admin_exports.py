@@ -41,7 +41,7 @@ def kecamatan():
 def export(admin_client, format_name):
     index = [f.__name__ for f in EXPORT_FORMATS].index(format_name)
     response = admin_client.post(
-        "/admin/evaluations/kecamatan/export/",
+        "/admin/regions/kecamatan/export/",
         {
             "format": str(index),
             "resource": "0",

@@ -87,7 +87,7 @@ def test_the_third_party_attributes_allowed_by_hash_are_exactly_those_of_the_tem
 
 @pytest.mark.django_db
 def test_the_admin_export_page_is_allowed_its_attributes_by_hash(admin_client):
-    response = admin_client.get("/admin/evaluations/kecamatan/export/")
+    response = admin_client.get("/admin/regions/kecamatan/export/")
     assert response.status_code == 200
     policy = directives(response)
     assert policy["script-src-attr"] == [

@@ -41,7 +41,7 @@ def test_tapem_pages_break_no_rule_of_the_policy(page, live_server, demo, violat
 
 def test_admin_export_page_breaks_no_rule_of_the_policy(page, live_server, demo, violations):
     login(page, live_server, "admin")
-    page.goto(f"{live_server.url}/admin/evaluations/kecamatan/export/")
+    page.goto(f"{live_server.url}/admin/regions/kecamatan/export/")
     toggle = page.locator("input[name=select-all-toggle]")
     toggle.uncheck()  # django-import-export's onchange handler, allowed by its hash
     expect(page.locator("input[resource-id='0']").first).not_to_be_checked()
