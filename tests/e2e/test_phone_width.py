@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
 # Links that download a file or leave the app's pages.
-NOT_PAGES = {"score_template", "instrument_set_download", "logout"}
+NOT_PAGES = {"score_template", "score_template_own", "instrument_set_download", "logout"}
 # Banggai holds scores (a frozen set, a ranking with three stages, one kecamatan "tidak
 # dinilai"); Tegal none, so its Admin Tapem reaches every editing form of a draft set.
 ROLES = [
