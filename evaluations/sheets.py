@@ -335,6 +335,11 @@ def sheet_write(
             .select_related("period__region", "stage", "kecamatan", "assessor")
             .get(pk=sheet.pk)
         )
+        if key:
+            # A retry sent while the first request still held the lock: its answer now.
+            receipt = WriteReceipt.objects.filter(user=by, key=key).first()
+            if receipt is not None:
+                return _replay(receipt, sheet, body_hash)
         refusal = sheet_write_refusal(sheet=locked, user=by)
         if refusal is not None:
             raise SheetRefused(refusal.code, refusal.message)
