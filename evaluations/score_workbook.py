@@ -169,8 +169,9 @@ def score_template_rows(data: ScoringInput) -> Iterator[tuple[Any, ...]]:
                         aspect_code,
                         f"{indicator.code}:{rule.part}" if rule.part else indicator.code,
                         value,
-                        _cell_number(rule.low),
-                        _cell_number(rule.high),
+                        # A choice takes a code: a number range there would mislead.
+                        None if rule.choice else _cell_number(rule.low),
+                        None if rule.choice else _cell_number(rule.high),
                         rule.choices_text or None,
                     )
 

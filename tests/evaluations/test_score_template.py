@@ -65,8 +65,8 @@ def test_every_kind_of_cell(make_period, tmp_path):
             for member in ("penilai_bekasi", "penilai_lintas")
             for row in (
                 ("T1", "Jatiasih", member, "T", "S1", None, 0, 100, None),
-                ("T1", "Jatiasih", member, "T", "C1", None, 0, 100, "a/b/c"),
-                ("T1", "Jatiasih", member, "T", "YN", None, 0, 100, "ya/tidak"),
+                ("T1", "Jatiasih", member, "T", "C1", None, None, None, "a/b/c"),
+                ("T1", "Jatiasih", member, "T", "YN", None, None, None, "ya/tidak"),
                 ("T1", "Jatiasih", member, "T", "INT", None, 0, 30, None),
             )
         ),
@@ -170,8 +170,8 @@ def test_shipped_fixtures(db, tmp_path):
         "K1",
         "VMM.1",
         None,
-        0,
-        100,
+        None,  # a choice takes a code, not a number in a range
+        None,
         "a/b/c/d",
     )
     region = Region.objects.get(slug="tegal")
