@@ -30,7 +30,7 @@ from scoring.sheets import (
     indicator_result,
     score_sheet,
 )
-from scoring.structures import AspectResult, IndicatorResult, MemberResult, StageResult
+from scoring.structures import Absence, AspectResult, IndicatorResult, MemberResult, StageResult
 from scoring.trace import kecamatan_name, mean_formula
 
 
@@ -76,7 +76,6 @@ def score_stage(
     stage score, over the members who took part; no score (and no aspect means) while a
     seated member who is not recorded absent has not completed their sheet."""
     key = track.participant.key
-    name = kecamatan_name(track.participant)
     kecamatan_sheet = inputs.sheets.get((stage.code, key, None))
     # Summed aspects read no entries (a kecamatan's sums come only in a stage it scores
     # alone).
@@ -95,45 +94,39 @@ def score_stage(
         track.notes.append(message(Code.NO_TEAM, stage=stage.name))
     members: list[MemberResult] = []
     absences = inputs.absences
-    for assessor in stage.members:
-        if stage.pseudo:
-            sheet_key: SheetKey = (stage.code, key, None)
+    if stage.pseudo:
+        sheet_key: SheetKey = (stage.code, key, None)
+        for assessor in stage.members:
             members.append(
                 score_sheet(inputs, stage, assessor, kecamatan_sheet, kecamatan, sheet_key, trace)
             )
-            continue
-        sheet_key = (stage.code, key, assessor)
-        absence = absences.get(sheet_key) if absences else None
-        if absence is None:
-            sheet = inputs.sheets.get(sheet_key)
-            members.append(score_sheet(inputs, stage, assessor, sheet, kecamatan, sheet_key, trace))
-            continue
-        members.append(absent_member(assessor, absence))
-        code = Code.MEMBER_RECUSED if absence.kind == AbsenceKind.RECUSED else Code.MEMBER_ABSENT
-        track.notes.append(
+    else:
+        sheets = inputs.sheets
+        for assessor in stage.members:
+            sheet_key = (stage.code, key, assessor)
+            absence = absences.get(sheet_key) if absences else None
+            if absence is None:
+                sheet = sheets.get(sheet_key)
+                members.append(
+                    score_sheet(inputs, stage, assessor, sheet, kecamatan, sheet_key, trace)
+                )
+            else:
+                members.append(absent_member(assessor, absence))
+                _absent(inputs, stage, track, absence, warnings)
+    took_part = [m for m in members if m.total is not None]
+    if len(took_part) == len(members) and all(r.score is not None for r in kecamatan.values()):
+        missing: tuple[str, ...] = ()  # the common case: everyone's sheet is complete
+    else:
+        missing = _missing(stage, track, members, kecamatan, warnings)
+    if not missing and not took_part and stage.members:
+        warnings.append(
             message(
-                code,
+                Code.NOBODY_TOOK_PART,
+                kecamatan=kecamatan_name(track.participant),
+                key=key,
                 stage=stage.name,
-                assessor=assessor,
-                reason=absence.reason,
-                recorded_by=absence.recorded_by,
-                recorded_at=absence.recorded_at.isoformat(),
             )
         )
-        if inputs.has_values(sheet_key):
-            warnings.append(
-                message(
-                    Code.ABSENT_VALUES_IGNORED,
-                    assessor=assessor,
-                    kecamatan=name,
-                    key=key,
-                    stage=stage.name,
-                )
-            )
-    missing = _missing(stage, track, members, kecamatan, warnings)
-    took_part = [m for m in members if m.total is not None]
-    if not missing and not took_part and stage.members:
-        warnings.append(message(Code.NOBODY_TOOK_PART, kecamatan=name, key=key, stage=stage.name))
     if missing or not took_part:
         aspects = [_no_mean(aspect) for aspect in stage.aspects]
         score: Decimal | None = None
@@ -153,8 +146,40 @@ def score_stage(
         tuple(members),
         formula=formula,
         missing=missing,
-        absences=tuple(m.absence for m in members if m.absence is not None),
+        absences=tuple(m.absence for m in members if m.absence is not None) if absences else (),
     )
+
+
+def _absent(
+    inputs: Inputs,
+    stage: CompiledStage,
+    track: Track,
+    absence: Absence,
+    warnings: list[Message],
+) -> None:
+    """Note a member who takes no part (who, why, recorded by whom and when); warn when the
+    member's values are there anyway: they are ignored."""
+    code = Code.MEMBER_RECUSED if absence.kind == AbsenceKind.RECUSED else Code.MEMBER_ABSENT
+    track.notes.append(
+        message(
+            code,
+            stage=stage.name,
+            assessor=absence.assessor,
+            reason=absence.reason,
+            recorded_by=absence.recorded_by,
+            recorded_at=absence.recorded_at.isoformat(),
+        )
+    )
+    if inputs.has_values((stage.code, track.participant.key, absence.assessor)):
+        warnings.append(
+            message(
+                Code.ABSENT_VALUES_IGNORED,
+                assessor=absence.assessor,
+                kecamatan=kecamatan_name(track.participant),
+                key=track.participant.key,
+                stage=stage.name,
+            )
+        )
 
 
 def _missing(

@@ -25,6 +25,7 @@ from scoring.structures import (
 )
 from scoring.trace import kecamatan_name
 
+_ZERO = Decimal(0)
 _Order = tuple[Decimal, tuple[tuple[int, Decimal], ...]]  # (-score, tie-break parts)
 # What the ranking warns when the other figure would decide otherwise, by the set's basis.
 _BASIS_ORDER = {
@@ -83,6 +84,8 @@ class Ranker:
         self.decisions = _checked_decisions(decisions, tracks)
         self.applied: set[TieDecision] = set()
         self.undecided: list[UndecidedTie] = []
+        self.edges = rounding.BandEdges(spec.predicate_rounding, spec.bands)
+        self.published_bands: dict[Decimal, str] = {}  # predikat by published score
 
     # ------------------------------------------------------------ tie-breaks
 
@@ -127,16 +130,17 @@ class Ranker:
         read the same way; a missing value loses), then the name for a stable listing of
         equal ranks."""
         rules = self.spec.tie_breaks
+        decide = rounding.publish if basis == DecisionBasis.PUBLISHED else rounding.settle
 
         def key(score: Decimal, values: list[Decimal | None]) -> _Order:
             parts: list[tuple[int, Decimal]] = []
             for rule, value in zip(rules, values, strict=True):
                 if value is None:
-                    parts.append((1, Decimal(0)))
+                    parts.append((1, _ZERO))
                 else:
-                    shown = rounding.decisive(value, basis)
+                    shown = decide(value)
                     parts.append((0, -shown if rule.higher_wins else shown))
-            return (-rounding.decisive(score, basis), tuple(parts))
+            return (-decide(score), tuple(parts))
 
         keyed = sorted(
             ((key(score, values), track) for track, score, values in scored),
@@ -155,10 +159,38 @@ class Ranker:
     ) -> list[Track]:
         """The participants `ordered` ranks otherwise than the other figure would (the
         exact score for a set deciding on the published one, and the reverse), so that the
-        Tim decides knowingly (digest, "Which figure decides")."""
-        other = self._order(scored, self.other)
-        ranks = {track.participant.key: rank for track, rank, _ in other}
-        return [track for track, rank, _ in ordered if ranks[track.participant.key] != rank]
+        Tim decides knowingly (digest, "Which figure decides").
+
+        Publishing never reverses an order (a higher published score is a higher exact
+        score), so the two orders can differ only among participants of equal published
+        score, who hold the same places in both: only those blocks are ordered again.
+        """
+        published = self.basis == DecisionBasis.PUBLISHED
+        items = {track.participant.key: (track, score, values) for track, score, values in scored}
+        differ: list[Track] = []
+        start = 0
+        while start < len(ordered):
+            track, _, k = ordered[start]
+            shown = -k[0] if published else rounding.publish(items[track.participant.key][1])
+            end = start + 1
+            while end < len(ordered):
+                after = ordered[end]
+                score = (
+                    -after[2][0]
+                    if published
+                    else rounding.publish(items[after[0].participant.key][1])
+                )
+                if score != shown:
+                    break
+                end += 1
+            if end - start > 1:
+                block = ordered[start:end]
+                other = self._order([items[t.participant.key] for t, _, _ in block], self.other)
+                ranks = {t.participant.key: start + rank for t, rank, _ in other}
+                differ += [t for t, rank, _ in block if ranks[t.participant.key] != rank]
+            start = end
+        order = {track.participant.key: index for index, (track, _, _) in enumerate(ordered)}
+        return sorted(differ, key=lambda t: order[t.participant.key])
 
     def _tie_warnings(
         self, ordered: list[tuple[Track, int, _Order]], stage: CompiledStage | None = None
@@ -312,11 +344,7 @@ class Ranker:
                     keys=tuple(t.participant.key for t in differ),
                 )
             )
-        decisive = {
-            key: rounding.decisive(final, self.basis)
-            for key, (final, _) in finals.items()
-            if final is not None
-        }
+        decisive = {track.participant.key: -k[0] for track, _, k in ordered}
         places = self._places([(track, rank) for track, rank, _ in ordered], decisive)
         results = [
             self._ranked(track, rank, award, decision, finals[track.participant.key], values)
@@ -465,8 +493,18 @@ class Ranker:
         assert score is not None
         published = rounding.publish(score)
         spec = self.spec
-        predikat = rounding.predicate_for(score, spec.predicate_rounding, spec.bands, self.basis)
-        other = rounding.predicate_for(score, spec.predicate_rounding, spec.bands, self.other)
+        rule, bands = spec.predicate_rounding, spec.bands
+        if self.basis == DecisionBasis.PUBLISHED:
+            predikat = self.published_bands.get(published)
+            if predikat is None:
+                predikat = self.published_bands[published] = rounding.predicate_for(
+                    published, rule, bands
+                )
+        else:
+            predikat = rounding.predicate_for(score, rule, bands, self.basis)
+        other = predikat
+        if self.edges.near(published):
+            other = rounding.predicate_for(score, rule, bands, self.other)
         if other != predikat:
             self.warnings.append(
                 message(

@@ -17,6 +17,7 @@ _CONTEXT = Context(prec=60)
 _TWO_PLACES = Decimal("0.01")
 _WHOLE = Decimal(1)
 _SIX_PLACES = Decimal("0.000001")
+_HALF = Decimal("0.5")
 # A mean such as 255.375 / 3 leaves division noise ~35 places down (e.g. 85.12499…9 for the
 # exact 85.125). Every input has ≤ 4 decimals and denominators are small counts, so an exact
 # score never lies within 1e-20 of a rounding boundary without being on it: settling to 20
@@ -103,3 +104,29 @@ def predicate_for(
         if in_band(compared, band):
             return band.label
     return ""
+
+
+class BandEdges:
+    """Where the exact score may fall in another band than its published figure, so that a
+    ranking need not compare both for every participant.
+
+    An exact score and its published figure lie at most 0.005 apart. With `none`, a band
+    bound of at most two decimals separates them only when the published figure is that
+    bound; with `half_up_integer`, their whole numbers differ only when the published figure
+    ends in ,50 (85,50 → 86, while an exact 85.496 → 85). A bound with more decimals makes
+    every score worth comparing.
+    """
+
+    __slots__ = ("bounds", "halves")
+
+    def __init__(self, rule: PredicateRounding, bands: Sequence[BandSpec]) -> None:
+        self.halves = rule == PredicateRounding.HALF_UP_INTEGER
+        bounds = {b for band in bands for b in (band.lower, band.upper) if b is not None}
+        exact = all(b == b.quantize(_TWO_PLACES, context=_CONTEXT) for b in bounds)
+        self.bounds: frozenset[Decimal] | None = frozenset(bounds) if exact else None
+
+    def near(self, published: Decimal) -> bool:
+        """Whether a score published as `published` may band otherwise when read exactly."""
+        if self.halves:
+            return abs(published % _WHOLE) == _HALF
+        return self.bounds is None or published in self.bounds

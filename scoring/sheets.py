@@ -34,6 +34,7 @@ WAITING = "menunggu isian mandiri kecamatan"  # the member's own part is complet
 ABSENT = {AbsenceKind.ABSENT: "tidak hadir", AbsenceKind.RECUSED: "mengundurkan diri"}
 
 _NO_SHEET: Sheet = {}
+_new = object.__new__
 
 
 # ---------------------------------------------------------------- results, built directly
@@ -222,11 +223,32 @@ def score_sheet(
     for index, aspect in enumerate(stage.aspects):
         plan = plans[index] if plans is not None else None
         if plan is not None and summed is not None:
-            # Scored from the sheet's sums: no indicator results to keep.
-            known = _summed_aspect(aspect, plan, summed)
-            aspects.append(
-                aspect_result(aspect.code, aspect.name, aspect.weight, known, aspect.counts)
+            # Scored from the sheet's sums: no indicator results to keep. The common case (a
+            # sum or mean aspect, or one weight: one column) is read here directly.
+            columns, column_weights = plan
+            if len(columns) == 1:
+                column = columns[0]
+                count = summed[0][column]
+                known = (
+                    formulas.aspect_from_sums(
+                        aspect.combine, (summed[1][column],), column_weights, count
+                    )
+                    if count == aspect.size
+                    else None
+                )
+            else:
+                known = _summed_aspect(aspect, plan, summed)
+            from_sums = _new(AspectResult)  # `aspect_result`, inline: the hottest loop
+            from_sums.__dict__.update(
+                code=aspect.code,
+                name=aspect.name,
+                weight=aspect.weight,
+                score=known,
+                counts_toward_total=aspect.counts,
+                indicators=(),
+                formula="",
             )
+            aspects.append(from_sums)
             if aspect.counts:
                 if known is None:
                     complete = own_complete = False
@@ -310,12 +332,8 @@ def _summed_aspect(aspect: CompiledAspect, plan: Columns, sums: Sums) -> Decimal
     """An aspect from its columns of a sheet's sums; None until all its cells are in."""
     counts, totals = sums
     columns, weights = plan
-    if len(columns) == 1:  # the common case: a sum or mean aspect, or one weight
-        count = counts[columns[0]]
-        parts: Sequence[Decimal] = (totals[columns[0]],)
-    else:
-        count = sum(counts[c] for c in columns)
-        parts = [totals[c] for c in columns]
+    count = sum(counts[c] for c in columns)
+    parts: Sequence[Decimal] = [totals[c] for c in columns]
     if count != aspect.size:
         return None
     return formulas.aspect_from_sums(aspect.combine, parts, weights, count)

@@ -6,7 +6,11 @@ shortlist or band differently, the ranking warns and names the kecamatan."""
 from dataclasses import replace
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from scoring.engine import compute_ranking
+from scoring.rounding import predicate_for
 from scoring.rules import DecisionBasis, FinalCombine, PredicateRounding
 from scoring.structures import InstrumentSpec, ScoringInput, TieBreakSpec
 from tests.scoring.builders import band, participants, sheet, single, stage, texts
@@ -157,3 +161,65 @@ def test_a_shortlist_the_exact_scores_would_change_is_named():
     assert "shortlist_tie_unbroken" in codes  # both publish 80,00: both go on
     (warning,) = [w for w in ranking.warnings if w.code == "exact_shortlist_differs"]
     assert warning.parameters["keys"] == ("bunta",)  # the exact scores would send Toili alone
+
+
+# ---------------------------------------------------------------- the warnings name exactly those
+
+
+@st.composite
+def close_scores(draw):
+    """Kecamatan scored by three members on values close together, so that published ties
+    and scores near a band bound are common; a tie-break on P for some runs."""
+    names = [f"Kec {n}" for n in range(draw(st.integers(2, 7)))]
+    values = st.sampled_from(["74.99", "75", "75.01", "75.5", "75.49", "84.99", "85", "85.01"])
+    rows = {name: [draw(values) for _ in TEAM] for name in names}
+    penunjang = {name: draw(st.sampled_from([None, 60, 70])) for name in names}
+    rule = draw(st.sampled_from(list(PredicateRounding)))
+    return rows, penunjang, rule
+
+
+@settings(max_examples=80, deadline=None)
+@given(close_scores())
+def test_the_basis_warnings_name_exactly_the_kecamatan_that_differ(case):
+    rows, penunjang, rule = case
+    spec = InstrumentSpec(
+        "uji",
+        FinalCombine.SINGLE_STAGE,
+        (stage("S", single("X", weight=100), single("P", counts=False)),),
+        bands=TEGAL_BANDS,
+        predicate_rounding=rule,
+        tie_breaks=(TieBreakSpec("S", "P"),),
+    )
+    entries = []
+    for name, values in rows.items():
+        for member, value in zip(TEAM, values, strict=True):
+            cells = {"X": value} | ({"P": penunjang[name]} if penunjang[name] else {})
+            entries += sheet("S", name, member, cells)
+    data = ScoringInput(spec, participants(*rows), (("S", TEAM),), tuple(entries))
+    published = compute_ranking(data)
+    exact = compute_ranking(replace(data, instrument=replace(spec, decision_basis="exact")))
+    ranks = {r.key: r.rank for r in exact.results}
+    moved = {r.key for r in published.results if r.rank != ranks[r.key]}
+    warned = {
+        k
+        for w in published.warnings
+        if w.code == "exact_order_differs"
+        for k in w.parameters["keys"]
+    }
+    assert warned == moved
+    banded = {
+        r.key
+        for r in published.results
+        if r.predikat != predicate_for(r.final_score, rule, TEGAL_BANDS, DecisionBasis.EXACT)
+    }
+    assert {
+        w.parameters["key"] for w in published.warnings if w.code == "exact_band_differs"
+    } == banded
+    # and the reverse, for the set that decides on the exact score
+    back = {r.key: r.rank for r in published.results}
+    assert {
+        k
+        for w in exact.warnings
+        if w.code == "published_order_differs"
+        for k in w.parameters["keys"]
+    } == {r.key for r in exact.results if r.rank != back[r.key]}
