@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Sheet, TeamMember
-from evaluations.sheets import SheetCell, SheetWriteError, sheet_cells
+from evaluations.sheets import SheetCell, SheetWriteError, plain_decimal, sheet_cells
 from instruments.models import InstrumentSet, Stage
 from instruments.selectors import instrument_set_tree
 from instruments.validation import validate_instrument_set
@@ -277,8 +277,5 @@ class SheetForm(forms.Form):
 
 
 def _plain_number(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = format(value, "f")
-    text = text.rstrip("0").rstrip(".") if "." in text else text
-    return text.replace(".", ",")
+    # As Indonesians type it back: 85,5.
+    return "" if value is None else plain_decimal(value).replace(".", ",")

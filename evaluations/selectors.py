@@ -16,6 +16,7 @@ from evaluations.scoring_input import (
     scoring_input_for_period,
     scoring_input_from_layout,
 )
+from evaluations.sheets import plain_decimal
 from instruments.models import Indicator, Stage
 from regions.models import Kecamatan, Membership, Region, Role
 from regions.people import person_name
@@ -277,6 +278,5 @@ def _shown(option: str, value: Decimal | None, text: str) -> str | None:
     if option:
         return option
     if value is not None:
-        plain = format(value, "f")
-        return plain.rstrip("0").rstrip(".") if "." in plain else plain
+        return plain_decimal(value)
     return text or None

@@ -176,17 +176,19 @@ def _cell_data(cell: SheetCell, entry: ScoreEntry | None) -> dict[str, Any]:
     return {
         "indicator": cell.code,
         "part": cell.part,
-        "value": None if entry is None or choice or entry.value is None else _plain(entry.value),
+        "value": None
+        if entry is None or choice or entry.value is None
+        else plain_decimal(entry.value),
         "option": (entry.option_code or None) if entry is not None and choice else None,
         "text": entry.text if entry is not None else "",
-        "min": None if rule is None or choice or rule.low is None else _plain(rule.low),
-        "max": None if rule is None or choice or rule.high is None else _plain(rule.high),
+        "min": None if rule is None or choice or rule.low is None else plain_decimal(rule.low),
+        "max": None if rule is None or choice or rule.high is None else plain_decimal(rule.high),
         "integer_only": bool(rule and rule.integer_only),
         "options": list(rule.options) if choice else [],
     }
 
 
-def _plain(value: Decimal) -> str:
+def plain_decimal(value: Decimal) -> str:
     """A decimal as the API writes it: "85.5", "100" (exact, no trailing zeros)."""
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
