@@ -30,6 +30,7 @@ class PeriodAction(StrEnum):
     CHANGE_SETUP = "change_setup"  # teams and participants
     ENTER_VALUES = "enter_values"  # store or clear values
     CHANGE_STATUS = "change_status"  # start, close, reopen (the machine checks the move)
+    RECORD_DECISIONS = "record_decisions"  # members' absences and the Tim's tie decisions
 
 
 _ROLE_FOR = {
@@ -40,12 +41,14 @@ _ROLE_FOR = {
     PeriodAction.CHANGE_SETUP: Action.MANAGE_REGION,
     PeriodAction.ENTER_VALUES: Action.MANAGE_REGION,
     PeriodAction.CHANGE_STATUS: Action.MANAGE_REGION,
+    PeriodAction.RECORD_DECISIONS: Action.MANAGE_REGION,
 }
 
 # The states in which an action that writes is possible at all.
 _WRITABLE_IN = {
     PeriodAction.CHANGE_SETUP: frozenset({Period.Status.PREPARATION, Period.Status.OPEN}),
     PeriodAction.ENTER_VALUES: frozenset({Period.Status.OPEN}),
+    PeriodAction.RECORD_DECISIONS: frozenset({Period.Status.PREPARATION, Period.Status.OPEN}),
 }
 
 
@@ -58,6 +61,11 @@ def period_refusal(*, period: Period, action: PeriodAction) -> str | None:
         return _(
             "Periode %(period)s masih dipersiapkan; nilai baru dapat diisi setelah periode dimulai."
         ) % {"period": period}
+    if action == PeriodAction.RECORD_DECISIONS:
+        return _(
+            "Periode %(period)s berstatus %(status)s; ketidakhadiran penilai dan keputusan Tim "
+            "tidak dapat dicatat atau ditarik."
+        ) % {"period": period, "status": period.get_status_display()}
     if action == PeriodAction.CHANGE_SETUP:
         return _(
             "Periode %(period)s berstatus %(status)s; tim penilai dan peserta tidak dapat diubah."

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import Sheet, TeamMember
+from evaluations.models import MemberAbsence, Sheet, TeamMember
 from evaluations.sheets import SheetCell, SheetWriteError, plain_decimal, sheet_cells
 from instruments.models import InstrumentSet, Stage
 from instruments.selectors import instrument_set_tree
@@ -279,3 +279,87 @@ class SheetForm(forms.Form):
 def _plain_number(value: Decimal | None) -> str:
     # As Indonesians type it back: 85,5.
     return "" if value is None else plain_decimal(value).replace(".", ",")
+
+
+class AbsenceForm(forms.Form):
+    """Tapem records that a seated member takes no part in one kecamatan's stage."""
+
+    seat = forms.ModelChoiceField(
+        label=_("Penilai dan tahap"), queryset=TeamMember.objects.none(), empty_label="—"
+    )
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"), queryset=Kecamatan.objects.none(), empty_label="—"
+    )
+    kind = forms.ChoiceField(
+        label=_("Jenis"),
+        choices=MemberAbsence.Kind.choices,
+        initial=MemberAbsence.Kind.ABSENT,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Alasan"),
+        max_length=1000,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("misalnya: sakit (surat keterangan dokter)")}
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        seats: QuerySet[TeamMember],
+        kecamatan: QuerySet[Kecamatan],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        seat_field = self.fields["seat"]
+        seat_field.queryset = seats  # type: ignore[attr-defined]
+        seat_field.label_from_instance = lambda seat: (  # type: ignore[attr-defined]
+            f"{person_name(seat.user)} — {seat.stage.order}. {seat.stage.name}"
+        )
+        self.fields["kecamatan"].queryset = kecamatan  # type: ignore[attr-defined]
+
+
+class AbsenceWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan penarikan"),
+        max_length=1000,
+        widget=forms.TextInput(attrs={"placeholder": _("misalnya: salah catat")}),
+    )
+
+
+class TieDecisionForm(forms.Form):
+    """The Tim's order for one tie: a place for each tied kecamatan, the meeting, why."""
+
+    meeting = forms.CharField(
+        label=_("Rapat yang memutuskan"),
+        max_length=300,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("misalnya: Rapat Penetapan Pemenang, 25 Agustus 2026")}
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Alasan keputusan"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, tie: Any, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="seri-" + "-".join(tie.keys), **kwargs)
+        self.tie = tie
+        choices = [("", "—"), *zip(tie.keys, tie.names, strict=True)]
+        self.place_names = [f"place_{n}" for n in range(1, len(tie.keys) + 1)]
+        for n, name in enumerate(self.place_names, start=1):
+            self.fields[name] = forms.ChoiceField(
+                label=_("Urutan %(n)s") % {"n": n}, choices=choices
+            )
+        # The place fields first, in order.
+        self.order_fields([*self.place_names, "meeting", "reason"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        chosen = [data.get(name) for name in self.place_names]
+        if all(chosen) and len(set(chosen)) != len(chosen):
+            raise forms.ValidationError(_("Setiap kecamatan hanya boleh menempati satu urutan."))
+        return data
+
+    def order_keys(self) -> list[str]:
+        return [self.cleaned_data[name] for name in self.place_names]

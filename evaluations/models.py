@@ -336,3 +336,79 @@ class WriteReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class MemberAbsence(InsertOnlyModel):
+    """Tapem's record that a seated member takes no part in one kecamatan's stage (or the
+    withdrawal of such a record). Insert-only: the latest row of a (period, stage,
+    kecamatan, member) says whether an absence stands; earlier rows stay as its history.
+
+    Digest, "Rules for every region" (Perbup Banggai 49/2022 Pasal 10(3), 12(4), 14(7): JA,
+    every meeting "dihadiri oleh semua anggota"): a stage score exists only once every seated
+    member has completed their sheet for the kecamatan or is recorded here.
+    """
+
+    class Kind(models.TextChoices):
+        ABSENT = "absent", _("Tidak hadir")
+        RECUSED = "recused", _("Mengundurkan diri")
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="absences")
+    stage = models.ForeignKey("instruments.Stage", on_delete=models.PROTECT, related_name="+")
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="absences"
+    )
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    withdrawn = models.BooleanField(
+        _("penarikan"), default=False, help_text=_("Baris ini menarik catatan sebelumnya.")
+    )
+    reason = models.TextField(_("alasan"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("dicatat pada"))
+
+    objects = ScopedManager(region="period__region")
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = _("ketidakhadiran penilai")
+        verbose_name_plural = _("ketidakhadiran penilai")
+        indexes = [models.Index(fields=["period", "stage", "kecamatan", "member"])]
+
+    def __str__(self) -> str:
+        what = _("penarikan") if self.withdrawn else self.get_kind_display()
+        return f"{self.member} · {self.kecamatan} · {what}"
+
+
+class TieDecision(InsertOnlyModel):
+    """The Tim's order for kecamatan whose final scores tie after the set's tie-breaks, as
+    Tapem records it: the order, the reason, the meeting, and the score each kecamatan had
+    when it was decided (the decision lapses once a score or the tie changes). Insert-only;
+    a later decision on the same kecamatan replaces an earlier one, which stays as history.
+
+    `places`: [{"kecamatan": id, "name": name, "score": "85.50"}, …], the higher first.
+    """
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="tie_decisions")
+    places = models.JSONField(_("urutan"))
+    reason = models.TextField(_("alasan"))
+    meeting = models.CharField(_("rapat"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("dicatat pada"))
+
+    objects = ScopedManager(region="period__region")
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = _("keputusan Tim atas nilai seri")
+        verbose_name_plural = _("keputusan Tim atas nilai seri")
+
+    def __str__(self) -> str:
+        return " > ".join(place["name"] for place in self.places)
+
+    @property
+    def kecamatan_ids(self) -> frozenset[int]:
+        return frozenset(place["kecamatan"] for place in self.places)

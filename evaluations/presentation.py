@@ -1,10 +1,18 @@
 """Shapes a `scoring.structures.Ranking` into rows and columns for pages and exports."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from regions import formatting
+from regions.people import person_name
+from regions.selectors import people_by_username
+from scoring.messages import Message, Param
 from scoring.structures import ParticipantResult, Ranking, ResultStatus
 
 # A result's status in the glossary's words (README, "Glossary / Daftar istilah"); the badge
@@ -79,3 +87,42 @@ def ranking_table(ranking: Ranking) -> RankingTable:
         else:
             spans.append((column.stage_name, 1))
     return RankingTable(tuple(columns), tuple(rows), tuple(spans))
+
+
+# Parameters of the engine's messages that name a person by username, and when.
+_PERSON_PARAMS = frozenset({"assessor", "recorded_by"})
+_TIME_PARAMS = frozenset({"recorded_at"})
+
+
+def messages_usernames(messages: Iterable[Message]) -> set[str]:
+    """The usernames the messages name, for one `people_by_username` query."""
+    return {
+        str(value)
+        for item in messages
+        for name, value in item.params
+        if name in _PERSON_PARAMS and value
+    }
+
+
+def message_text(item: Message, people: Mapping[str, AbstractBaseUser]) -> str:
+    """An engine message as a page prints it: through gettext, people by name (the engine
+    names them by username) and moments in the glossary's date format."""
+    params: list[tuple[str, Param]] = []
+    for name, value in item.params:
+        if name in _PERSON_PARAMS:
+            user = people.get(str(value))
+            value = person_name(user) if user is not None else (value or _("sistem"))
+        elif name in _TIME_PARAMS and isinstance(value, str) and value:
+            value = formatting.date_time(datetime.fromisoformat(value))
+        params.append((name, value))
+    return Message(item.code, tuple(params), item.template).render(gettext)
+
+
+def messages_text(
+    messages: Iterable[Message], people: Mapping[str, AbstractBaseUser] | None = None
+) -> list[str]:
+    """`message_text` for each message, looking the people up when not given (one query)."""
+    messages = list(messages)
+    if people is None:
+        people = people_by_username(usernames=messages_usernames(messages))
+    return [message_text(item, people) for item in messages]

@@ -9,14 +9,22 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_noop
 
-from evaluations.models import Participation, Period, ScoreEntry, TeamMember
+from evaluations.models import (
+    MemberAbsence,
+    Participation,
+    Period,
+    ScoreEntry,
+    TeamMember,
+    TieDecision,
+)
 from instruments.models import Indicator, InstrumentSet
 from instruments.selectors import instrument_set_tree
 from instruments.validation import validate_instrument_set
 from scoring.memory import collector_paused
-from scoring.messages import Message
+from scoring.messages import Code, Message, message
 from scoring.rules import (
     CHOICE_KINDS,
+    AbsenceKind,
     AspectCombine,
     EnteredBy,
     FinalCombine,
@@ -26,6 +34,7 @@ from scoring.rules import (
     PredicateRounding,
 )
 from scoring.structures import (
+    Absence,
     AspectSpec,
     AwardSpec,
     BandSpec,
@@ -40,6 +49,7 @@ from scoring.structures import (
     TieBreakSpec,
     assemble,
 )
+from scoring.structures import TieDecision as EngineTieDecision
 
 
 @dataclass(frozen=True)
@@ -166,6 +176,10 @@ def assemble_scoring_input(
     skipped: Counter[tuple[str, str]],
     sums: tuple[StageSums, ...] = (),
 ) -> ScoringInput:
+    """The one constructor of the engine's input from the database (2 queries: the absences
+    and the Tim's tie decisions recorded for the period)."""
+    absences = engine_absences(layout, standing_absences(period=layout.period))
+    decisions, lapsed = engine_tie_decisions(layout, standing_tie_decisions(period=layout.period))
     return ScoringInput(
         instrument=layout.spec,
         participants=tuple(ref.participant for ref in layout.participants),
@@ -174,8 +188,90 @@ def assemble_scoring_input(
         ),
         entries=entries,
         sums=sums,
-        warnings=_skipped_warnings(skipped),
+        warnings=_skipped_warnings(skipped) + lapsed,
+        absences=absences,
+        tie_decisions=decisions,
     )
+
+
+def standing_absences(*, period: Period) -> list[MemberAbsence]:
+    """The absences that stand: for each (stage, kecamatan, member) its latest record,
+    unless that record withdraws the one before (one query)."""
+    latest: dict[tuple[int, int, int], MemberAbsence] = {}
+    rows = MemberAbsence.objects.filter(period=period).select_related(
+        "member", "recorded_by", "stage", "kecamatan"
+    )
+    for row in rows.order_by("recorded_at", "pk"):
+        latest[row.stage_id, row.kecamatan_id, row.member_id] = row
+    return [row for row in latest.values() if not row.withdrawn]
+
+
+def standing_tie_decisions(*, period: Period) -> list[TieDecision]:
+    """The Tim's decisions that stand: for each set of tied kecamatan the latest (one
+    query). Whether a decision still orders its tie is the engine's to say."""
+    latest: dict[frozenset[int], TieDecision] = {}
+    rows = TieDecision.objects.filter(period=period).select_related("recorded_by")
+    for row in rows.order_by("recorded_at", "pk"):
+        latest[row.kecamatan_ids] = row
+    return list(latest.values())
+
+
+def engine_absences(
+    layout: PeriodScoreLayout, rows: Iterable[MemberAbsence]
+) -> tuple[Absence, ...]:
+    """The standing absences as the engine reads them; one for a member no longer seated on
+    the stage or a kecamatan no longer taking part is moot and left out."""
+    keys = {ref.kecamatan_id: ref.participant.key for ref in layout.participants}
+    stage_codes = {stage.pk: stage.code for stage in layout.instrument_set.stages.all()}
+    seated = {(code, seat.user_id) for code, seats in layout.teams.items() for seat in seats}
+    absences = []
+    for row in rows:
+        code = stage_codes.get(row.stage_id)
+        key = keys.get(row.kecamatan_id)
+        if code is None or key is None or (code, row.member_id) not in seated:
+            continue
+        absences.append(
+            Absence(
+                stage_code=code,
+                participant_key=key,
+                assessor=row.member.get_username(),
+                kind=AbsenceKind(row.kind),
+                reason=row.reason,
+                recorded_by=row.recorded_by.get_username() if row.recorded_by else "",
+                recorded_at=row.recorded_at,
+            )
+        )
+    return tuple(absences)
+
+
+def engine_tie_decisions(
+    layout: PeriodScoreLayout, rows: Iterable[TieDecision]
+) -> tuple[tuple[EngineTieDecision, ...], tuple[Message, ...]]:
+    """The standing decisions as the engine reads them, and a lapse warning for each that
+    names a kecamatan no longer taking part (the engine could not place it)."""
+    keys = {ref.kecamatan_id: ref.participant.key for ref in layout.participants}
+    decisions: list[EngineTieDecision] = []
+    lapsed: list[Message] = []
+    for row in rows:
+        if any(place["kecamatan"] not in keys for place in row.places):
+            names = tuple(place["name"] for place in row.places)
+            lapsed.append(
+                message(Code.TIE_DECISION_LAPSED, kecamatan=names, keys=names, meeting=row.meeting)
+            )
+            continue
+        decisions.append(
+            EngineTieDecision(
+                order=tuple(keys[place["kecamatan"]] for place in row.places),
+                reason=row.reason,
+                meeting=row.meeting,
+                scores=tuple(
+                    (keys[place["kecamatan"]], Decimal(place["score"])) for place in row.places
+                ),
+                recorded_by=row.recorded_by.get_username() if row.recorded_by else "",
+                recorded_at=row.recorded_at,
+            )
+        )
+    return tuple(decisions), tuple(lapsed)
 
 
 def scoring_input_from_layout(*, layout: PeriodScoreLayout) -> ScoringInput:

@@ -9,6 +9,12 @@ urlpatterns = [
     path("periode/baru/", views.period_new, name="period_new"),
     path("periode/<slug:period>/", views.period_detail, name="period_detail"),
     path("periode/<slug:period>/tim/", views.period_team, name="period_team"),
+    path("periode/<slug:period>/tim/ketidakhadiran/", views.absence_add, name="absence_add"),
+    path(
+        "periode/<slug:period>/tim/ketidakhadiran/<int:absence>/tarik/",
+        views.absence_remove,
+        name="absence_remove",
+    ),
     path("periode/<slug:period>/status/", views.period_status, name="period_status"),
     path("periode/<slug:period>/peserta/", views.period_participants, name="period_participants"),
     path(
@@ -17,6 +23,11 @@ urlpatterns = [
         name="participant_update",
     ),
     path("periode/<slug:period>/peringkat/", views.ranking, name="ranking"),
+    path(
+        "periode/<slug:period>/peringkat/keputusan-seri/",
+        views.tie_decision_add,
+        name="tie_decision_add",
+    ),
     path("periode/<slug:period>/lembar/", views.sheet_list, name="sheet_list"),
     path("periode/<slug:period>/lembar/<int:sheet>/", views.sheet_edit, name="sheet_edit"),
     path("periode/<slug:period>/nilai/templat.xlsx", views.score_template, name="score_template"),

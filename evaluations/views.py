@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -16,16 +17,27 @@ from evaluations.access import (
     period_refusal,
     sheets_visible_to,
 )
+from evaluations.decisions import (
+    absence_book,
+    absence_record,
+    absence_withdraw,
+    ranking_ties,
+    tie_decision_history,
+    tie_decision_record,
+)
 from evaluations.forms import (
+    AbsenceForm,
+    AbsenceWithdrawForm,
     NotScoredForm,
     PeriodForm,
     PeriodStatusForm,
     ScoreWorkbookForm,
     SheetForm,
     TeamForm,
+    TieDecisionForm,
 )
 from evaluations.models import Period, TeamMember, ValueChange
-from evaluations.presentation import ranking_table
+from evaluations.presentation import messages_text, messages_usernames, ranking_table
 from evaluations.score_template import NotOnTeam, score_template_bytes
 from evaluations.services import (
     PERIOD_STATUS,
@@ -139,12 +151,108 @@ def period_team(request: HttpRequest, region: str, period: str) -> HttpResponse:
         else:
             messages.success(request, _("Tim penilai disimpan."))
             return redirect("period_detail", region=region, period=obj.slug)
-    status = 422 if form.errors else 200
+    return _team_page(request, obj, form=form, status=422 if form.errors else 200)
+
+
+def _team_page(
+    request: HttpRequest,
+    period: Period,
+    *,
+    form: TeamForm | None = None,
+    absence_form: AbsenceForm | None = None,
+    withdraw_failed: tuple[int, AbsenceWithdrawForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    if form is None:
+        form = TeamForm(
+            None,
+            stages=selectors.period_team_stages(period=period),
+            penilai=selectors.penilai_list(),
+            seats=selectors.period_team_seats(period=period),
+        )
+    book = absence_book(period=period)
+    standing = [
+        (row, withdraw_failed[1] if withdraw_failed and withdraw_failed[0] == row.pk else None)
+        for row in book.standing
+    ]
     return render(
         request,
         "evaluations/period_team.html",
-        {"period": obj, "form": form, "refusal": _setup_refusal(obj)},
+        {
+            "period": period,
+            "form": form,
+            "refusal": _setup_refusal(period),
+            "absence_form": absence_form or _absence_form(period),
+            "absence_refusal": period_refusal(period=period, action=PeriodAction.RECORD_DECISIONS),
+            "absences": standing,
+            "absence_history": book.history,
+        },
         status=status,
+    )
+
+
+def _absence_form(period: Period, data: dict | None = None) -> AbsenceForm:
+    return AbsenceForm(
+        data,
+        seats=TeamMember.objects.filter(period=period)
+        .select_related("user__profile", "stage")
+        .order_by("stage__order", "order", "user__username"),
+        kecamatan=selectors.kecamatan_list().filter(participations__period=period),
+    )
+
+
+@require_POST
+def absence_add(request: HttpRequest, region: str, period: str) -> HttpResponse:
+    obj = access_period(request=request, slug=period, action=PeriodAction.RECORD_DECISIONS)
+    form = _absence_form(obj, request.POST)
+    if form.is_valid():
+        seat = form.cleaned_data["seat"]
+        try:
+            absence_record(
+                period=obj,
+                stage=seat.stage,
+                kecamatan=form.cleaned_data["kecamatan"],
+                member=seat.user,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Ketidakhadiran penilai dicatat."))
+            return redirect(_team_url(region, obj))
+    return _team_page(request, obj, absence_form=form, status=422)
+
+
+@require_POST
+def absence_remove(request: HttpRequest, region: str, period: str, absence: int) -> HttpResponse:
+    obj = access_period(request=request, slug=period, action=PeriodAction.RECORD_DECISIONS)
+    row = next((row for row in absence_book(period=obj).standing if row.pk == absence), None)
+    if row is None:
+        raise Http404
+    form = AbsenceWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            absence_withdraw(
+                period=obj,
+                stage=row.stage,
+                kecamatan=row.kecamatan,
+                member=row.member,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Catatan ketidakhadiran ditarik."))
+            return redirect(_team_url(region, obj))
+    return _team_page(request, obj, withdraw_failed=(row.pk, form), status=422)
+
+
+def _team_url(region: str, period: Period) -> str:
+    return reverse("period_team", kwargs={"region": region, "period": period.slug}) + (
+        "#ketidakhadiran"
     )
 
 
@@ -269,18 +377,76 @@ def period_detail(request: HttpRequest, region: str, period: str) -> HttpRespons
 @require_safe
 def ranking(request: HttpRequest, region: str, period: str) -> HttpResponse:
     obj = access_period(request=request, slug=period, action=PeriodAction.VIEW_RESULTS)
-    result = selectors.ranking_for_period(period=obj, trace=False)
+    return _ranking_page(request, obj)
+
+
+def _ranking_page(
+    request: HttpRequest,
+    period: Period,
+    failed: TieDecisionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    result = selectors.ranking_for_period(period=period, trace=False)
+    can_manage = can(request.user, Action.MANAGE_REGION, request.region)
+    decision_refusal = period_refusal(period=period, action=PeriodAction.RECORD_DECISIONS)
+    tie_forms = []
+    if can_manage and decision_refusal is None:
+        # Only a tie whose awards are withheld waits for the Tim.
+        withheld = {frozenset(tie.keys) for tie in result.undecided_ties}
+        for tie in ranking_ties(result):
+            if tie.decided or frozenset(tie.keys) not in withheld:
+                continue
+            same = failed is not None and failed.tie.keys == tie.keys
+            tie_forms.append(failed if same else TieDecisionForm(tie=tie))
     return render(
         request,
         "evaluations/ranking.html",
         {
-            "period": obj,
+            "period": period,
             "ranking": result,
+            "warnings": messages_text(result.warnings),
             "table": ranking_table(result),
-            "has_scores": selectors.period_has_scores(period=obj),
-            "can_manage": can(request.user, Action.MANAGE_REGION, request.region),
+            "has_scores": selectors.period_has_scores(period=period),
+            "can_manage": can_manage,
+            "tie_forms": tie_forms,
+            "decision_history": tie_decision_history(period=period) if can_manage else [],
         },
+        status=status,
     )
+
+
+@require_POST
+def tie_decision_add(request: HttpRequest, region: str, period: str) -> HttpResponse:
+    obj = access_period(request=request, slug=period, action=PeriodAction.RECORD_DECISIONS)
+    wanted = tuple(request.POST.get("tie", "").split(","))
+    tie = next(
+        (t for t in ranking_ties(selectors.ranking_for_period(period=obj, trace=False))
+         if t.keys == wanted and not t.decided),
+        None,
+    )  # fmt: skip
+    if tie is None:
+        messages.error(
+            request,
+            _("Nilai seri itu sudah berubah atau sudah diputuskan; periksa peringkat terbaru."),
+        )
+        return redirect("ranking", region=region, period=obj.slug)
+    form = TieDecisionForm(request.POST, tie=tie)
+    if form.is_valid():
+        by_slug = {k.slug: k for k in selectors.kecamatan_list().filter(slug__in=tie.keys)}
+        try:
+            tie_decision_record(
+                period=obj,
+                order=[by_slug[key] for key in form.order_keys()],
+                reason=form.cleaned_data["reason"],
+                meeting=form.cleaned_data["meeting"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Keputusan Tim atas nilai seri dicatat."))
+            return redirect("ranking", region=region, period=obj.slug)
+    return _ranking_page(request, obj, failed=form, status=422)
 
 
 @require_safe
@@ -293,17 +459,21 @@ def ranking_breakdown(
     if participant is None:
         raise Http404
     kecamatan_obj = selectors.kecamatan_list().filter(slug=kecamatan).first()
+    people = people_by_username(
+        usernames={m.assessor for s in participant.stages for m in s.members}
+        | messages_usernames((*result.warnings, *participant.notes))
+        | {a.recorded_by for s in participant.stages for a in s.absences}
+    )
     return render(
         request,
         "evaluations/ranking_breakdown.html",
         {
             "period": obj,
             "result": participant,
-            "warnings": result.warnings,
+            "warnings": messages_text(result.warnings, people),
+            "notes": messages_text(participant.notes, people),
             "history": selectors.value_history(period=obj, kecamatan=kecamatan_obj),
-            "assessors": people_by_username(
-                usernames=(m.assessor for s in participant.stages for m in s.members)
-            ),
+            "assessors": people,
         },
     )
 

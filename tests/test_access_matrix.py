@@ -135,6 +135,8 @@ MATRIX: dict[str, Expect] = {
     "part_delete": tapem_page(post=409),  # the probed stage has a team: not deleted
     "period_new": tapem_page(post=422),
     "period_team": tapem_page(post=302),  # an empty grid is a valid (empty) team
+    "absence_add": tapem_page(get=405, post=422),  # an empty form names no member
+    "absence_remove": tapem_page(get=405, post=404),  # no absence stands in the probed period
     "period_status": tapem_page(get=302, post=302),  # no move named: back to the period
     "period_participants": tapem_page(),
     "participant_update": Expect(
@@ -146,6 +148,7 @@ MATRIX: dict[str, Expect] = {
         },
     ),
     "score_template": tapem_page(),
+    "tie_decision_add": tapem_page(get=405, post=302),  # no tie named: back to the ranking
     # A penilai's own rows: the penilai seated in the period only.
     "score_template_own": Expect(
         get=statuses(302, 404, all=403, penilai=200),
@@ -290,6 +293,7 @@ def kwargs_for(route: str, world: World, kecamatan: str) -> dict:
         "sheet": world.sheet,
         "sheet_id": world.sheet,
         "user_id": world.person,
+        "absence": 1,
     }
     if "<int:parent>" in route:
         parent_of = {"aspek": world.stage, "indikator": world.aspect, "pilihan": world.indicator}

@@ -40,7 +40,8 @@ pytestmark = pytest.mark.django_db
 
 REGIONS = ["bekasi", "banggai", "pekalongan", "tegal"]
 LAYOUT_QUERIES = 10  # the set tree (8), participants, team seats
-FAST_QUERIES = LAYOUT_QUERIES + 3  # sums, counts of incomplete sheets, values read one by one
+# sums, incomplete-sheet counts, values read one by one, absences, tie decisions
+FAST_QUERIES = LAYOUT_QUERIES + 5
 
 
 @pytest.fixture

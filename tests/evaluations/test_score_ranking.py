@@ -18,7 +18,8 @@ from tests.instruments.builders import tiny_set
 
 pytestmark = pytest.mark.django_db
 
-SCORING_INPUT_QUERIES = 11  # set tree (8), participants, team seats, values
+# set tree (8), participants, team seats, values, absences, tie decisions
+SCORING_INPUT_QUERIES = 13
 CONTRACT = ("kecamatan", "rank", "status", "final_score", "predikat", "award", "stages", "aspects")
 
 

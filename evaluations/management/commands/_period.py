@@ -3,11 +3,14 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.management.base import CommandError, CommandParser
+from django.db.models import Q
 from django_scopes import scope
 
 from evaluations.models import Period
-from regions.models import Region
+from regions.models import Kecamatan, Membership, Region
 
 
 def add_period_arguments(parser: CommandParser) -> None:
@@ -26,3 +29,23 @@ def period_in_scope(region_slug: str, period_slug: str) -> Iterator[Period]:
         if period is None:
             raise CommandError(f"Periode '{period_slug}' tidak ditemukan di {region.name}.")
         yield period
+
+
+def kecamatan_named(wanted: str, period: Period) -> Kecamatan:
+    """The region's kecamatan called `wanted` (its name in any case, or its URL code)."""
+    wanted = wanted.strip()
+    found = Kecamatan.objects.filter(Q(name__iexact=wanted) | Q(slug=wanted.casefold())).first()
+    if found is None:
+        raise CommandError(f"Kecamatan '{wanted}' tidak ditemukan di {period.region.name}.")
+    return found
+
+
+def recorder(username: str | None, period: Period) -> AbstractBaseUser | None:
+    """Who records a change made from the command line: `--by`, a member of the region;
+    None (shown as "sistem") when not given."""
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username.strip()).first()
+    if user is None or not Membership.objects.filter(user=user, region=period.region).exists():
+        raise CommandError(f"Pengguna '{username}' bukan anggota {period.region.name}.")
+    return user
