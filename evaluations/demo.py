@@ -15,12 +15,16 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django_scopes import scope
 
+from evaluations.decisions import absence_record
 from evaluations.demo_people import bare_name, demo_person
-from evaluations.models import Period
+from evaluations.demo_scores import demo_scores_fill
+from evaluations.models import MemberAbsence, Period
+from evaluations.score_workbook import stage_participants
+from evaluations.scoring_input import scoring_input_for_period
 from evaluations.services import period_create, period_set_status, team_member_add
 from instruments.models import InstrumentSet
 from instruments.services import instrument_set_import_data
-from regions.models import Membership, Profile, Role
+from regions.models import Kecamatan, Membership, Profile, Role
 from regions.services import kecamatan_upsert, membership_grant, profile_update, region_upsert
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -39,7 +43,10 @@ def demo_region_slugs() -> list[str]:
 
 
 @transaction.atomic
-def load_demo() -> DemoReport:
+def load_demo(*, scores: bool = True) -> DemoReport:
+    """Accounts, kecamatan, sets and period 2026 for every region; with `scores`, a new
+    period also gets plausible values for every sheet and one recorded absence, so its
+    ranking is whole (`evaluations.demo_scores`)."""
     report = DemoReport()
     admin = _user("admin", superuser=True)
     if not Profile.objects.filter(user=admin).exists():
@@ -47,11 +54,13 @@ def load_demo() -> DemoReport:
     report.logins.append(("-", "superuser (Django admin)", "admin"))
     multi_region = _user("penilai-lintas")
     for slug in demo_region_slugs():
-        _load_region(slug, report, multi_region)
+        _load_region(slug, report, multi_region, scores=scores)
     return report
 
 
-def _load_region(slug: str, report: DemoReport, multi_region_user: AbstractBaseUser) -> None:
+def _load_region(
+    slug: str, report: DemoReport, multi_region_user: AbstractBaseUser, *, scores: bool
+) -> None:
     info = json.loads((FIXTURES / slug / "region.json").read_text(encoding="utf-8"))
     region = region_upsert(
         slug=info["slug"], name=info["name"], kind=info["kind"], head_title=info["head_title"]
@@ -73,7 +82,13 @@ def _load_region(slug: str, report: DemoReport, multi_region_user: AbstractBaseU
             if index == 0:
                 report.logins.append((slug, f"Operator {kec.name}", operator.username))
 
-        penilai = [_user(f"penilai-{slug}-{n}") for n in range(1, PENILAI_PER_REGION + 1)]
+        set_path = FIXTURES / slug / "instrument_set.json"
+        data = json.loads(set_path.read_text(encoding="utf-8")) if set_path.exists() else {}
+        # Full teams as the texts appoint them (Banggai stage 3: nine, Pasal 14(2)).
+        largest = max(
+            [PENILAI_PER_REGION, *(s.get("min_team_size", 1) for s in data.get("stages", []))]
+        )
+        penilai = [_user(f"penilai-{slug}-{n}") for n in range(1, largest + 1)]
         for user in penilai:
             membership_grant(user=user, region=region, role=Role.PENILAI)
         report.logins.append((slug, "Penilai", penilai[0].username))
@@ -85,10 +100,8 @@ def _load_region(slug: str, report: DemoReport, multi_region_user: AbstractBaseU
         ):
             _profile(membership.user, info, getattr(membership.kecamatan, "name", ""), taken)
 
-        set_path = FIXTURES / slug / "instrument_set.json"
-        if not set_path.exists():
+        if not data:
             return
-        data = json.loads(set_path.read_text(encoding="utf-8"))
         instrument_set = InstrumentSet.objects.filter(
             region=region, code=data["code"], version=data["version"]
         ).first() or instrument_set_import_data(region=region, data=data)
@@ -105,7 +118,8 @@ def _load_region(slug: str, report: DemoReport, multi_region_user: AbstractBaseU
             kecamatan=kecamatan,
         )
         for stage in instrument_set.stages.all():
-            for position, user in enumerate(penilai):
+            seated = penilai[: max(PENILAI_PER_REGION, stage.min_team_size)]
+            for position, user in enumerate(seated):
                 team_member_add(
                     period=period,
                     stage=stage,
@@ -114,6 +128,32 @@ def _load_region(slug: str, report: DemoReport, multi_region_user: AbstractBaseU
                 )
         # Berlangsung, so a newcomer can enter values at once.
         period_set_status(period=period, status=Period.Status.OPEN, by=None)
+        if scores:
+            _demo_results(period, penilai)
+
+
+def _demo_results(period: Period, penilai: list[AbstractBaseUser]) -> None:
+    """Values for every sheet, except that one member of the last stage missed one
+    kecamatan's session: recorded absent by Tapem, so that kecamatan is still scored."""
+    codes = list(period.instrument_set.stages.order_by("order").values_list("code", flat=True))
+    if codes[:-1]:
+        demo_scores_fill(period=period, seed=period.region.slug, stages=codes[:-1])
+    data = scoring_input_for_period(period=period)
+    goes_on = stage_participants(data)[codes[-1]]
+    first = next(p for p in data.participants if p.key in goes_on)
+    absence_record(
+        period=period,
+        stage=period.instrument_set.stages.get(code=codes[-1]),
+        kecamatan=Kecamatan.objects.get(slug=first.key),
+        member=penilai[PENILAI_PER_REGION - 1],
+        kind=MemberAbsence.Kind.ABSENT,
+        reason="Sakit pada hari penilaian (surat keterangan dokter)",
+        by=Membership.objects.filter(region=period.region, role=Role.ADMIN_TAPEM)
+        .select_related("user")
+        .first()
+        .user,
+    )
+    demo_scores_fill(period=period, seed=period.region.slug, stages=codes[-1:])
 
 
 def _profile(user: AbstractBaseUser, info: dict, kecamatan: str, taken: set[str]) -> None:

@@ -409,6 +409,7 @@ def _ranking_page(
             "has_scores": selectors.period_has_scores(period=period),
             "can_manage": can_manage,
             "tie_forms": tie_forms,
+            "withheld": {key for tie in result.undecided_ties for key in tie.keys},
             "decision_history": tie_decision_history(period=period) if can_manage else [],
         },
         status=status,

@@ -49,7 +49,7 @@ def demo(transactional_db):
 
     from django.core.management import call_command
 
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--no-scores", stdout=StringIO())
 
 
 def login(page, live_server, username: str, password: str = "kinerja-demo") -> None:

@@ -46,7 +46,7 @@ FAST_QUERIES = LAYOUT_QUERIES + 5
 
 @pytest.fixture
 def demo():
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--no-scores", stdout=io.StringIO())
 
 
 def demo_period(region: str) -> Period:

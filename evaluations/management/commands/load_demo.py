@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from evaluations.demo import DEMO_PASSWORD, load_demo
 
@@ -6,8 +6,15 @@ from evaluations.demo import DEMO_PASSWORD, load_demo
 class Command(BaseCommand):
     help = "Load the four demo regions with accounts, instrument sets and period 2026."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-scores",
+            action="store_true",
+            help="Periods without values (by default every sheet of a new period is filled).",
+        )
+
     def handle(self, *args, **options) -> None:
-        report = load_demo()
+        report = load_demo(scores=not options["no_scores"])
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
         for region, role, username in report.logins:
