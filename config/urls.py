@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from awards import urls as award_urls
 from config.accounts import LoginForm
 from config.api import api
 from evaluations import views as evaluation_views
@@ -32,12 +33,14 @@ region_patterns = [
     path("", include("evaluations.urls")),
     path("instrumen/", include("instruments.urls")),
     path("pengguna/", include("regions.urls")),
+    path("", include(award_urls.region_patterns)),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("akun/", include(account_patterns)),
     path("api/", api.urls),
+    path("publik/", include(award_urls.public_patterns)),
     path("", evaluation_views.home, name="home"),
     path("<slug:region>/", include(region_patterns)),
 ]

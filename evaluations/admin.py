@@ -4,14 +4,31 @@ from django.http import HttpRequest
 from evaluations.models import MemberAbsence, Participation, Period, TeamMember, TieDecision
 
 
-class ParticipationInline(admin.TabularInline):
+class SetupInline(admin.TabularInline):
+    """Participants and seats change only while the period is in Persiapan or Berlangsung,
+    here as in the services: a closed, frozen or published period's are shown read-only."""
+
+    extra = 0
+
+    def _changeable(self, obj: Period | None) -> bool:
+        return obj is None or obj.status in (Period.Status.PREPARATION, Period.Status.OPEN)
+
+    def has_add_permission(self, request: HttpRequest, obj: Period | None = None) -> bool:
+        return self._changeable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Period | None = None) -> bool:
+        return self._changeable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Period | None = None) -> bool:
+        return self._changeable(obj) and super().has_delete_permission(request, obj)
+
+
+class ParticipationInline(SetupInline):
     model = Participation
-    extra = 0
 
 
-class TeamMemberInline(admin.TabularInline):
+class TeamMemberInline(SetupInline):
     model = TeamMember
-    extra = 0
 
 
 @admin.register(Period)

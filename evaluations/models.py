@@ -31,6 +31,7 @@ class Period(models.Model):
         PREPARATION = "preparation", _("Persiapan")
         OPEN = "open", _("Berlangsung")
         CLOSED = "closed", _("Penilaian ditutup")
+        FROZEN = "frozen", _("Hasil ditetapkan")
         PUBLISHED = "published", _("Hasil diumumkan")
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="periods")

@@ -238,19 +238,38 @@ def participation_set_scored(
     return participation
 
 
-# Which status Admin Tapem may move a period to from each status. Publication is not here:
-# it snapshots the results and issues documents (a later piece of work).
+# Which status Admin Tapem may move a period to from each status on the status page.
+# Freezing, publishing and reopening a frozen result are `PERIOD_RESULT`'s moves.
 PERIOD_STATUS = StateMachine(
     field="status",
     moves={
         Period.Status.PREPARATION: frozenset({Period.Status.OPEN}),
         Period.Status.OPEN: frozenset({Period.Status.CLOSED}),
         Period.Status.CLOSED: frozenset({Period.Status.OPEN}),
+        Period.Status.FROZEN: frozenset(),
         Period.Status.PUBLISHED: frozenset(),
     },
     labels=dict(Period.Status.choices),
     # Reopening a closed period changes what was final: say why.
     reason_required=frozenset({(Period.Status.CLOSED, Period.Status.OPEN)}),
+)
+
+
+# The result's moves, made only by `awards.services` (which snapshots the result when it
+# freezes, and marks the snapshot superseded when it reopens): freezing closes scoring that
+# is still open, and reopening a frozen or published result must say why.
+PERIOD_RESULT = StateMachine(
+    field="status",
+    moves={
+        Period.Status.OPEN: frozenset({Period.Status.CLOSED}),
+        Period.Status.CLOSED: frozenset({Period.Status.FROZEN}),
+        Period.Status.FROZEN: frozenset({Period.Status.PUBLISHED, Period.Status.OPEN}),
+        Period.Status.PUBLISHED: frozenset({Period.Status.OPEN}),
+    },
+    labels=dict(Period.Status.choices),
+    reason_required=frozenset(
+        {(Period.Status.FROZEN, Period.Status.OPEN), (Period.Status.PUBLISHED, Period.Status.OPEN)}
+    ),
 )
 
 

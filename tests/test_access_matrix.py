@@ -80,6 +80,7 @@ class Expect:
     region: bool = True
     api: bool = False  # answers JSON: outsiders get 401 instead of the login page
     seated: bool = False  # the penilai persona holds a seat in the own region's period
+    public: bool = False  # no login: every region answers alike (the probed one unpublished)
 
 
 MATRIX: dict[str, Expect] = {
@@ -149,6 +150,12 @@ MATRIX: dict[str, Expect] = {
     ),
     "score_template": tapem_page(),
     "tie_decision_add": tapem_page(get=405, post=302),  # no tie named: back to the ranking
+    "result_freeze": tapem_page(post=422),  # no action named
+    # Public, no login; the probed period is not published, so nobody finds it.
+    **{
+        name: Expect(get=statuses(404, 404, all=404), post=statuses(405, 405, all=405), public=True)
+        for name in ("public_result", "public_result_csv", "public_result_json")
+    },
     # A penilai's own rows: the penilai seated in the period only.
     "score_template_own": Expect(
         get=statuses(302, 404, all=403, penilai=200),
@@ -294,6 +301,7 @@ def kwargs_for(route: str, world: World, kecamatan: str) -> dict:
         "sheet_id": world.sheet,
         "user_id": world.person,
         "absence": 1,
+        "daerah": world.region,
     }
     if "<int:parent>" in route:
         parent_of = {"aspek": world.stage, "indikator": world.aspect, "pilihan": world.indicator}
@@ -346,6 +354,8 @@ def test_matrix(name, client, tenancy, worlds):
         for persona in PERSONAS:
             # Another region: a member of Bekasi learns nothing about Tegal.
             elsewhere = (401 if expect.api else 302) if persona == ANON else 404
+            if expect.public:
+                elsewhere = wanted[persona]
             probes.append((persona, method, url_for(name, worlds["tegal"]), elsewhere))
         if expect.other_kecamatan:
             other_url = url_for(name, own, own.other_kecamatan)

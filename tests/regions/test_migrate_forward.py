@@ -10,6 +10,7 @@ from django_scopes import scopes_disabled
 from regions.models import Kecamatan, Membership, Region
 
 BEFORE = [
+    ("awards", None),  # came later; it depends on evaluations
     ("evaluations", "0003_region_reserved_slugs"),
     ("instruments", "0001_initial"),
     ("regions", None),

@@ -1,0 +1,215 @@
+"""Freezing, reopening and publishing a period's result — the only writers of snapshots.
+
+`ranking_freeze` is refused while any kecamatan is incomplete or a tie at an award waits for
+the Tim, naming them; it closes scoring that is still open (a recorded transition), moves
+the period to *Hasil ditetapkan* and stores the snapshot. After that no value, seat,
+absence or decision of the period can change by any path, because every one of those
+writers refuses a period that is not in Persiapan or Berlangsung
+(`evaluations.access.period_refusal`). `ranking_reopen` supersedes the snapshot with a
+reason and reopens scoring; `ranking_publish` makes the frozen result public.
+"""
+
+import datetime
+import hashlib
+import json
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from awards.models import ResultSnapshot, SnapshotReopening
+from evaluations.models import Period, TeamMember
+from evaluations.selectors import ranking_for_period
+from evaluations.services import PERIOD_RESULT, period_set_status
+from regions.people import person_name, profile_of
+from regions.transitions import transition_apply
+from scoring.serialize import ENGINE_VERSION, ranking_document
+from scoring.structures import Ranking, ResultStatus
+
+
+def canonical_text(data: dict[str, Any]) -> str:
+    """JSON with sorted keys and no insignificant whitespace: equal data, equal bytes."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def freeze_refusals(ranking: Ranking) -> list[str]:
+    """Why `ranking` cannot be frozen yet, one sentence per reason (none: it can)."""
+    refusals = []
+    incomplete = [r.name for r in ranking.results if r.status == ResultStatus.INCOMPLETE]
+    if incomplete:
+        refusals.append(_("Belum lengkap dinilai: %(names)s.") % {"names": ", ".join(incomplete)})
+    names = {r.key: r.name for r in ranking.results}
+    for tie in ranking.undecided_ties:
+        refusals.append(
+            _("Seri — diputuskan Tim: %(names)s (peringkat %(rank)s) belum diputuskan.")
+            % {"names": ", ".join(names[key] for key in tie.keys), "rank": tie.rank}
+        )
+    return refusals
+
+
+def _team(period: Period) -> list[dict[str, Any]]:
+    seats = (
+        TeamMember.objects.filter(period=period)
+        .select_related("stage", "user__profile")
+        .order_by("stage__order", "order", "user__username")
+    )
+    team = []
+    for seat in seats:
+        profile = profile_of(seat.user)
+        team.append(
+            {
+                "stage": seat.stage.code,
+                "username": seat.user.get_username(),
+                "name": person_name(seat.user),
+                "position": seat.position,
+                "nip": getattr(profile, "nip", "") or "",
+                "jabatan": getattr(profile, "jabatan", "") or "",
+            }
+        )
+    return team
+
+
+def snapshot_payload(
+    *, period: Period, ranking: Ranking, meeting_date: datetime.date, meeting_place: str
+) -> dict[str, Any]:
+    """Everything the decree rests on, as plain data: the canonical ranking (with its
+    absences and the Tim's decisions), the instrument version, the team and the meeting."""
+    instrument_set = period.instrument_set
+    return {
+        "kind": "kinerja.result_snapshot",
+        "engine_version": ENGINE_VERSION,
+        "region": {"slug": period.region.slug, "name": period.region.name},
+        "period": {"slug": period.slug, "name": period.name, "year": period.year_evaluated},
+        "instrument_set": {
+            "code": instrument_set.code,
+            "version": instrument_set.version,
+            "name": instrument_set.name,
+            "legal_number": instrument_set.legal_number,
+        },
+        "meeting": {"date": meeting_date.isoformat(), "place": meeting_place},
+        "team": _team(period),
+        "ranking": ranking_document(ranking, region=period.region.slug, period=period.slug),
+    }
+
+
+def current_snapshot(*, period: Period) -> ResultSnapshot | None:
+    """The snapshot that stands for `period`: its latest, unless a reopening superseded it."""
+    latest = ResultSnapshot.objects.filter(period=period).order_by("-number").first()
+    if latest is None or SnapshotReopening.objects.filter(snapshot=latest).exists():
+        return None
+    return latest
+
+
+@transaction.atomic
+def ranking_freeze(
+    *,
+    period: Period,
+    by: AbstractBaseUser | None,
+    meeting_date: datetime.date | None = None,
+    meeting_place: str = "",
+) -> ResultSnapshot:
+    """Freeze the period's result as the Tim determined it (see the module docstring)."""
+    period = (
+        Period.objects.select_for_update()
+        .select_related("region", "instrument_set")
+        .get(pk=period.pk)
+    )
+    if period.status not in (Period.Status.OPEN, Period.Status.CLOSED):
+        raise ValidationError(
+            _("Hasil periode %(period)s tidak dapat ditetapkan dari status %(status)s.")
+            % {"period": period, "status": period.get_status_display()}
+        )
+    ranking = ranking_for_period(period=period, trace=False)
+    refusals = freeze_refusals(ranking)
+    if refusals:
+        raise ValidationError([_("Hasil belum dapat ditetapkan."), *refusals])
+    if period.status == Period.Status.OPEN:
+        period_set_status(
+            period=period,
+            status=Period.Status.CLOSED,
+            by=by,
+            reason=_("Penilaian ditutup untuk penetapan hasil."),
+        )
+    meeting_date = meeting_date or timezone.localdate()
+    payload = canonical_text(
+        snapshot_payload(
+            period=period,
+            ranking=ranking,
+            meeting_date=meeting_date,
+            meeting_place=meeting_place.strip(),
+        )
+    )
+    number = ResultSnapshot.objects.filter(period=period).count() + 1
+    snapshot = ResultSnapshot.objects.create(
+        period=period,
+        number=number,
+        payload=payload,
+        sha256=hashlib.sha256(payload.encode("utf-8")).hexdigest(),
+        engine_version=ENGINE_VERSION,
+        meeting_date=meeting_date,
+        meeting_place=meeting_place.strip(),
+        frozen_by=by,
+        frozen_at=timezone.now(),
+    )
+    transition_apply(
+        obj=period,
+        machine=PERIOD_RESULT,
+        to=Period.Status.FROZEN,
+        by=by,
+        region=period.region,
+        reason=_("Penetapan hasil nomor %(number)s (SHA-256 %(sha)s).")
+        % {"number": number, "sha": snapshot.sha256[:16]},
+    )
+    return snapshot
+
+
+@transaction.atomic
+def ranking_reopen(*, period: Period, reason: str, by: AbstractBaseUser | None) -> Period:
+    """Supersede the standing snapshot (it is kept, and verifies as superseded) and reopen
+    scoring, so values, seats, absences and decisions can change again."""
+    period = Period.objects.select_for_update().select_related("region").get(pk=period.pk)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Tuliskan alasan membuka kembali hasil yang sudah ditetapkan."))
+    snapshot = current_snapshot(period=period)
+    if snapshot is None or period.status not in (Period.Status.FROZEN, Period.Status.PUBLISHED):
+        raise ValidationError(
+            _("Hasil periode %(period)s belum ditetapkan; tidak ada yang dibuka kembali.")
+            % {"period": period}
+        )
+    SnapshotReopening.objects.create(snapshot=snapshot, reason=reason, by=by, at=timezone.now())
+    transition_apply(
+        obj=period,
+        machine=PERIOD_RESULT,
+        to=Period.Status.OPEN,
+        by=by,
+        region=period.region,
+        reason=reason,
+    )
+    return period
+
+
+@transaction.atomic
+def ranking_publish(*, period: Period, by: AbstractBaseUser | None) -> ResultSnapshot:
+    """Make the frozen result public at /publik/<region>/<period>/ (and its open data)."""
+    period = Period.objects.select_for_update().select_related("region").get(pk=period.pk)
+    snapshot = current_snapshot(period=period)
+    if period.status != Period.Status.FROZEN or snapshot is None:
+        if period.status == Period.Status.PUBLISHED:
+            raise ValidationError(_("Hasil periode ini sudah diumumkan."))
+        raise ValidationError(
+            _("Hasil periode %(period)s belum ditetapkan; tetapkan dahulu sebelum diumumkan.")
+            % {"period": period}
+        )
+    transition_apply(
+        obj=period,
+        machine=PERIOD_RESULT,
+        to=Period.Status.PUBLISHED,
+        by=by,
+        region=period.region,
+        reason=_("Hasil penetapan nomor %(number)s diumumkan.") % {"number": snapshot.number},
+    )
+    return snapshot

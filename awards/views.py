@@ -1,0 +1,124 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from django_scopes import scope
+
+from awards.forms import FreezeForm, ReopenForm
+from awards.selectors import OPEN_DATA_FIELDS, PublishedResult, period_snapshots, published_result
+from awards.services import (
+    current_snapshot,
+    freeze_refusals,
+    ranking_freeze,
+    ranking_publish,
+    ranking_reopen,
+)
+from config.exports import formula_safe
+from evaluations.access import PeriodAction, access_period
+from evaluations.models import Period
+from evaluations.selectors import ranking_for_period
+from regions.models import Region
+
+
+def result_freeze(request: HttpRequest, region: str, period: str) -> HttpResponse:
+    """Admin Tapem's page to freeze (tetapkan), publish (umumkan) or reopen the result."""
+    obj = access_period(request=request, slug=period, action=PeriodAction.CHANGE_STATUS)
+    freeze_form = FreezeForm(request.POST if request.POST.get("action") == "tetapkan" else None)
+    reopen_form = ReopenForm(request.POST if request.POST.get("action") == "buka" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "tetapkan" and freeze_form.is_valid():
+                snapshot = ranking_freeze(
+                    period=obj,
+                    by=request.user,
+                    meeting_date=freeze_form.cleaned_data["meeting_date"],
+                    meeting_place=freeze_form.cleaned_data["meeting_place"],
+                )
+                messages.success(
+                    request,
+                    _("Hasil ditetapkan (penetapan nomor %(number)s).")
+                    % {"number": snapshot.number},
+                )
+                return redirect("result_freeze", region=region, period=obj.slug)
+            if action == "umumkan":
+                ranking_publish(period=obj, by=request.user)
+                messages.success(request, _("Hasil diumumkan di halaman publik."))
+                return redirect("result_freeze", region=region, period=obj.slug)
+            if action == "buka" and reopen_form.is_valid():
+                ranking_reopen(
+                    period=obj, reason=reopen_form.cleaned_data["reason"], by=request.user
+                )
+                messages.success(request, _("Hasil dibuka kembali; penilaian berlangsung lagi."))
+                return redirect("result_freeze", region=region, period=obj.slug)
+        except ValidationError as error:
+            target = reopen_form if action == "buka" else freeze_form
+            target.add_error(None, error)
+    status = 422 if freeze_form.errors or reopen_form.errors else 200
+    if request.method == "POST" and status == 200:
+        status = 422  # an action that was not one of the three
+    obj.refresh_from_db(fields=["status"])
+    can_freeze = obj.status in (Period.Status.OPEN, Period.Status.CLOSED)
+    refusals = freeze_refusals(ranking_for_period(period=obj, trace=False)) if can_freeze else []
+    return render(
+        request,
+        "awards/result_freeze.html",
+        {
+            "period": obj,
+            "freeze_form": freeze_form,
+            "reopen_form": reopen_form,
+            "can_freeze": can_freeze,
+            "refusals": refusals,
+            "current": current_snapshot(period=obj),
+            "snapshots": period_snapshots(period=obj),
+        },
+        status=status,
+    )
+
+
+def _published(daerah: str, period: str) -> PublishedResult:
+    region = Region.objects.filter(slug=daerah, is_active=True).first()
+    if region is None:
+        raise Http404
+    with scope(region=region):
+        result = published_result(region=region, period_slug=period)
+    if result is None:
+        raise Http404
+    return result
+
+
+@require_safe
+def public_result(request: HttpRequest, daerah: str, period: str) -> HttpResponse:
+    """The published ranking, predikat and awards, for anyone (no login)."""
+    result = _published(daerah, period)
+    return render(request, "awards/public_result.html", {"result": result})
+
+
+@require_safe
+def public_result_csv(request: HttpRequest, daerah: str, period: str) -> HttpResponse:
+    result = _published(daerah, period)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hasil-{daerah}-{period}.csv"'
+    writer = csv.DictWriter(response, fieldnames=OPEN_DATA_FIELDS)
+    writer.writeheader()
+    for row in result.rows:
+        writer.writerow({key: formula_safe(value) for key, value in row.items()})
+    return response
+
+
+@require_safe
+def public_result_json(request: HttpRequest, daerah: str, period: str) -> HttpResponse:
+    result = _published(daerah, period)
+    data = {
+        "region": result.region.slug,
+        "period": result.period.slug,
+        "name": result.period.name,
+        "snapshot_sha256": result.snapshot.sha256,
+        "determined_on": result.snapshot.meeting_date.isoformat(),
+        "results": result.rows,
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
