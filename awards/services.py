@@ -88,6 +88,11 @@ def snapshot_payload(
             "version": instrument_set.version,
             "name": instrument_set.name,
             "legal_number": instrument_set.legal_number,
+            "legal_title": instrument_set.legal_title,
+            "stages": [
+                {"code": stage.code, "name": stage.name}
+                for stage in instrument_set.stages.order_by("order")
+            ],
         },
         "meeting": {"date": meeting_date.isoformat(), "place": meeting_place},
         "team": _team(period),

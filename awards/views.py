@@ -2,13 +2,15 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from awards.forms import FreezeForm, ReopenForm
+from awards.issuing import documents_request
+from awards.models import Document
 from awards.selectors import OPEN_DATA_FIELDS, PublishedResult, period_snapshots, published_result
 from awards.services import (
     current_snapshot,
@@ -21,6 +23,7 @@ from config.exports import formula_safe
 from evaluations.access import PeriodAction, access_period
 from evaluations.models import Period
 from evaluations.selectors import ranking_for_period
+from regions.access import Action, can
 from regions.models import Region
 
 
@@ -122,3 +125,85 @@ def public_result_json(request: HttpRequest, daerah: str, period: str) -> HttpRe
         "results": result.rows,
     }
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+def period_documents(request: HttpRequest, region: str, period: str) -> HttpResponse:
+    """The standing snapshot's documents: request them all (Admin Tapem), watch them render
+    (the list refreshes itself while any is queued), download them (Tapem, pimpinan)."""
+    action = PeriodAction.MANAGE if request.method == "POST" else PeriodAction.VIEW_RESULTS
+    obj = access_period(request=request, slug=period, action=action)
+    if request.method == "POST":
+        try:
+            documents_request(period=obj, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Dokumen sedang diterbitkan."))
+        return redirect("period_documents", region=region, period=obj.slug)
+    snapshot = current_snapshot(period=obj)
+    documents = list(snapshot.documents.order_by("pk")) if snapshot else []
+    context = {
+        "period": obj,
+        "snapshot": snapshot,
+        "documents": documents,
+        "pending": any(d.state == Document.State.QUEUED for d in documents),
+        "can_request": can(request.user, Action.MANAGE_REGION, request.region),
+    }
+    template = "awards/documents.html"
+    if request.htmx:
+        template = "awards/_document_list.html"
+    return render(request, template, context)
+
+
+@require_safe
+def document_download(
+    request: HttpRequest, region: str, period: str, document: int
+) -> HttpResponse:
+    """A rendered document of the period, to Admin Tapem and pimpinan only; as attachment."""
+    obj = access_period(request=request, slug=period, action=PeriodAction.VIEW_RESULTS)
+    found = (
+        Document.objects.filter(pk=document, snapshot__period=obj, state=Document.State.RENDERED)
+        .select_related("snapshot__period__region")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    content_types = {
+        "pdf": "application/pdf",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.filename,
+        content_type=content_types[found.file_format],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+def document_verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: what the QR code on a document leads to — its kind, period, hash and the
+    snapshot's, and whether that result still stands or was superseded."""
+    with scopes_disabled():
+        document = (
+            Document.objects.select_related("snapshot__period__region")
+            .filter(code=code.upper(), state=Document.State.RENDERED)
+            .first()
+        )
+    if document is None:
+        raise Http404
+    period = document.snapshot.period
+    with scope(region=period.region):
+        standing = current_snapshot(period=period)
+    return render(
+        request,
+        "awards/document_verify.html",
+        {
+            "document": document,
+            "period": period,
+            "current": standing is not None and standing.pk == document.snapshot_id,
+        },
+    )

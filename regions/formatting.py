@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext
+from num2words import num2words
 
 EMPTY = "—"
 TRACE_PLACES = 4  # the scoring trace writes at most four decimals, "…" when it cut more
@@ -147,6 +148,23 @@ def date(value: Date | DateTime | None) -> str:
     if isinstance(value, DateTime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return dateformat.format(value, "j F Y")
+
+
+def in_words(number: int) -> str:
+    """A whole number in Indonesian words, as Berita Acara write dates (2026 → dua ribu dua
+    puluh enam), through num2words."""
+    return num2words(number, lang="id")
+
+
+def date_in_words(value: Date) -> str:
+    """The opening of a Berita Acara: "Senin tanggal satu bulan Desember tahun dua ribu dua
+    puluh enam" (weekday and month names from the Indonesian locale)."""
+    return gettext("%(day)s tanggal %(date)s bulan %(month)s tahun %(year)s") % {
+        "day": dateformat.format(value, "l"),
+        "date": in_words(value.day),
+        "month": dateformat.format(value, "F"),
+        "year": in_words(value.year),
+    }
 
 
 def date_time(value: DateTime | Date | None) -> str:

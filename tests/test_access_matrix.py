@@ -151,10 +151,18 @@ MATRIX: dict[str, Expect] = {
     "score_template": tapem_page(),
     "tie_decision_add": tapem_page(get=405, post=302),  # no tie named: back to the ranking
     "result_freeze": tapem_page(post=422),  # no action named
+    # Documents: read by Admin Tapem and pimpinan, requested by Admin Tapem (not frozen:
+    # refused with a message, back to the list).
+    "period_documents": region_page(
+        get_all=403, post_all=403, get_tapem=200, get_pimpinan=200, post_tapem=302
+    ),
+    "document_download": region_page(
+        get_all=403, post_all=405, get_tapem=404, get_pimpinan=404, post_operator=405
+    ),
     # Public, no login; the probed period is not published, so nobody finds it.
     **{
         name: Expect(get=statuses(404, 404, all=404), post=statuses(405, 405, all=405), public=True)
-        for name in ("public_result", "public_result_csv", "public_result_json")
+        for name in ("public_result", "public_result_csv", "public_result_json", "document_verify")
     },
     # A penilai's own rows: the penilai seated in the period only.
     "score_template_own": Expect(
@@ -302,6 +310,8 @@ def kwargs_for(route: str, world: World, kecamatan: str) -> dict:
         "user_id": world.person,
         "absence": 1,
         "daerah": world.region,
+        "document": 1,
+        "code": "TIDAKADA",
     }
     if "<int:parent>" in route:
         parent_of = {"aspek": world.stage, "indikator": world.aspect, "pilihan": world.indicator}

@@ -143,9 +143,18 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# The address printed under every document's QR code, where its verification page is.
+KINERJA_PUBLIC_URL = env("KINERJA_PUBLIC_URL", default="http://127.0.0.1:8000")
+# Issued documents are private: outside MEDIA_ROOT, never under a URL; served only by the
+# view that checks access (awards.views.document_download).
+DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=BASE_DIR / "private" / "documents")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DOCUMENTS_ROOT), "base_url": None},
+    },
 }
 
 # Uploaded workbooks are read in memory up to this size; larger uploads are refused by the form.
@@ -167,4 +176,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint narrates every rendering step at INFO; its warnings still show.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

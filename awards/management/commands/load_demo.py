@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandParser
 
+from awards.demo import load_demo_documents
 from evaluations.demo import DEMO_PASSWORD, load_demo
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         report = load_demo(scores=not options["no_scores"])
+        load_demo_documents()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
         for region, role, username in report.logins:
