@@ -1,0 +1,345 @@
+"""The kecamatan's own sheet (penilaian mandiri): evidence files, Tapem's verification,
+return for repair, acceptance and "tidak dinilai".
+
+Values are written by `evaluations.sheets` like every other sheet's; this module adds what
+only a kecamatan's sheet has. Every state move goes through `transition_apply` with
+`KECAMATAN_SHEET` (who, when, why); evidence, repair requests and per-indicator reviews are
+insert-only records. Callers have already fetched the sheet through the access functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.uploads import EvidenceRejected, InspectedFile, inspect_evidence
+from evaluations.access import PeriodAction, period_refusal
+from evaluations.models import (
+    Evidence,
+    IndicatorReview,
+    Participation,
+    RepairRequest,
+    Sheet,
+    StageDeadline,
+)
+from evaluations.sheets import (
+    KECAMATAN_SHEET,
+    SheetCell,
+    SheetRefused,
+    sheet_cells,
+    sheet_write_refusal,
+)
+from regions.transitions import TransitionRefused, transition_apply
+
+# Pasal 8(5) Perbup Banggai 49/2022: what the results print for a kecamatan whose form is
+# still incomplete after repair.
+DISQUALIFICATION_REASON = "tidak dilakukan penilaian dan tidak mendapatkan bobot nilai"
+
+
+class NotAKecamatanSheet(Exception):
+    """The sheet is a team member's: it has no evidence, review or repair."""
+
+
+def _locked(sheet: Sheet) -> Sheet:
+    return (
+        Sheet.objects.select_for_update(of=("self",))
+        .select_related("period__region", "stage", "kecamatan")
+        .get(pk=sheet.pk)
+    )
+
+
+def _ensure_period_open(sheet: Sheet) -> None:
+    refusal = period_refusal(period=sheet.period, action=PeriodAction.ENTER_VALUES)
+    if refusal is not None:
+        raise ReviewRefused(409, "period_not_open", refusal)
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def evidence_current(*, sheet: Sheet) -> dict[int, Evidence]:
+    """{indicator id: the current evidence file} of a kecamatan's sheet (one query)."""
+    return {
+        evidence.indicator_id: evidence
+        for evidence in Evidence.objects.filter(sheet=sheet, replaced_by__isnull=True)
+    }
+
+
+def evidence_history(*, sheet: Sheet) -> QuerySet[Evidence]:
+    """Every file ever uploaded to the sheet, oldest first, with who uploaded it."""
+    return Evidence.objects.filter(sheet=sheet).select_related("uploaded_by", "indicator")
+
+
+def _cell_for(cells: Sequence[SheetCell], code: str) -> SheetCell:
+    code = (code or "").strip()
+    cell = next((c for c in cells if c.code == code), None) or next(
+        (c for c in cells if c.code.casefold() == code.casefold()), None
+    )
+    if cell is None:
+        raise EvidenceRejected(
+            _("Lembar ini tidak memiliki indikator %(code)s.") % {"code": code or "—"}
+        )
+    return cell
+
+
+def evidence_upload(
+    *, sheet: Sheet, indicator_code: str, upload: object, name: str = "", by: AbstractBaseUser
+) -> Evidence:
+    """Store `upload` as the current evidence of one indicator of a kecamatan's sheet.
+
+    Raises EvidenceRejected (422; EvidenceTooLarge 413) for a refused file or an unknown
+    indicator, SheetRefused (403) when the sheet may not be changed now (submitted,
+    accepted, the period not open). Uploading the very file that is current again stores
+    nothing and returns the current record, so a retry is harmless.
+    """
+    if not sheet.is_kecamatan_sheet:
+        raise NotAKecamatanSheet
+    inspected = inspect_evidence(upload, name=name)  # before any lock: it reads the bytes
+    with transaction.atomic():
+        locked = _locked(sheet)
+        refusal = sheet_write_refusal(sheet=locked, user=by)
+        if refusal is not None:
+            raise SheetRefused(refusal.code, refusal.message)
+        cell = _cell_for(sheet_cells(locked), indicator_code)
+        return _evidence_store(sheet=locked, indicator_id=cell.indicator_id, file=inspected, by=by)
+
+
+def _evidence_store(
+    *, sheet: Sheet, indicator_id: int, file: InspectedFile, by: AbstractBaseUser
+) -> Evidence:
+    digest = hashlib.sha256(file.data).hexdigest()
+    current = Evidence.objects.filter(
+        sheet=sheet, indicator_id=indicator_id, replaced_by__isnull=True
+    ).first()
+    if current is not None and current.sha256 == digest:
+        return current
+    # The stored name says nothing of the uploaded one: region, sheet, random, type.
+    stored_name = f"evidence/{sheet.period.region.slug}/{sheet.pk}/{uuid.uuid4().hex}"
+    stored_name += file.extension
+    stored_name = storages["private"].save(stored_name, ContentFile(file.data))
+    return Evidence.objects.create(
+        sheet=sheet,
+        indicator_id=indicator_id,
+        original_name=file.display_name,
+        stored_name=stored_name,
+        size=len(file.data),
+        sha256=digest,
+        content_type=file.content_type,
+        replaces=current,
+        uploaded_by=by,
+        uploaded_at=timezone.now(),
+    )
+
+
+# ---------------------------------------------------------------- verification
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    indicator: str  # the indicator code, as the sheet API names it
+    comment: str
+
+
+class ReviewRefused(Exception):
+    """Nothing changed; `status` (409 a state that refuses, 422 bad input) and `code` are
+    what the API answers, `message` says why in Indonesian."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _refuse_move(error: TransitionRefused) -> ReviewRefused:
+    messages = getattr(error, "message_dict", None)
+    text = "; ".join(m for ms in messages.values() for m in ms) if messages else error.messages[0]
+    return ReviewRefused(409, "state_conflict", text)
+
+
+def repair_deadline(*, sheet: Sheet, start: datetime) -> datetime | None:
+    """The end of the last repair day (Asia/Jakarta) counted from `start`, or None when the
+    period sets no repair days for the sheet's stage."""
+    deadline = StageDeadline.objects.filter(period_id=sheet.period_id, stage_id=sheet.stage_id)
+    days = deadline.values_list("repair_days", flat=True).first()
+    if days is None:
+        return None
+    last_day = timezone.localtime(start).date() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(last_day, time(23, 59, 59)))
+
+
+def indicator_review(
+    *, sheet: Sheet, indicator_code: str, verdict: str, comment: str, by: AbstractBaseUser
+) -> IndicatorReview:
+    """Record Tapem's verdict on one indicator of a submitted sheet (a comment is needed
+    for "needs repair")."""
+    if not sheet.is_kecamatan_sheet:
+        raise NotAKecamatanSheet
+    comment = comment.strip()
+    if verdict not in IndicatorReview.Verdict.values:
+        raise ReviewRefused(422, "invalid", _("Pilih Sesuai atau Perlu perbaikan."))
+    if verdict == IndicatorReview.Verdict.NEEDS_REPAIR and not comment:
+        raise ReviewRefused(
+            422, "invalid", _("Tuliskan apa yang harus diperbaiki pada indikator ini.")
+        )
+    with transaction.atomic():
+        locked = _locked(sheet)
+        _ensure_period_open(locked)
+        if locked.state != Sheet.State.SUBMITTED:
+            raise ReviewRefused(
+                409,
+                "state_conflict",
+                _("Lembar berstatus %(state)s; hanya lembar yang diajukan dapat diverifikasi.")
+                % {"state": locked.get_state_display()},
+            )
+        try:
+            cell = _cell_for(sheet_cells(locked), indicator_code)
+        except EvidenceRejected as error:
+            raise ReviewRefused(422, "invalid", error.message) from None
+        return IndicatorReview.objects.create(
+            sheet=locked,
+            indicator_id=cell.indicator_id,
+            verdict=verdict,
+            comment=comment,
+            by=by,
+            at=timezone.now(),
+        )
+
+
+def sheet_return(
+    *, sheet: Sheet, reason: str, items: Sequence[ReviewItem], by: AbstractBaseUser
+) -> RepairRequest:
+    """Send a submitted sheet back for repair: the reason, one "needs repair" comment per
+    listed indicator, and the repair deadline from the stage's repair days."""
+    if not sheet.is_kecamatan_sheet:
+        raise NotAKecamatanSheet
+    reason = reason.strip()
+    if not reason:
+        raise ReviewRefused(
+            422, "invalid", _("Tuliskan alasan pengembalian; operator kecamatan membacanya.")
+        )
+    with transaction.atomic():
+        locked = _locked(sheet)
+        _ensure_period_open(locked)
+        cells = sheet_cells(locked)
+        try:
+            listed = [(_cell_for(cells, item.indicator), item.comment.strip()) for item in items]
+        except EvidenceRejected as error:
+            raise ReviewRefused(422, "invalid", error.message) from None
+        try:
+            transition_apply(
+                obj=locked,
+                machine=KECAMATAN_SHEET,
+                to=Sheet.State.RETURNED,
+                by=by,
+                region=locked.period.region,
+                reason=reason,
+            )
+        except TransitionRefused as error:
+            raise _refuse_move(error) from None
+        now = timezone.now()
+        request = RepairRequest.objects.create(
+            sheet=locked,
+            reason=reason,
+            repair_by=repair_deadline(sheet=locked, start=now),
+            by=by,
+            at=now,
+        )
+        IndicatorReview.objects.bulk_create(
+            IndicatorReview(
+                sheet=locked,
+                indicator_id=cell.indicator_id,
+                verdict=IndicatorReview.Verdict.NEEDS_REPAIR,
+                comment=comment or reason,
+                repair_request=request,
+                by=by,
+                at=now,
+            )
+            for cell, comment in listed
+        )
+        Sheet.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+    sheet.state = Sheet.State.RETURNED
+    sheet.refresh_from_db(fields=["version"])
+    return request
+
+
+def sheet_accept(*, sheet: Sheet, by: AbstractBaseUser) -> Sheet:
+    """Accept a submitted sheet: complete, on to the Penilai Kinerja Mandiri."""
+    return _move(sheet=sheet, to=Sheet.State.ACCEPTED, by=by)
+
+
+def sheet_disqualify(*, sheet: Sheet, reason: str, by: AbstractBaseUser) -> Sheet:
+    """Tapem confirms the form stayed incomplete (Banggai Pasal 8(5)): the sheet becomes
+    "tidak dinilai" and so does the kecamatan's participation in the period, with the
+    reason the results print. The engine leaves it out of the ranking; values stay."""
+    reason = reason.strip() or DISQUALIFICATION_REASON
+    with transaction.atomic():
+        moved = _move(sheet=sheet, to=Sheet.State.DISQUALIFIED, by=by, reason=reason)
+        Participation.objects.filter(
+            period_id=sheet.period_id, kecamatan_id=sheet.kecamatan_id
+        ).update(disqualified=True, disqualification_reason=reason)
+    return moved
+
+
+def _move(*, sheet: Sheet, to: str, by: AbstractBaseUser, reason: str = "") -> Sheet:
+    if not sheet.is_kecamatan_sheet:
+        raise NotAKecamatanSheet
+    with transaction.atomic():
+        locked = _locked(sheet)
+        _ensure_period_open(locked)
+        try:
+            transition_apply(
+                obj=locked,
+                machine=KECAMATAN_SHEET,
+                to=to,
+                by=by,
+                region=locked.period.region,
+                reason=reason,
+            )
+        except TransitionRefused as error:
+            raise _refuse_move(error) from None
+        Sheet.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+    sheet.state = to
+    sheet.refresh_from_db(fields=["version"])
+    return sheet
+
+
+# ---------------------------------------------------------------- what the operator reads
+
+
+@dataclass(frozen=True)
+class OpenRepair:
+    """The latest return of a sheet still being repaired: why, by when, what per indicator."""
+
+    request: RepairRequest
+    comments: dict[int, str]  # indicator id → what to fix
+
+
+def sheet_open_repair(*, sheet: Sheet) -> OpenRepair | None:
+    """The repair request the operator is working on (the sheet is returned), or None."""
+    if sheet.state != Sheet.State.RETURNED:
+        return None
+    request = (
+        RepairRequest.objects.filter(sheet=sheet).select_related("by").order_by("-at", "-pk")
+    ).first()
+    if request is None:
+        return None
+    comments = {item.indicator_id: item.comment for item in request.items.all()}
+    return OpenRepair(request, comments)
+
+
+def sheet_reviews_latest(*, sheet: Sheet) -> dict[int, IndicatorReview]:
+    """{indicator id: Tapem's latest verdict} (one query)."""
+    latest: dict[int, IndicatorReview] = {}
+    for review in IndicatorReview.objects.filter(sheet=sheet).order_by("at", "pk"):
+        latest[review.indicator_id] = review
+    return latest
