@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from config.uploads import EvidenceRejected, EvidenceTooLarge, InspectedFile, inspect_evidence
 from evaluations.models import Sheet, TeamMember
 from evaluations.sheets import SheetCell, SheetWriteError, plain_decimal, sheet_cells
 from instruments.models import InstrumentSet, Stage
@@ -191,10 +192,16 @@ class SheetForm(forms.Form):
         choices=[("save", "save"), ("submit", "submit")], initial="save", required=False
     )
 
-    def __init__(self, *args: Any, sheet: Sheet, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, sheet: Sheet, evidence: dict[int, Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.sheet = sheet
         self.cells = sheet_cells(sheet)
+        self.evidence = evidence or {}  # indicator id → its current Evidence
+        self.evidence_files: dict[int, InspectedFile] = {}  # checked uploads, after clean
+        self.too_large = False
+        self.comments: dict[int, str] = {}  # indicator id → what Tapem asked to repair
         stored = {(e.indicator_id, e.part): e for e in sheet.entries.all()}
         self.fields["version"].initial = sheet.version
         self.fields["key"].initial = uuid.uuid4().hex
@@ -223,6 +230,66 @@ class SheetForm(forms.Form):
                 self.fields[name].initial = _plain_number(entry.value) if entry else ""
             self.fields[name].help_text = cell.guidance
             self.fields[name].cell = cell
+        if sheet.is_kecamatan_sheet:
+            for cell in self._first_cells():
+                self.fields[self.file_field_name(cell)] = forms.FileField(
+                    label=_("Data dukung %(code)s") % {"code": cell.code},
+                    required=False,
+                    help_text=cell.evidence_note,
+                    widget=forms.ClearableFileInput(
+                        attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}
+                    ),
+                )
+
+    def _first_cells(self) -> list[SheetCell]:
+        seen: set[int] = set()
+        first = []
+        for cell in self.cells:
+            if cell.indicator_id not in seen:
+                seen.add(cell.indicator_id)
+                first.append(cell)
+        return first
+
+    @staticmethod
+    def file_field_name(cell: SheetCell) -> str:
+        return f"berkas-{cell.indicator_id}"
+
+    def clean(self) -> dict[str, Any]:
+        """Check every attached file from its bytes (`config.uploads`); a refused one is
+        reported at its indicator and nothing is stored."""
+        cleaned = super().clean()
+        if not self.sheet.is_kecamatan_sheet:
+            return cleaned
+        for cell in self._first_cells():
+            name = self.file_field_name(cell)
+            upload = cleaned.get(name)
+            if not upload:
+                continue
+            try:
+                self.evidence_files[cell.indicator_id] = inspect_evidence(upload)
+            except EvidenceRejected as error:
+                self.too_large = self.too_large or isinstance(error, EvidenceTooLarge)
+                self.add_error(name, error.message)
+        return cleaned
+
+    def indicators(self) -> Iterator[dict[str, Any]]:
+        """The form by indicator: its cells (cell, field, latest stored value after a
+        conflict), its file field and current evidence (kecamatan sheets)."""
+        by_indicator: dict[int, dict[str, Any]] = {}
+        for cell in self.cells:
+            group = by_indicator.get(cell.indicator_id)
+            if group is None:
+                file_name = self.file_field_name(cell)
+                group = by_indicator[cell.indicator_id] = {
+                    "cell": cell,
+                    "cells": [],
+                    "file": self[file_name] if file_name in self.fields else None,
+                    "evidence": self.evidence.get(cell.indicator_id),
+                    "comment": self.comments.get(cell.indicator_id, ""),
+                }
+            name = self.field_name(cell)
+            group["cells"].append((cell, self[name], self.latest.get(name)))
+        yield from by_indicator.values()
 
     @staticmethod
     def field_name(cell: SheetCell) -> str:

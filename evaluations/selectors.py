@@ -7,19 +7,37 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluations.models import Participation, Period, ScoreEntry, TeamMember, ValueChange
+from evaluations.models import (
+    Participation,
+    Period,
+    ScoreEntry,
+    Sheet,
+    TeamMember,
+    ValueChange,
+)
 from evaluations.ranking_sums import summed_scoring_input_from_layout
 from evaluations.scoring_input import (
     period_score_layout,
     scoring_input_for_period,
     scoring_input_from_layout,
 )
-from evaluations.sheets import plain_decimal
+from evaluations.self_assessment import sheet_open_repair
+from evaluations.sheets import (
+    KECAMATAN_SHEET,
+    WRITABLE_STATES,
+    plain_decimal,
+    sheet_cells,
+    sheet_due,
+    sheet_missing_cells,
+    sheet_missing_evidence,
+)
 from instruments.models import Indicator, Stage
 from regions.models import Kecamatan, Membership, Region, Role
 from regions.people import person_name
+from regions.transitions import transition_history_labelled
 from scoring.engine import compute_ranking
 from scoring.rules import EnteredBy
 from scoring.structures import Ranking
@@ -280,3 +298,57 @@ def _shown(option: str, value: Decimal | None, text: str) -> str | None:
     if value is not None:
         return plain_decimal(value)
     return text or None
+
+
+# ---------------------------------------------------------------- the kecamatan's own sheet
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How much of a kecamatan's sheet is filled: every cell, and the evidence file of every
+    indicator that requires one; `missing` names what is still missing, in sheet order."""
+
+    done: int
+    total: int
+    missing: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def sheet_completeness(*, sheet: Sheet) -> Completeness:
+    empty = sheet_missing_cells(sheet)
+    no_file = sheet_missing_evidence(sheet)
+    cells = sheet_cells(sheet)
+    total = len(cells) + len({c.indicator_id for c in cells if c.evidence_required})
+    missing = [
+        _("%(cell)s: isian belum diisi") % {"cell": f"{c.code} · {c.part}" if c.part else c.code}
+        for c in empty
+    ] + [_("%(code)s: data dukung belum diunggah") % {"code": c.code} for c in no_file]
+    return Completeness(done=total - len(missing), total=total, missing=missing)
+
+
+def self_assessment_state(*, sheet: Sheet) -> dict[str, Any]:
+    """What the kecamatan's sheet page shows beside the form: completeness, the deadline,
+    the repair Tapem asked for and Tapem's latest verdict per indicator."""
+    due = sheet_due(sheet) if sheet.state in WRITABLE_STATES else None
+    disqualification = ""
+    if sheet.state == Sheet.State.DISQUALIFIED:
+        disqualification = (
+            Participation.objects.filter(period_id=sheet.period_id, kecamatan_id=sheet.kecamatan_id)
+            .values_list("disqualification_reason", flat=True)
+            .first()
+        ) or ""
+    return {
+        "completeness": sheet_completeness(sheet=sheet),
+        "due": due,
+        "due_passed": due is not None and timezone.now() > due,
+        "repair": sheet_open_repair(sheet=sheet),
+        "history": sheet_state_history(sheet=sheet),
+        "disqualification": disqualification,
+    }
+
+
+def sheet_state_history(*, sheet: Sheet) -> list[Any]:
+    return transition_history_labelled(obj=sheet, machine=KECAMATAN_SHEET)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -106,13 +106,30 @@ def evidence_upload(
     if not sheet.is_kecamatan_sheet:
         raise NotAKecamatanSheet
     inspected = inspect_evidence(upload, name=name)  # before any lock: it reads the bytes
+    cell = _cell_for(sheet_cells(sheet), indicator_code)
+    return evidence_attach(sheet=sheet, files={cell.indicator_id: inspected}, by=by)[0]
+
+
+def evidence_attach(
+    *, sheet: Sheet, files: Mapping[int, InspectedFile], by: AbstractBaseUser
+) -> list[Evidence]:
+    """Store checked files ({indicator id: file}, see `config.uploads.inspect_evidence`) as
+    the current evidence of their indicators, all or none. Raises SheetRefused (403) when
+    the sheet may not be changed now, EvidenceRejected for an indicator not on the sheet."""
+    if not sheet.is_kecamatan_sheet:
+        raise NotAKecamatanSheet
     with transaction.atomic():
         locked = _locked(sheet)
         refusal = sheet_write_refusal(sheet=locked, user=by)
         if refusal is not None:
             raise SheetRefused(refusal.code, refusal.message)
-        cell = _cell_for(sheet_cells(locked), indicator_code)
-        return _evidence_store(sheet=locked, indicator_id=cell.indicator_id, file=inspected, by=by)
+        on_sheet = {cell.indicator_id for cell in sheet_cells(locked)}
+        if set(files) - on_sheet:
+            raise EvidenceRejected(_("Lembar ini tidak memiliki indikator tersebut."))
+        return [
+            _evidence_store(sheet=locked, indicator_id=indicator_id, file=file, by=by)
+            for indicator_id, file in files.items()
+        ]
 
 
 def _evidence_store(

@@ -27,6 +27,7 @@ from evaluations.forms import (
 from evaluations.models import Period, TeamMember, ValueChange
 from evaluations.presentation import ranking_table
 from evaluations.score_template import NotOnTeam, score_template_bytes
+from evaluations.self_assessment import evidence_attach, evidence_current
 from evaluations.services import (
     PERIOD_STATUS,
     ScoreImportError,
@@ -391,11 +392,16 @@ def sheet_list(request: HttpRequest, region: str, period: str) -> HttpResponse:
 def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> HttpResponse:
     """One sheet as a form: every cell with its rule; saving goes through the sheet write
     service with the version shown and a key made when the page was drawn, so pressing
-    Save twice stores once and a change made elsewhere meanwhile is shown, not lost."""
+    Save twice stores once and a change made elsewhere meanwhile is shown, not lost.
+
+    A kecamatan's own sheet also takes one evidence file per indicator in the same post
+    (plain multipart, no script needed): every file is checked first, and a refused one
+    stores nothing of the post, keeping what was typed."""
     obj = access_sheet(request=request, sheet_id=sheet)
     if obj.period.slug != period:
         raise Http404
-    form = SheetForm(posted_data(request), sheet=obj)
+    evidence = evidence_current(sheet=obj) if obj.is_kecamatan_sheet else {}
+    form = SheetForm(posted_data(request), request.FILES or None, sheet=obj, evidence=evidence)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -408,6 +414,8 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
                 key=form.cleaned_data["key"],
                 body_hash=request_fingerprint(form.fingerprint()),
             )
+            if form.evidence_files:
+                evidence_attach(sheet=obj, files=form.evidence_files, by=request.user)
             done = _("Lembar disimpan.")
             if form.cleaned_data["action"] == "submit":
                 sheet_submit(sheet=obj, expected_version=obj.version, by=request.user)
@@ -419,15 +427,16 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
             messages.success(request, done)
             return redirect("sheet_edit", region=region, period=period, sheet=obj.pk)
     elif form.errors:
-        status = 422
-    return render(
-        request,
-        "evaluations/sheet_edit.html",
-        {
-            "period": obj.period,
-            "sheet": obj,
-            "form": form,
-            "refusal": sheet_write_refusal(sheet=obj, user=request.user),
-        },
-        status=status,
-    )
+        status = 413 if form.too_large else 422
+    context = {
+        "period": obj.period,
+        "sheet": obj,
+        "form": form,
+        "refusal": sheet_write_refusal(sheet=obj, user=request.user),
+    }
+    if obj.is_kecamatan_sheet:
+        state = selectors.self_assessment_state(sheet=obj)
+        if state["repair"] is not None:
+            form.comments = state["repair"].comments
+        context.update(state)
+    return render(request, "evaluations/sheet_edit.html", context, status=status)

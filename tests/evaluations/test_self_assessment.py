@@ -98,8 +98,11 @@ def test_the_whole_round_submitted_returned_resubmitted_accepted(client, sheet, 
     returned = post_json(
         tapem,
         api(sheet, "return"),
-        {"reason": "Data dukung KEU belum lengkap", "items": [{"indicator": "KEU", "comment": "Lampirkan SP2D"}]},
-    )  # fmt: skip
+        {
+            "reason": "Data dukung KEU belum lengkap",
+            "items": [{"indicator": "KEU", "comment": "Lampirkan SP2D"}],
+        },
+    )
     assert returned.status_code == 200, returned.content
     assert returned.json()["state"] == "returned"
     with scopes_disabled():
