@@ -346,3 +346,88 @@ class SheetForm(forms.Form):
 def _plain_number(value: Decimal | None) -> str:
     # As Indonesians type it back: 85,5.
     return "" if value is None else plain_decimal(value).replace(".", ",")
+
+
+class ReviewForm(forms.Form):
+    """Tapem's verdict per indicator of a kecamatan's sheet, and the decision: save the
+    verdicts, return for repair (a reason; every "needs repair" indicator with its comment)
+    or accept."""
+
+    reason = forms.CharField(
+        label=_("Alasan pengembalian"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Dibaca operator kecamatan bersama catatan per indikator."),
+    )
+    decision = forms.ChoiceField(
+        choices=[("save", "save"), ("return", "return"), ("accept", "accept")],
+        required=False,
+    )
+
+    VERDICTS = [
+        ("", _("Belum diperiksa")),
+        ("verified", _("Sesuai")),
+        ("needs_repair", _("Perlu perbaikan")),
+    ]
+
+    def __init__(self, *args: Any, rows: Sequence[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = list(rows)
+        for row in self.rows:
+            verdict = forms.ChoiceField(
+                label=_("Hasil verifikasi %(code)s") % {"code": row.code},
+                choices=self.VERDICTS,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            comment = forms.CharField(
+                label=_("Catatan %(code)s") % {"code": row.code},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            if row.review is not None:
+                verdict.initial, comment.initial = row.review.verdict, row.review.comment
+            self.fields[f"verdict-{row.code}"] = verdict
+            self.fields[f"comment-{row.code}"] = comment
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for row in self.rows:
+            if (
+                cleaned.get(f"verdict-{row.code}") == "needs_repair"
+                and not (cleaned.get(f"comment-{row.code}") or "").strip()
+            ):
+                self.add_error(
+                    f"comment-{row.code}",
+                    _("Tuliskan apa yang harus diperbaiki pada indikator ini."),
+                )
+        return cleaned
+
+    def grouped(self) -> Iterator[tuple[Any, forms.BoundField, forms.BoundField]]:
+        for row in self.rows:
+            yield row, self[f"verdict-{row.code}"], self[f"comment-{row.code}"]
+
+    def verdicts(self) -> dict[str, tuple[str, str]]:
+        return {
+            row.code: (
+                self.cleaned_data.get(f"verdict-{row.code}") or "",
+                self.cleaned_data.get(f"comment-{row.code}") or "",
+            )
+            for row in self.rows
+        }
+
+
+class DisqualifyForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan tidak dinilai"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Tercantum pada hasil penilaian (Perbup Banggai 49/2022 Pasal 8 ayat 5)."),
+        error_messages={"required": _("Tuliskan alasannya; alasan ini tercantum pada hasil.")},
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "Saya memastikan penilaian mandiri kecamatan ini tetap tidak lengkap setelah "
+            "perbaikan, sehingga kecamatan tidak dinilai."
+        ),
+        error_messages={"required": _("Centang pernyataan ini untuk melanjutkan.")},
+    )

@@ -6,15 +6,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.models import (
+    Evidence,
     Participation,
     Period,
     ScoreEntry,
     Sheet,
+    StageDeadline,
     TeamMember,
     ValueChange,
 )
@@ -24,7 +26,7 @@ from evaluations.scoring_input import (
     scoring_input_for_period,
     scoring_input_from_layout,
 )
-from evaluations.self_assessment import sheet_open_repair
+from evaluations.self_assessment import sheet_open_repair, sheet_reviews_latest
 from evaluations.sheets import (
     KECAMATAN_SHEET,
     WRITABLE_STATES,
@@ -352,3 +354,93 @@ def self_assessment_state(*, sheet: Sheet) -> dict[str, Any]:
 
 def sheet_state_history(*, sheet: Sheet) -> list[Any]:
     return transition_history_labelled(obj=sheet, machine=KECAMATAN_SHEET)
+
+
+@dataclass(frozen=True)
+class QueueStage:
+    stage: Stage
+    deadline: Any  # StageDeadline or None
+    rows: list[Any]  # kecamatan sheets, each with `files` (current evidence count)
+    counts: list[tuple[str, str, int]]  # (state, label, how many), every state of the machine
+
+
+def verification_queue(*, period: Period) -> list[QueueStage]:
+    """Every kecamatan's own sheet of the period by stage, with its state and current file
+    count, the counts per state and the stage's deadlines. Three queries, however many
+    kecamatan."""
+    sheets = (
+        Sheet.objects.filter(period=period, assessor__isnull=True)
+        .select_related("stage", "kecamatan")
+        .annotate(files=Count("evidence", filter=Q(evidence__replaced_by__isnull=True)))
+        .order_by("stage__order", "kecamatan__name")
+    )
+    deadlines = {d.stage_id: d for d in StageDeadline.objects.filter(period=period)}
+    stages: dict[int, QueueStage] = {}
+    for sheet in sheets:
+        if sheet.stage_id not in stages:
+            stages[sheet.stage_id] = QueueStage(sheet.stage, deadlines.get(sheet.stage_id), [], [])
+        stages[sheet.stage_id].rows.append(sheet)
+    for entry in stages.values():
+        states = [sheet.state for sheet in entry.rows]
+        entry.counts.extend(
+            (state, label, states.count(state))
+            for state, label in Sheet.State.choices
+            if state in KECAMATAN_SHEET.moves
+        )
+    return list(stages.values())
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One indicator of a kecamatan's sheet as Tapem verifies it."""
+
+    code: str
+    text: str
+    evidence_required: bool
+    evidence_note: str
+    values: list[tuple[str, str]]  # (part, the stored answer as typed)
+    evidence: Any  # the current Evidence or None
+    earlier: list[Any]  # replaced files, newest first
+    review: Any  # Tapem's latest IndicatorReview or None
+
+
+def sheet_review_rows(*, sheet: Sheet) -> list[ReviewRow]:
+    """Answers and evidence side by side, per indicator, in sheet order (four queries)."""
+    cells = sheet_cells(sheet)
+    stored = {(e.indicator_id, e.part): e for e in sheet.entries.all()}
+    files: dict[int, list[Any]] = {}
+    for evidence in Evidence.objects.filter(sheet=sheet).select_related("uploaded_by"):
+        files.setdefault(evidence.indicator_id, []).append(evidence)
+    reviews = sheet_reviews_latest(sheet=sheet)
+    rows: dict[int, ReviewRow] = {}
+    for cell in cells:
+        entry = stored.get((cell.indicator_id, cell.part))
+        if entry is None:
+            shown = ""
+        elif cell.is_text:
+            shown = entry.text
+        elif entry.option_code:
+            shown = entry.option_code
+        else:
+            shown = plain_decimal(entry.value) if entry.value is not None else ""
+        if cell.indicator_id not in rows:
+            history = sorted(
+                files.get(cell.indicator_id, []), key=lambda e: (e.uploaded_at, e.pk), reverse=True
+            )
+            current = next((e for e in history if not _is_replaced(e, history)), None)
+            rows[cell.indicator_id] = ReviewRow(
+                code=cell.code,
+                text=cell.text,
+                evidence_required=cell.evidence_required,
+                evidence_note=cell.evidence_note,
+                values=[],
+                evidence=current,
+                earlier=[e for e in history if e is not current],
+                review=reviews.get(cell.indicator_id),
+            )
+        rows[cell.indicator_id].values.append((cell.part, shown))
+    return list(rows.values())
+
+
+def _is_replaced(evidence: Any, history: list[Any]) -> bool:
+    return any(other.replaces_id == evidence.pk for other in history)

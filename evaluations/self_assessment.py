@@ -360,3 +360,71 @@ def sheet_reviews_latest(*, sheet: Sheet) -> dict[int, IndicatorReview]:
     for review in IndicatorReview.objects.filter(sheet=sheet).order_by("at", "pk"):
         latest[review.indicator_id] = review
     return latest
+
+
+def sheet_verify(
+    *,
+    sheet: Sheet,
+    verdicts: Mapping[str, tuple[str, str]],
+    decision: str = "",
+    reason: str = "",
+    by: AbstractBaseUser,
+) -> Sheet:
+    """Tapem's verification page in one step: record the verdicts ({indicator code:
+    (verdict, comment)}; unchanged ones are not recorded again), then, when `decision` is
+    "return", send the sheet back with every "needs repair" indicator and its comment, or
+    when it is "accept", accept it. All or nothing; raises ReviewRefused."""
+    if decision not in ("", "return", "accept"):
+        raise ReviewRefused(422, "invalid", _("Keputusan tidak dikenal."))
+    with transaction.atomic():
+        locked = _locked(sheet)
+        _ensure_period_open(locked)
+        if locked.state != Sheet.State.SUBMITTED:
+            raise ReviewRefused(
+                409,
+                "state_conflict",
+                _("Lembar berstatus %(state)s; hanya lembar yang diajukan dapat diverifikasi.")
+                % {"state": locked.get_state_display()},
+            )
+        latest = sheet_reviews_latest(sheet=sheet)
+        cells = {cell.code: cell for cell in sheet_cells(sheet)}
+        repair_items = []
+        for code, (verdict, comment) in verdicts.items():
+            if not verdict:
+                continue
+            if decision == "return" and verdict == IndicatorReview.Verdict.NEEDS_REPAIR:
+                repair_items.append(ReviewItem(code, comment))  # recorded with the return
+                continue
+            before = latest.get(cells[code].indicator_id) if code in cells else None
+            if before is not None and (before.verdict, before.comment) == (
+                verdict,
+                comment.strip(),
+            ):
+                continue
+            indicator_review(
+                sheet=sheet, indicator_code=code, verdict=verdict, comment=comment, by=by
+            )
+        if decision == "return":
+            if not repair_items and not reason.strip():
+                raise ReviewRefused(
+                    422,
+                    "invalid",
+                    _("Tandai indikator yang perlu diperbaiki atau tuliskan alasannya."),
+                )
+            for item in repair_items:
+                if not item.comment.strip():
+                    raise ReviewRefused(
+                        422,
+                        "invalid",
+                        _("Tuliskan apa yang harus diperbaiki pada indikator %(code)s.")
+                        % {"code": item.indicator},
+                    )
+            sheet_return(
+                sheet=sheet,
+                reason=reason.strip() or _("Ada indikator yang perlu diperbaiki."),
+                items=repair_items,
+                by=by,
+            )
+        elif decision == "accept":
+            sheet_accept(sheet=sheet, by=by)
+    return sheet

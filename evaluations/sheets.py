@@ -624,9 +624,10 @@ def sheets_sync(*, period: Period) -> int:
     )
     unused = [pk for key, (pk, version) in existing.items() if key not in expected and version == 0]
     if unused:
+        # A sheet holding values or evidence files (both records) stays.
         Sheet.objects.filter(pk__in=unused, version=0, state=Sheet.State.DRAFT).exclude(
             entries__isnull=False
-        ).delete()
+        ).exclude(evidence__isnull=False).delete()
     return len(missing)
 
 

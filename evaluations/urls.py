@@ -19,6 +19,13 @@ urlpatterns = [
     path("periode/<slug:period>/peringkat/", views.ranking, name="ranking"),
     path("periode/<slug:period>/lembar/", views.sheet_list, name="sheet_list"),
     path("periode/<slug:period>/lembar/<int:sheet>/", views.sheet_edit, name="sheet_edit"),
+    path("periode/<slug:period>/verifikasi/", views.verification_queue, name="verification_queue"),
+    path("periode/<slug:period>/verifikasi/<int:sheet>/", views.sheet_review, name="sheet_review"),
+    path(
+        "periode/<slug:period>/verifikasi/<int:sheet>/tidak-dinilai/",
+        views.sheet_disqualify_confirm,
+        name="sheet_disqualify",
+    ),
     path("periode/<slug:period>/nilai/templat.xlsx", views.score_template, name="score_template"),
     path(
         "periode/<slug:period>/nilai/templat-saya.xlsx",

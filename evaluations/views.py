@@ -17,17 +17,26 @@ from evaluations.access import (
     sheets_visible_to,
 )
 from evaluations.forms import (
+    DisqualifyForm,
     NotScoredForm,
     PeriodForm,
     PeriodStatusForm,
+    ReviewForm,
     ScoreWorkbookForm,
     SheetForm,
     TeamForm,
 )
-from evaluations.models import Period, TeamMember, ValueChange
+from evaluations.models import Period, Sheet, TeamMember, ValueChange
 from evaluations.presentation import ranking_table
 from evaluations.score_template import NotOnTeam, score_template_bytes
-from evaluations.self_assessment import evidence_attach, evidence_current
+from evaluations.self_assessment import (
+    DISQUALIFICATION_REASON,
+    ReviewRefused,
+    evidence_attach,
+    evidence_current,
+    sheet_disqualify,
+    sheet_verify,
+)
 from evaluations.services import (
     PERIOD_STATUS,
     ScoreImportError,
@@ -38,6 +47,7 @@ from evaluations.services import (
     teams_set,
 )
 from evaluations.sheets import (
+    KECAMATAN_SHEET,
     SheetWriteError,
     request_fingerprint,
     sheet_submit,
@@ -440,3 +450,115 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
             form.comments = state["repair"].comments
         context.update(state)
     return render(request, "evaluations/sheet_edit.html", context, status=status)
+
+
+# ---------------------------------------------------------------- Tapem verifies self-assessments
+
+
+@require_safe
+def verification_queue(request: HttpRequest, region: str, period: str) -> HttpResponse:
+    """Every kecamatan's own sheet of the period at a glance: state, files, deadlines."""
+    obj = access_period(request=request, slug=period, action=PeriodAction.MANAGE)
+    return render(
+        request,
+        "evaluations/verification_queue.html",
+        {"period": obj, "stages": selectors.verification_queue(period=obj)},
+    )
+
+
+def _review_sheet(request: HttpRequest, period: str, sheet: int) -> tuple[Period, Sheet]:
+    action = PeriodAction.ENTER_VALUES if request.method == "POST" else PeriodAction.MANAGE
+    obj = access_period(request=request, slug=period, action=action)
+    kecamatan_sheet = (
+        Sheet.objects.filter(period=obj, assessor__isnull=True, pk=sheet)
+        .select_related("period__region", "stage", "kecamatan")
+        .first()
+    )
+    if kecamatan_sheet is None:
+        raise Http404
+    return obj, kecamatan_sheet
+
+
+def sheet_review(request: HttpRequest, region: str, period: str, sheet: int) -> HttpResponse:
+    """One kecamatan's answers and evidence side by side; Tapem marks each indicator
+    verified or needing repair, then returns the sheet for repair or accepts it."""
+    obj, kecamatan_sheet = _review_sheet(request, period, sheet)
+    rows = selectors.sheet_review_rows(sheet=kecamatan_sheet)
+    form = ReviewForm(posted_data(request), rows=rows)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"] or "save"
+        try:
+            sheet_verify(
+                sheet=kecamatan_sheet,
+                verdicts=form.verdicts(),
+                decision="" if decision == "save" else decision,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ReviewRefused as error:
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            done = {
+                "save": _("Hasil verifikasi disimpan."),
+                "return": _("Lembar %(kecamatan)s dikembalikan untuk perbaikan."),
+                "accept": _("Lembar %(kecamatan)s diterima."),
+            }[decision]
+            messages.success(request, done % {"kecamatan": kecamatan_sheet.kecamatan})
+            if decision == "save":
+                return redirect("sheet_review", region=region, period=period, sheet=sheet)
+            return redirect("verification_queue", region=region, period=period)
+    elif form.errors:
+        status = 422
+    return render(
+        request,
+        "evaluations/sheet_review.html",
+        {
+            "period": obj,
+            "sheet": kecamatan_sheet,
+            "form": form,
+            "reviewable": kecamatan_sheet.state == Sheet.State.SUBMITTED
+            and period_refusal(period=obj, action=PeriodAction.ENTER_VALUES) is None,
+            **selectors.self_assessment_state(sheet=kecamatan_sheet),
+        },
+        status=status,
+    )
+
+
+def sheet_disqualify_confirm(
+    request: HttpRequest, region: str, period: str, sheet: int
+) -> HttpResponse:
+    """Tapem confirms that the kecamatan is not scored: the sheet and the participation."""
+    obj, kecamatan_sheet = _review_sheet(request, period, sheet)
+    form = DisqualifyForm(posted_data(request), initial={"reason": DISQUALIFICATION_REASON})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            sheet_disqualify(
+                sheet=kecamatan_sheet, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ReviewRefused as error:
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            messages.success(
+                request,
+                _("%(kecamatan)s ditandai tidak dinilai.")
+                % {"kecamatan": kecamatan_sheet.kecamatan},
+            )
+            return redirect("verification_queue", region=region, period=period)
+    elif form.errors:
+        status = 422
+    return render(
+        request,
+        "evaluations/sheet_disqualify.html",
+        {
+            "period": obj,
+            "sheet": kecamatan_sheet,
+            "form": form,
+            "movable": KECAMATAN_SHEET.allows(kecamatan_sheet.state, Sheet.State.DISQUALIFIED),
+            **selectors.self_assessment_state(sheet=kecamatan_sheet),
+        },
+        status=status,
+    )

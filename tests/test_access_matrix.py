@@ -156,6 +156,10 @@ MATRIX: dict[str, Expect] = {
         seated=True,
     ),
     "score_upload": tapem_page(post=422),
+    # Verifying the kecamatan's own sheets (the probed one is a draft: nothing to verify).
+    "verification_queue": tapem_page(),
+    "sheet_review": tapem_page(post=409),
+    "sheet_disqualify": tapem_page(post=422),  # needs the reason and the confirmation
     # People of the region: Admin Tapem's (the probed person is the region's operator).
     "user_list": tapem_page(),
     "user_new": tapem_page(post=422),
@@ -338,8 +342,9 @@ def kwargs_for(route: str, world: World, kecamatan: str) -> dict:
         "user_id": world.person,
         "evidence_id": world.evidence,
     }
-    if "evidence_id>" in route:
-        values["sheet_id"] = world.kecamatan_sheet
+    if "evidence_id>" in route or "/verifikasi/<int:sheet>/" in route:
+        # Pages of a kecamatan's own sheet: the one holding the probed file.
+        values["sheet_id"] = values["sheet"] = world.kecamatan_sheet
     if "<int:parent>" in route:
         parent_of = {"aspek": world.stage, "indikator": world.aspect, "pilihan": world.indicator}
         values["parent"] = next(pk for kind, pk in parent_of.items() if f"/{kind}/tambah/" in route)
