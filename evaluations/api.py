@@ -27,6 +27,7 @@ from evaluations.self_assessment import (
     ReviewItem,
     ReviewRefused,
     evidence_upload,
+    indicator_name,
     sheet_accept,
     sheet_return,
 )
@@ -253,8 +254,8 @@ def evidence_post(
         return _answer(error)
     except NotAKecamatanSheet:
         raise Http404 from None
-    code = next(c.code for c in sheet_cells(sheet) if c.indicator_id == evidence.indicator_id)
-    return Status(201, evidence_as_data(evidence, code))
+    name = indicator_name(sheet_cells(sheet), evidence.indicator_id)
+    return Status(201, evidence_as_data(evidence, name))
 
 
 @router.get(

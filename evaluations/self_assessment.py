@@ -82,15 +82,45 @@ def evidence_history(*, sheet: Sheet) -> QuerySet[Evidence]:
 
 
 def _cell_for(cells: Sequence[SheetCell], code: str) -> SheetCell:
+    """The first cell of the indicator `code` names: its code as the sheet API writes it, or
+    `<aspect>/<code>` where a stage repeats a code in several aspects (Banggai's ten
+    "uraian"); an ambiguous bare code is refused rather than guessed."""
     code = (code or "").strip()
-    cell = next((c for c in cells if c.code == code), None) or next(
-        (c for c in cells if c.code.casefold() == code.casefold()), None
+    aspect, slash, bare = code.rpartition("/")
+
+    def matches(cell: SheetCell, folded: bool) -> bool:
+        same = (lambda a, b: a.casefold() == b.casefold()) if folded else (lambda a, b: a == b)
+        if slash:
+            return same(cell.aspect_code, aspect) and same(cell.code, bare)
+        return same(cell.code, code)
+
+    for folded in (False, True):
+        found: dict[int, SheetCell] = {}
+        for cell in cells:
+            if matches(cell, folded):
+                found.setdefault(cell.indicator_id, cell)  # an indicator's first cell
+        if len(found) > 1:
+            first = next(iter(found.values()))
+            raise EvidenceRejected(
+                _(
+                    "Kode indikator %(code)s dipakai di beberapa aspek; sebut dengan aspeknya, "
+                    "misalnya %(example)s."
+                )
+                % {"code": code, "example": f"{first.aspect_code}/{first.code}"}
+            )
+        if found:
+            return next(iter(found.values()))
+    raise EvidenceRejected(
+        _("Lembar ini tidak memiliki indikator %(code)s.") % {"code": code or "—"}
     )
-    if cell is None:
-        raise EvidenceRejected(
-            _("Lembar ini tidak memiliki indikator %(code)s.") % {"code": code or "—"}
-        )
-    return cell
+
+
+def indicator_name(cells: Sequence[SheetCell], indicator_id: int) -> str:
+    """How the API names an indicator of these cells: its code, or `<aspect>/<code>` where
+    the code alone is ambiguous (see `_cell_for`)."""
+    cell = next(c for c in cells if c.indicator_id == indicator_id)
+    shared = {c.indicator_id for c in cells if c.code == cell.code}
+    return f"{cell.aspect_code}/{cell.code}" if len(shared) > 1 else cell.code
 
 
 def evidence_upload(

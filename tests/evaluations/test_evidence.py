@@ -255,3 +255,24 @@ def test_private_files_have_no_public_url(settings):
     with pytest.raises(ValueError):
         PrivateStorage(location="/tmp/kinerja-private-test").url("x.pdf")
     assert storages["private"] is not storages["default"]
+
+
+def test_a_code_repeated_across_aspects_is_named_with_its_aspect(client, make_period, tenancy):
+    """Banggai's stage 1 repeats the code "uraian" in all ten aspects."""
+    data = mandiri_set()
+    aspect = data["stages"][0]["aspects"][0]
+    twin = {**aspect, "order": 3, "code": "M2", "name": "Isian kedua"}
+    # The repeated text indicator, and a scored one (an aspect needs one).
+    twin["indicators"] = [dict(i) for i in aspect["indicators"] if i["code"] in ("URAI", "PEM")]
+    data["stages"][0]["aspects"].append(twin)
+    setup = make_period(data)
+    sheet = kecamatan_sheet(setup.period)
+    client.force_login(tenancy.users["operator_bantargebang"])
+    ambiguous = upload(client, sheet, "URAI", pdf_bytes())
+    assert ambiguous.status_code == 422
+    assert "sebut dengan aspeknya, misalnya M/URAI" in ambiguous.json()["message"]
+    named = upload(client, sheet, "M2/URAI", pdf_bytes())
+    assert named.status_code == 201 and named.json()["indicator"] == "M2/URAI"
+    [stored] = evidence_rows(sheet)
+    with scopes_disabled():
+        assert stored.indicator.aspect.code == "M2"
