@@ -387,31 +387,31 @@ class ReviewForm(forms.Form):
             )
             if row.review is not None:
                 verdict.initial, comment.initial = row.review.verdict, row.review.comment
-            self.fields[f"verdict-{row.code}"] = verdict
-            self.fields[f"comment-{row.code}"] = comment
+            self.fields[f"verdict-{row.indicator_id}"] = verdict
+            self.fields[f"comment-{row.indicator_id}"] = comment
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         for row in self.rows:
             if (
-                cleaned.get(f"verdict-{row.code}") == "needs_repair"
-                and not (cleaned.get(f"comment-{row.code}") or "").strip()
+                cleaned.get(f"verdict-{row.indicator_id}") == "needs_repair"
+                and not (cleaned.get(f"comment-{row.indicator_id}") or "").strip()
             ):
                 self.add_error(
-                    f"comment-{row.code}",
+                    f"comment-{row.indicator_id}",
                     _("Tuliskan apa yang harus diperbaiki pada indikator ini."),
                 )
         return cleaned
 
     def grouped(self) -> Iterator[tuple[Any, forms.BoundField, forms.BoundField]]:
         for row in self.rows:
-            yield row, self[f"verdict-{row.code}"], self[f"comment-{row.code}"]
+            yield row, self[f"verdict-{row.indicator_id}"], self[f"comment-{row.indicator_id}"]
 
-    def verdicts(self) -> dict[str, tuple[str, str]]:
+    def verdicts(self) -> dict[int, tuple[str, str]]:
         return {
-            row.code: (
-                self.cleaned_data.get(f"verdict-{row.code}") or "",
-                self.cleaned_data.get(f"comment-{row.code}") or "",
+            row.indicator_id: (
+                self.cleaned_data.get(f"verdict-{row.indicator_id}") or "",
+                self.cleaned_data.get(f"comment-{row.indicator_id}") or "",
             )
             for row in self.rows
         }

@@ -26,7 +26,11 @@ from evaluations.scoring_input import (
     scoring_input_for_period,
     scoring_input_from_layout,
 )
-from evaluations.self_assessment import sheet_open_repair, sheet_reviews_latest
+from evaluations.self_assessment import (
+    indicator_name,
+    sheet_open_repair,
+    sheet_reviews_latest,
+)
 from evaluations.sheets import (
     KECAMATAN_SHEET,
     WRITABLE_STATES,
@@ -306,13 +310,21 @@ def _shown(option: str, value: Decimal | None, text: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class MissingItem:
+    indicator_id: int  # the page anchors each indicator as #indikator-<id>
+    name: str  # the indicator's code (with its aspect where the code repeats) and text
+    what: list[str]  # "nilai fisik belum diisi", "data dukung belum diunggah", …
+
+
+@dataclass(frozen=True)
 class Completeness:
     """How much of a kecamatan's sheet is filled: every cell, and the evidence file of every
-    indicator that requires one; `missing` names what is still missing, in sheet order."""
+    indicator that requires one; `missing` names what is still missing, by indicator, in
+    sheet order."""
 
     done: int
     total: int
-    missing: list[str]
+    missing: list[MissingItem]
 
     @property
     def complete(self) -> bool:
@@ -320,15 +332,25 @@ class Completeness:
 
 
 def sheet_completeness(*, sheet: Sheet) -> Completeness:
-    empty = sheet_missing_cells(sheet)
-    no_file = sheet_missing_evidence(sheet)
     cells = sheet_cells(sheet)
+    empty = sheet_missing_cells(sheet)
+    no_file = {c.indicator_id for c in sheet_missing_evidence(sheet)}
     total = len(cells) + len({c.indicator_id for c in cells if c.evidence_required})
-    missing = [
-        _("%(cell)s: isian belum diisi") % {"cell": f"{c.code} · {c.part}" if c.part else c.code}
-        for c in empty
-    ] + [_("%(code)s: data dukung belum diunggah") % {"code": c.code} for c in no_file]
-    return Completeness(done=total - len(missing), total=total, missing=missing)
+    gaps: dict[int, list[str]] = {}
+    for cell in empty:
+        what = _("%(part)s belum diisi") % {"part": cell.part} if cell.part else _("belum diisi")
+        gaps.setdefault(cell.indicator_id, []).append(what)
+    for indicator_id in no_file:
+        gaps.setdefault(indicator_id, []).append(_("data dukung belum diunggah"))
+    missing = []
+    for cell in cells:
+        if cell.indicator_id in gaps:
+            what = gaps.pop(cell.indicator_id)
+            shared = sum(1 for c in cells if c.code == cell.code and not c.part) > 1
+            code = f"{cell.aspect_code}/{cell.code}" if shared else cell.code
+            text = cell.text if len(cell.text) <= 70 else cell.text[:69] + "…"
+            missing.append(MissingItem(cell.indicator_id, f"{code} — {text}", what))
+    return Completeness(done=total - len(empty) - len(no_file), total=total, missing=missing)
 
 
 def self_assessment_state(*, sheet: Sheet) -> dict[str, Any]:
@@ -394,6 +416,7 @@ def verification_queue(*, period: Period) -> list[QueueStage]:
 class ReviewRow:
     """One indicator of a kecamatan's sheet as Tapem verifies it."""
 
+    indicator_id: int
     code: str
     text: str
     evidence_required: bool
@@ -429,7 +452,8 @@ def sheet_review_rows(*, sheet: Sheet) -> list[ReviewRow]:
             )
             current = next((e for e in history if not _is_replaced(e, history)), None)
             rows[cell.indicator_id] = ReviewRow(
-                code=cell.code,
+                indicator_id=cell.indicator_id,
+                code=indicator_name(cells, cell.indicator_id),
                 text=cell.text,
                 evidence_required=cell.evidence_required,
                 evidence_note=cell.evidence_note,

@@ -395,15 +395,15 @@ def sheet_reviews_latest(*, sheet: Sheet) -> dict[int, IndicatorReview]:
 def sheet_verify(
     *,
     sheet: Sheet,
-    verdicts: Mapping[str, tuple[str, str]],
+    verdicts: Mapping[int, tuple[str, str]],
     decision: str = "",
     reason: str = "",
     by: AbstractBaseUser,
 ) -> Sheet:
-    """Tapem's verification page in one step: record the verdicts ({indicator code:
-    (verdict, comment)}; unchanged ones are not recorded again), then, when `decision` is
-    "return", send the sheet back with every "needs repair" indicator and its comment, or
-    when it is "accept", accept it. All or nothing; raises ReviewRefused."""
+    """Tapem's verification page in one step: record the verdicts ({indicator id: (verdict,
+    comment)}; unchanged ones are not recorded again), then, when `decision` is "return",
+    send the sheet back with every "needs repair" indicator and its comment, or when it is
+    "accept", accept it. All or nothing; raises ReviewRefused."""
     if decision not in ("", "return", "accept"):
         raise ReviewRefused(422, "invalid", _("Keputusan tidak dikenal."))
     with transaction.atomic():
@@ -417,22 +417,31 @@ def sheet_verify(
                 % {"state": locked.get_state_display()},
             )
         latest = sheet_reviews_latest(sheet=sheet)
-        cells = {cell.code: cell for cell in sheet_cells(sheet)}
+        cells = sheet_cells(sheet)
+        on_sheet = {cell.indicator_id for cell in cells}
         repair_items = []
-        for code, (verdict, comment) in verdicts.items():
-            if not verdict:
+        for indicator_id, (verdict, comment) in verdicts.items():
+            if not verdict or indicator_id not in on_sheet:
                 continue
+            name = indicator_name(cells, indicator_id)
             if decision == "return" and verdict == IndicatorReview.Verdict.NEEDS_REPAIR:
-                repair_items.append(ReviewItem(code, comment))  # recorded with the return
+                if not comment.strip():
+                    raise ReviewRefused(
+                        422,
+                        "invalid",
+                        _("Tuliskan apa yang harus diperbaiki pada indikator %(code)s.")
+                        % {"code": name},
+                    )
+                repair_items.append(ReviewItem(name, comment))  # recorded with the return
                 continue
-            before = latest.get(cells[code].indicator_id) if code in cells else None
+            before = latest.get(indicator_id)
             if before is not None and (before.verdict, before.comment) == (
                 verdict,
                 comment.strip(),
             ):
                 continue
             indicator_review(
-                sheet=sheet, indicator_code=code, verdict=verdict, comment=comment, by=by
+                sheet=sheet, indicator_code=name, verdict=verdict, comment=comment, by=by
             )
         if decision == "return":
             if not repair_items and not reason.strip():
@@ -441,14 +450,6 @@ def sheet_verify(
                     "invalid",
                     _("Tandai indikator yang perlu diperbaiki atau tuliskan alasannya."),
                 )
-            for item in repair_items:
-                if not item.comment.strip():
-                    raise ReviewRefused(
-                        422,
-                        "invalid",
-                        _("Tuliskan apa yang harus diperbaiki pada indikator %(code)s.")
-                        % {"code": item.indicator},
-                    )
             sheet_return(
                 sheet=sheet,
                 reason=reason.strip() or _("Ada indikator yang perlu diperbaiki."),

@@ -122,3 +122,15 @@ def upload(client, sheet, indicator, content, name="bukti.pdf", region="bekasi")
 
 def post_json(client, url, body=None):
     return client.post(url, json.dumps(body or {}), content_type="application/json")
+
+
+def indicator_ids(sheet):
+    """{code: indicator id} of the kecamatan-entered indicators of `mandiri_set`."""
+    from instruments.models import Indicator
+
+    with scopes_disabled():
+        return dict(
+            Indicator.objects.filter(aspect__stage=sheet.stage, aspect__code="M").values_list(
+                "code", "id"
+            )
+        )

@@ -84,8 +84,11 @@ def evidence(sheet):
 def test_the_meter_names_what_is_missing(operator, sheet):
     page = operator.get(url(sheet)).content.decode()
     assert "Kelengkapan: 0 dari 8" in page
-    assert "KEU · fisik: isian belum diisi" in page
-    assert "KEU: data dukung belum diunggah" in page
+    assert (
+        "KEU — Indikator KEU</a>: fisik belum diisi; keuangan belum diisi; data dukung belum "
+        "diunggah" in page
+    )
+    assert "PEM — Indikator PEM</a>: belum diisi" in page
     assert 'enctype="multipart/form-data"' in page
     assert "Laporan realisasi" in page  # the indicator's evidence note
 
@@ -98,7 +101,7 @@ def test_values_and_files_in_one_post_then_submit(operator, sheet):
     assert [e.original_name for e in evidence(sheet)] == ["sp2d.pdf"]
     page = operator.get(url(sheet)).content.decode()
     assert "Kelengkapan: 7 dari 8" in page
-    assert "URAI: data dukung belum diunggah" in page
+    assert "URAI — Indikator URAI</a>: data dukung belum diunggah" in page
     assert "sp2d.pdf" in page
 
     incomplete = operator.post(url(sheet), form_data(sheet, version=1, action="submit"))

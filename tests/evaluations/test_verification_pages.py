@@ -12,6 +12,7 @@ from tests.evaluations.conftest import add_kecamatan
 from tests.evaluations.selfassessment import (
     EVIDENCE_REQUIRED,
     FILLED,
+    indicator_ids,
     kecamatan_sheet,
     mandiri_set,
     pdf_bytes,
@@ -84,12 +85,13 @@ def test_answers_and_evidence_side_by_side_then_return(tapem, setup, tenancy):
     sheet = submitted(setup, tenancy)
     page = tapem.get(review_url(sheet)).content.decode()
     assert "Uraian kegiatan kecamatan." in page and "b.pdf" in page
+    ids = indicator_ids(sheet)
     response = tapem.post(
         review_url(sheet),
         {
-            "verdict-KEU": "needs_repair",
-            "comment-KEU": "Lampirkan SP2D",
-            "verdict-PEM": "verified",
+            f"verdict-{ids['KEU']}": "needs_repair",
+            f"comment-{ids['KEU']}": "Lampirkan SP2D",
+            f"verdict-{ids['PEM']}": "verified",
             "decision": "return",
             "reason": "Data dukung keuangan kurang",
         },
@@ -111,7 +113,10 @@ def test_answers_and_evidence_side_by_side_then_return(tapem, setup, tenancy):
 
 def test_needs_repair_without_a_comment_is_refused(tapem, setup, tenancy):
     sheet = submitted(setup, tenancy)
-    response = tapem.post(review_url(sheet), {"verdict-KEU": "needs_repair", "decision": "return"})
+    keu = indicator_ids(sheet)["KEU"]
+    response = tapem.post(
+        review_url(sheet), {f"verdict-{keu}": "needs_repair", "decision": "return"}
+    )
     assert response.status_code == 422
     assert "Tuliskan apa yang harus diperbaiki" in response.content.decode()
     assert state(sheet) == "submitted"
