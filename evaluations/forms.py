@@ -233,7 +233,7 @@ class SheetForm(forms.Form):
         if sheet.is_kecamatan_sheet:
             for cell in self._first_cells():
                 self.fields[self.file_field_name(cell)] = forms.FileField(
-                    label=_("Data dukung %(code)s") % {"code": cell.code},
+                    label=_("Data dukung %(code)s") % {"code": cell.name},
                     required=False,
                     help_text=cell.evidence_note,
                     widget=forms.ClearableFileInput(
@@ -304,7 +304,7 @@ class SheetForm(forms.Form):
         values = []
         for cell in self.cells:
             raw = self.cleaned_data.get(self.field_name(cell)) or None
-            item: dict[str, Any] = {"indicator": cell.code, "part": cell.part}
+            item: dict[str, Any] = {"indicator": cell.name, "part": cell.part}
             if cell.rule is None:
                 item["text"] = raw
             elif cell.rule.choice:
@@ -324,7 +324,7 @@ class SheetForm(forms.Form):
     def add_write_error(self, error: SheetWriteError) -> None:
         """Show why nothing was stored, next to the cells concerned; keep what was typed."""
         self.add_error(None, error.message)
-        by_cell = {(cell.code, cell.part): cell for cell in self.cells}
+        by_cell = {(cell.name, cell.part): cell for cell in self.cells}
         for problem in error.payload.get("errors") or ():
             cell = by_cell.get((problem.get("indicator"), problem.get("part")))
             if cell is not None:

@@ -346,8 +346,7 @@ def sheet_completeness(*, sheet: Sheet) -> Completeness:
     for cell in cells:
         if cell.indicator_id in gaps:
             what = gaps.pop(cell.indicator_id)
-            shared = sum(1 for c in cells if c.code == cell.code and not c.part) > 1
-            code = f"{cell.aspect_code}/{cell.code}" if shared else cell.code
+            code = cell.name
             text = cell.text if len(cell.text) <= 70 else cell.text[:69] + "…"
             missing.append(MissingItem(cell.indicator_id, f"{code} — {text}", what))
     return Completeness(done=total - len(empty) - len(no_file), total=total, missing=missing)

@@ -116,11 +116,8 @@ def _cell_for(cells: Sequence[SheetCell], code: str) -> SheetCell:
 
 
 def indicator_name(cells: Sequence[SheetCell], indicator_id: int) -> str:
-    """How the API names an indicator of these cells: its code, or `<aspect>/<code>` where
-    the code alone is ambiguous (see `_cell_for`)."""
-    cell = next(c for c in cells if c.indicator_id == indicator_id)
-    shared = {c.indicator_id for c in cells if c.code == cell.code}
-    return f"{cell.aspect_code}/{cell.code}" if len(shared) > 1 else cell.code
+    """How the API names an indicator of these cells (`SheetCell.name`)."""
+    return next(c.name for c in cells if c.indicator_id == indicator_id)
 
 
 def evidence_upload(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -110,6 +110,9 @@ class SheetCell:
     rule: CellRule | None  # None: a free-text answer
     evidence_required: bool = False
     evidence_note: str = ""
+    # How the API names the indicator: its code, or `<aspect>/<code>` where the stage uses
+    # the code in several aspects (Banggai's stage 1 has "uraian" in all ten).
+    name: str = ""
 
     @property
     def is_text(self) -> bool:
@@ -145,7 +148,18 @@ def sheet_cells(sheet: Sheet) -> list[SheetCell]:
             cells.extend(
                 SheetCell(part=rule.part, rule=rule, **common) for rule in cell_rules(spec)
             )
-    return cells
+    indicators_of: dict[str, set[int]] = {}
+    for cell in cells:
+        indicators_of.setdefault(cell.code, set()).add(cell.indicator_id)
+    return [
+        replace(
+            cell,
+            name=f"{cell.aspect_code}/{cell.code}"
+            if len(indicators_of[cell.code]) > 1
+            else cell.code,
+        )
+        for cell in cells
+    ]
 
 
 def _entries(sheet: Sheet) -> dict[tuple[int, str], ScoreEntry]:
@@ -183,7 +197,7 @@ def _cell_data(cell: SheetCell, entry: ScoreEntry | None) -> dict[str, Any]:
     rule = cell.rule
     choice = bool(rule and rule.choice)
     return {
-        "indicator": cell.code,
+        "indicator": cell.name,
         "part": cell.part,
         "value": None
         if entry is None or choice or entry.value is None
@@ -404,8 +418,12 @@ def _replay(receipt: Any, sheet: Sheet, body_hash: str) -> WriteOutcome:
 
 
 def _validated(cells: Sequence[SheetCell], values: Sequence[Mapping[str, Any]]) -> list[CellChange]:
-    by_key = {(cell.code, cell.part): cell for cell in cells}
-    by_code_folded = {(cell.code.casefold(), cell.part.casefold()): cell for cell in cells}
+    by_key = {(cell.name, cell.part): cell for cell in cells}
+    # `<aspect>/<code>` always names a cell, also where the code alone would do.
+    by_key.update({(f"{cell.aspect_code}/{cell.code}", cell.part): cell for cell in cells})
+    by_code_folded = {
+        (name.casefold(), part.casefold()): cell for (name, part), cell in by_key.items()
+    }
     errors: list[dict[str, str]] = []
     changes: dict[tuple[int, str], CellChange] = {}
     for item in values:
@@ -725,7 +743,7 @@ def sheet_submit(*, sheet: Sheet, expected_version: int, by: AbstractBaseUser) -
                 raise SheetRefused("deadline_passed", late)
         errors = [
             {
-                "indicator": cell.code,
+                "indicator": cell.name,
                 "part": cell.part,
                 "message": _("%(text)s belum diisi.") % {"text": cell.text or cell.code},
             }
@@ -734,9 +752,9 @@ def sheet_submit(*, sheet: Sheet, expected_version: int, by: AbstractBaseUser) -
         if locked.is_kecamatan_sheet:
             errors += [
                 {
-                    "indicator": cell.code,
+                    "indicator": cell.name,
                     "part": "",
-                    "message": _("Data dukung %(code)s belum diunggah.") % {"code": cell.code},
+                    "message": _("Data dukung %(code)s belum diunggah.") % {"code": cell.name},
                 }
                 for cell in sheet_missing_evidence(locked)
             ]

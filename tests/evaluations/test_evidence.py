@@ -8,7 +8,7 @@ from django.core.files.storage import storages
 from django_scopes import scope, scopes_disabled
 
 from config.uploads import display_name
-from evaluations.models import Evidence, Sheet
+from evaluations.models import Evidence, ScoreEntry, Sheet
 from evaluations.sheets import sheet_write
 from regions.models import InsertOnlyError
 from tests.evaluations.selfassessment import (
@@ -276,3 +276,17 @@ def test_a_code_repeated_across_aspects_is_named_with_its_aspect(client, make_pe
     [stored] = evidence_rows(sheet)
     with scopes_disabled():
         assert stored.indicator.aspect.code == "M2"
+    # The sheet API names (and takes) the same cells the same way.
+    values = client.get(f"/api/v1/bekasi/sheets/{sheet.pk}/").json()["values"]
+    names = [cell["indicator"] for cell in values]
+    assert "M/URAI" in names and "M2/URAI" in names and "URAI" not in names
+    response = client.patch(
+        f"/api/v1/bekasi/sheets/{sheet.pk}/",
+        '{"version": 0, "values": [{"indicator": "M2/URAI", "text": "Uraian kedua"}]}',
+        content_type="application/json",
+        headers={"Idempotency-Key": "dup-1"},
+    )
+    assert response.status_code == 200, response.content
+    with scopes_disabled():
+        entry = ScoreEntry.objects.get(sheet=sheet, indicator__code="URAI")
+        assert (entry.indicator.aspect.code, entry.text) == ("M2", "Uraian kedua")
