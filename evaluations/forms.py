@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.uploads import EvidenceRejected, EvidenceTooLarge, InspectedFile, inspect_evidence
 from evaluations.models import Sheet, TeamMember
+from evaluations.services import DeadlineInput
 from evaluations.sheets import SheetCell, SheetWriteError, plain_decimal, sheet_cells
 from instruments.models import InstrumentSet, Stage
 from instruments.selectors import instrument_set_tree
@@ -431,3 +432,51 @@ class DisqualifyForm(forms.Form):
         ),
         error_messages={"required": _("Centang pernyataan ini untuk melanjutkan.")},
     )
+
+
+class DeadlinesForm(forms.Form):
+    """Per stage the kecamatan fills: submit by, verify by (Asia/Jakarta), repair days."""
+
+    def __init__(self, *args: Any, stages: Sequence[Stage], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stages = list(stages)
+        widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        for stage in self.stages:
+            deadline = getattr(stage, "deadline", None)
+            self.fields[f"submit-{stage.pk}"] = forms.DateTimeField(
+                label=_("Batas pengajuan"),
+                required=False,
+                widget=widget,
+                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                initial=deadline.submit_by if deadline else None,
+            )
+            self.fields[f"verify-{stage.pk}"] = forms.DateTimeField(
+                label=_("Batas verifikasi"),
+                required=False,
+                widget=widget,
+                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                initial=deadline.verify_by if deadline else None,
+            )
+            self.fields[f"repair-{stage.pk}"] = forms.IntegerField(
+                label=_("Lama perbaikan (hari)"),
+                required=False,
+                min_value=0,
+                max_value=60,
+                initial=deadline.repair_days if deadline else None,
+                error_messages={"invalid": _("Tulis jumlah hari dengan angka, misalnya 2.")},
+            )
+
+    def grouped(self) -> Iterator[tuple[Stage, list[forms.BoundField]]]:
+        for stage in self.stages:
+            yield stage, [self[f"{kind}-{stage.pk}"] for kind in ("submit", "verify", "repair")]
+
+    def deadlines(self) -> list[DeadlineInput]:
+        return [
+            DeadlineInput(
+                stage=stage,
+                submit_by=self.cleaned_data.get(f"submit-{stage.pk}"),
+                verify_by=self.cleaned_data.get(f"verify-{stage.pk}"),
+                repair_days=self.cleaned_data.get(f"repair-{stage.pk}"),
+            )
+            for stage in self.stages
+        ]

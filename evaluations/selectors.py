@@ -467,3 +467,17 @@ def sheet_review_rows(*, sheet: Sheet) -> list[ReviewRow]:
 
 def _is_replaced(evidence: Any, history: list[Any]) -> bool:
     return any(other.replaces_id == evidence.pk for other in history)
+
+
+def period_self_assessment_stages(*, period: Period) -> list[Stage]:
+    """The period's stages the kecamatan fills itself, in order, each with `deadline` (its
+    StageDeadline or None). Two queries."""
+    stages = list(
+        period.instrument_set.stages.filter(aspects__indicators__entered_by=EnteredBy.KECAMATAN)
+        .distinct()
+        .order_by("order")
+    )
+    deadlines = {d.stage_id: d for d in StageDeadline.objects.filter(period=period)}
+    for stage in stages:
+        stage.deadline = deadlines.get(stage.pk)
+    return stages

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -17,6 +18,7 @@ from evaluations.access import (
     sheets_visible_to,
 )
 from evaluations.forms import (
+    DeadlinesForm,
     DisqualifyForm,
     NotScoredForm,
     PeriodForm,
@@ -44,6 +46,7 @@ from evaluations.services import (
     period_create,
     period_set_status,
     scores_import,
+    stage_deadlines_set,
     teams_set,
 )
 from evaluations.sheets import (
@@ -462,7 +465,11 @@ def verification_queue(request: HttpRequest, region: str, period: str) -> HttpRe
     return render(
         request,
         "evaluations/verification_queue.html",
-        {"period": obj, "stages": selectors.verification_queue(period=obj)},
+        {
+            "period": obj,
+            "stages": selectors.verification_queue(period=obj),
+            "now": timezone.now(),
+        },
     )
 
 
@@ -561,4 +568,26 @@ def sheet_disqualify_confirm(
             **selectors.self_assessment_state(sheet=kecamatan_sheet),
         },
         status=status,
+    )
+
+
+def period_deadlines(request: HttpRequest, region: str, period: str) -> HttpResponse:
+    """The period's deadlines for the stages the kecamatan fills (Asia/Jakarta)."""
+    obj = access_period(request=request, slug=period, action=_setup_action(request))
+    form = DeadlinesForm(
+        posted_data(request), stages=selectors.period_self_assessment_stages(period=obj)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            stage_deadlines_set(period=obj, deadlines=form.deadlines())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Batas waktu disimpan."))
+            return redirect("verification_queue", region=region, period=obj.slug)
+    return render(
+        request,
+        "evaluations/period_deadlines.html",
+        {"period": obj, "form": form, "refusal": _setup_refusal(obj)},
+        status=422 if form.errors else 200,
     )

@@ -158,6 +158,7 @@ MATRIX: dict[str, Expect] = {
     "score_upload": tapem_page(post=422),
     # Verifying the kecamatan's own sheets (the probed one is a draft: nothing to verify).
     "verification_queue": tapem_page(),
+    "period_deadlines": tapem_page(post=302),  # an empty grid sets no deadline
     "sheet_review": tapem_page(post=409),
     "sheet_disqualify": tapem_page(post=422),  # needs the reason and the confirmation
     # People of the region: Admin Tapem's (the probed person is the region's operator).
