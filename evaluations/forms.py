@@ -384,7 +384,9 @@ class ReviewForm(forms.Form):
             comment = forms.CharField(
                 label=_("Catatan %(code)s") % {"code": row.code},
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(
+                    attrs={"rows": 2, "placeholder": _("Catatan (wajib bila perlu perbaikan)")}
+                ),
             )
             if row.review is not None:
                 verdict.initial, comment.initial = row.review.verdict, row.review.comment
