@@ -438,6 +438,18 @@ def _check_archive(data: bytes) -> None:
             _check_declarations(archive, member)
 
 
+def check_archive_members(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip with too many members, encrypted or oddly compressed ones, or a total or
+    per-member inflation that looks like a zip bomb (raises WorkbookRejected). Shared by
+    every Office Open XML upload (workbooks here, evidence files in `config.uploads`)."""
+    _check_members(members)
+
+
+def check_xml_declarations(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Refuse a member whose XML declares a DOCTYPE or an entity (raises WorkbookRejected)."""
+    _check_declarations(archive, member)
+
+
 def _check_members(members: list[zipfile.ZipInfo]) -> None:
     if len(members) > _limit("MAX_WORKBOOK_MEMBERS"):
         raise WorkbookRejected(_bomb_message())

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from evaluations.models import Period, Sheet, TeamMember
+from evaluations.models import Evidence, Period, Sheet, TeamMember
 from regions.access import Action, StateConflict, require
 from regions.models import Role
 
@@ -130,3 +130,38 @@ def sheets_visible_to(
     if Role.OPERATOR in roles:
         visible |= Q(assessor__isnull=True, kecamatan__operators__user=user)
     return sheets.filter(visible).distinct()
+
+
+def access_evidence(*, request: HttpRequest, sheet_id: int, evidence_id: int) -> Evidence:
+    """An evidence file of a kecamatan's sheet (current or replaced), or 404 — the same
+    answer for "does not exist" and "not yours". It may be read by the operators of that
+    kecamatan, Admin Tapem of the region, and the penilai seated in the period who score
+    that kecamatan (they hold a sheet for it); nobody else."""
+    evidence = (
+        Evidence.objects.select_related("sheet__period", "sheet__kecamatan")
+        .filter(pk=evidence_id, sheet_id=sheet_id)
+        .first()
+    )
+    if evidence is None or not evidence_readable(
+        user=request.user, memberships=request.memberships, sheet=evidence.sheet
+    ):
+        raise Http404
+    return evidence
+
+
+def evidence_readable(*, user: AbstractBaseUser, memberships: Iterable, sheet: Sheet) -> bool:
+    """Whether `user` (with their `memberships` in the sheet's region) may read the evidence
+    files of the kecamatan sheet `sheet`: see `access_evidence`."""
+    memberships = list(memberships)
+    if any(m.role == Role.ADMIN_TAPEM for m in memberships):
+        return True
+    if any(m.role == Role.OPERATOR and m.kecamatan_id == sheet.kecamatan_id for m in memberships):
+        return True
+    if any(m.role == Role.PENILAI for m in memberships):
+        return (
+            TeamMember.objects.filter(period_id=sheet.period_id, user=user).exists()
+            and Sheet.objects.filter(
+                period_id=sheet.period_id, kecamatan_id=sheet.kecamatan_id, assessor=user
+            ).exists()
+        )
+    return False

@@ -7,19 +7,39 @@ only maps their answers to HTTP.
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.http import FileResponse, Http404, HttpRequest
+from django.urls import reverse
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
-from evaluations.access import PeriodAction, access_period, access_sheet, sheets_visible_to
-from evaluations.models import ValueChange
+from config.uploads import EvidenceRejected
+from evaluations.access import (
+    PeriodAction,
+    access_evidence,
+    access_period,
+    access_sheet,
+    sheets_visible_to,
+)
+from evaluations.models import Evidence, Sheet, ValueChange
+from evaluations.self_assessment import (
+    NotAKecamatanSheet,
+    ReviewItem,
+    ReviewRefused,
+    evidence_upload,
+    indicator_name,
+    sheet_accept,
+    sheet_return,
+)
 from evaluations.sheets import (
     SheetWriteError,
     request_fingerprint,
     sheet_as_data,
+    sheet_cells,
     sheet_submit,
     sheet_write,
 )
+from regions.access import Action, require
 
 router = Router(tags=["lembar isian"])
 
@@ -152,3 +172,159 @@ def sheet_submit_view(request: HttpRequest, region: str, sheet_id: int, body: Ve
     except SheetWriteError as error:
         return _answer(error)
     return Status(outcome.status, outcome.data)
+
+
+# ---------------------------------------------------------------- the kecamatan's own sheet
+
+
+class EvidenceOut(Schema):
+    id: int
+    indicator: str
+    name: str
+    size: int
+    sha256: str
+    url: str
+
+
+class ReturnItemIn(Schema):
+    indicator: str
+    comment: str = ""
+
+
+class ReturnIn(Schema):
+    reason: str
+    items: list[ReturnItemIn] = []
+
+
+def evidence_url(evidence: Evidence) -> str:
+    """Where the file is downloaded (for those who may see it; 404 for everyone else)."""
+    return reverse(
+        "api:api_evidence",
+        kwargs={
+            "region": evidence.sheet.period.region.slug,
+            "sheet_id": evidence.sheet_id,
+            "evidence_id": evidence.pk,
+        },
+    )
+
+
+def evidence_as_data(evidence: Evidence, indicator_code: str) -> dict[str, Any]:
+    return {
+        "id": evidence.pk,
+        "indicator": indicator_code,
+        "name": evidence.original_name,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+        "url": evidence_url(evidence),
+    }
+
+
+def _kecamatan_sheet(request: HttpRequest, sheet_id: int) -> Sheet:
+    sheet = access_sheet(request=request, sheet_id=sheet_id)
+    if not sheet.is_kecamatan_sheet:
+        raise Http404
+    return sheet
+
+
+@router.post(
+    "/{region}/sheets/{sheet_id}/evidence/",
+    response={201: EvidenceOut, 403: Problem, 413: Problem, 422: Problem},
+    url_name="api_sheet_evidence",
+)
+def evidence_post(
+    request: HttpRequest,
+    region: str,
+    sheet_id: int,
+    indicator: Form[str],
+    file: File[UploadedFile],
+) -> Status:
+    """Upload the evidence file of one indicator of the kecamatan's sheet (multipart:
+    `indicator`, the indicator code as in `values`, and `file`). A later upload replaces the
+    current file; the replaced one stays in the history. 422 for a refused type, 413 for a
+    file too large, 403 when the sheet may not be changed now."""
+    sheet = _kecamatan_sheet(request, sheet_id)
+    try:
+        evidence = evidence_upload(
+            sheet=sheet, indicator_code=indicator, upload=file, name=file.name, by=request.user
+        )
+    except EvidenceRejected as error:
+        code = "too_large" if error.status == 413 else "file_refused"
+        return Status(error.status, {"code": code, "message": error.message})
+    except SheetWriteError as error:
+        return _answer(error)
+    except NotAKecamatanSheet:
+        raise Http404 from None
+    name = indicator_name(sheet_cells(sheet), evidence.indicator_id)
+    return Status(201, evidence_as_data(evidence, name))
+
+
+@router.get(
+    "/{region}/sheets/{sheet_id}/evidence/{evidence_id}/",
+    url_name="api_evidence",
+)
+def evidence_get(
+    request: HttpRequest, region: str, sheet_id: int, evidence_id: int
+) -> FileResponse:
+    """The file, as an attachment, to those who may see it; 404 to everyone else."""
+    evidence = access_evidence(request=request, sheet_id=sheet_id, evidence_id=evidence_id)
+    return evidence_download(evidence)
+
+
+def evidence_download(evidence: Evidence) -> FileResponse:
+    """The stored bytes as a download that no browser renders in place."""
+    response = FileResponse(
+        evidence.open(),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _tapem_sheet(request: HttpRequest, sheet_id: int) -> Sheet:
+    # Role first: a member without it learns nothing about which sheets exist.
+    require(request.user, Action.MANAGE_REGION, request.region)
+    return _kecamatan_sheet(request, sheet_id)
+
+
+def _review_answer(error: ReviewRefused) -> Status:
+    return Status(error.status, {"code": error.code, "message": error.message})
+
+
+@router.post(
+    "/{region}/sheets/{sheet_id}/return/",
+    response={200: SheetWithValues, 403: Problem, 409: Problem, 422: Problem},
+    url_name="api_sheet_return",
+)
+def sheet_return_view(request: HttpRequest, region: str, sheet_id: int, body: ReturnIn) -> Status:
+    """Admin Tapem sends a submitted kecamatan sheet back for repair, with the reason and a
+    comment per indicator to fix; state `returned`. 409 from any other state."""
+    sheet = _tapem_sheet(request, sheet_id)
+    try:
+        sheet_return(
+            sheet=sheet,
+            reason=body.reason,
+            items=[ReviewItem(item.indicator, item.comment) for item in body.items],
+            by=request.user,
+        )
+    except ReviewRefused as error:
+        return _review_answer(error)
+    return Status(200, sheet_as_data(sheet))
+
+
+@router.post(
+    "/{region}/sheets/{sheet_id}/accept/",
+    response={200: SheetWithValues, 403: Problem, 409: Problem},
+    url_name="api_sheet_accept",
+)
+def sheet_accept_view(request: HttpRequest, region: str, sheet_id: int) -> Status:
+    """Admin Tapem accepts a submitted kecamatan sheet; state `accepted`. 409 otherwise."""
+    sheet = _tapem_sheet(request, sheet_id)
+    try:
+        sheet_accept(sheet=sheet, by=request.user)
+    except ReviewRefused as error:
+        return _review_answer(error)
+    return Status(200, sheet_as_data(sheet))

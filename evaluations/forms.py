@@ -11,7 +11,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from config.uploads import EvidenceRejected, EvidenceTooLarge, InspectedFile, inspect_evidence
 from evaluations.models import MemberAbsence, Sheet, TeamMember
+from evaluations.services import DeadlineInput
 from evaluations.sheets import SheetCell, SheetWriteError, plain_decimal, sheet_cells
 from instruments.models import InstrumentSet, Stage
 from instruments.selectors import instrument_set_tree
@@ -191,10 +193,16 @@ class SheetForm(forms.Form):
         choices=[("save", "save"), ("submit", "submit")], initial="save", required=False
     )
 
-    def __init__(self, *args: Any, sheet: Sheet, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, sheet: Sheet, evidence: dict[int, Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.sheet = sheet
         self.cells = sheet_cells(sheet)
+        self.evidence = evidence or {}  # indicator id → its current Evidence
+        self.evidence_files: dict[int, InspectedFile] = {}  # checked uploads, after clean
+        self.too_large = False
+        self.comments: dict[int, str] = {}  # indicator id → what Tapem asked to repair
         stored = {(e.indicator_id, e.part): e for e in sheet.entries.all()}
         self.fields["version"].initial = sheet.version
         self.fields["key"].initial = uuid.uuid4().hex
@@ -223,6 +231,66 @@ class SheetForm(forms.Form):
                 self.fields[name].initial = _plain_number(entry.value) if entry else ""
             self.fields[name].help_text = cell.guidance
             self.fields[name].cell = cell
+        if sheet.is_kecamatan_sheet:
+            for cell in self._first_cells():
+                self.fields[self.file_field_name(cell)] = forms.FileField(
+                    label=_("Data dukung %(code)s") % {"code": cell.name},
+                    required=False,
+                    help_text=cell.evidence_note,
+                    widget=forms.ClearableFileInput(
+                        attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}
+                    ),
+                )
+
+    def _first_cells(self) -> list[SheetCell]:
+        seen: set[int] = set()
+        first = []
+        for cell in self.cells:
+            if cell.indicator_id not in seen:
+                seen.add(cell.indicator_id)
+                first.append(cell)
+        return first
+
+    @staticmethod
+    def file_field_name(cell: SheetCell) -> str:
+        return f"berkas-{cell.indicator_id}"
+
+    def clean(self) -> dict[str, Any]:
+        """Check every attached file from its bytes (`config.uploads`); a refused one is
+        reported at its indicator and nothing is stored."""
+        cleaned = super().clean()
+        if not self.sheet.is_kecamatan_sheet:
+            return cleaned
+        for cell in self._first_cells():
+            name = self.file_field_name(cell)
+            upload = cleaned.get(name)
+            if not upload:
+                continue
+            try:
+                self.evidence_files[cell.indicator_id] = inspect_evidence(upload)
+            except EvidenceRejected as error:
+                self.too_large = self.too_large or isinstance(error, EvidenceTooLarge)
+                self.add_error(name, error.message)
+        return cleaned
+
+    def indicators(self) -> Iterator[dict[str, Any]]:
+        """The form by indicator: its cells (cell, field, latest stored value after a
+        conflict), its file field and current evidence (kecamatan sheets)."""
+        by_indicator: dict[int, dict[str, Any]] = {}
+        for cell in self.cells:
+            group = by_indicator.get(cell.indicator_id)
+            if group is None:
+                file_name = self.file_field_name(cell)
+                group = by_indicator[cell.indicator_id] = {
+                    "cell": cell,
+                    "cells": [],
+                    "file": self[file_name] if file_name in self.fields else None,
+                    "evidence": self.evidence.get(cell.indicator_id),
+                    "comment": self.comments.get(cell.indicator_id, ""),
+                }
+            name = self.field_name(cell)
+            group["cells"].append((cell, self[name], self.latest.get(name)))
+        yield from by_indicator.values()
 
     @staticmethod
     def field_name(cell: SheetCell) -> str:
@@ -237,7 +305,7 @@ class SheetForm(forms.Form):
         values = []
         for cell in self.cells:
             raw = self.cleaned_data.get(self.field_name(cell)) or None
-            item: dict[str, Any] = {"indicator": cell.code, "part": cell.part}
+            item: dict[str, Any] = {"indicator": cell.name, "part": cell.part}
             if cell.rule is None:
                 item["text"] = raw
             elif cell.rule.choice:
@@ -257,7 +325,7 @@ class SheetForm(forms.Form):
     def add_write_error(self, error: SheetWriteError) -> None:
         """Show why nothing was stored, next to the cells concerned; keep what was typed."""
         self.add_error(None, error.message)
-        by_cell = {(cell.code, cell.part): cell for cell in self.cells}
+        by_cell = {(cell.name, cell.part): cell for cell in self.cells}
         for problem in error.payload.get("errors") or ():
             cell = by_cell.get((problem.get("indicator"), problem.get("part")))
             if cell is not None:
@@ -363,3 +431,138 @@ class TieDecisionForm(forms.Form):
 
     def order_keys(self) -> list[str]:
         return [self.cleaned_data[name] for name in self.place_names]
+
+
+class ReviewForm(forms.Form):
+    """Tapem's verdict per indicator of a kecamatan's sheet, and the decision: save the
+    verdicts, return for repair (a reason; every "needs repair" indicator with its comment)
+    or accept."""
+
+    reason = forms.CharField(
+        label=_("Alasan pengembalian"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Dibaca operator kecamatan bersama catatan per indikator."),
+    )
+    decision = forms.ChoiceField(
+        choices=[("save", "save"), ("return", "return"), ("accept", "accept")],
+        required=False,
+    )
+
+    VERDICTS = [
+        ("", _("Belum diperiksa")),
+        ("verified", _("Sesuai")),
+        ("needs_repair", _("Perlu perbaikan")),
+    ]
+
+    def __init__(self, *args: Any, rows: Sequence[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = list(rows)
+        for row in self.rows:
+            verdict = forms.ChoiceField(
+                label=_("Hasil verifikasi %(code)s") % {"code": row.code},
+                choices=self.VERDICTS,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            comment = forms.CharField(
+                label=_("Catatan %(code)s") % {"code": row.code},
+                required=False,
+                widget=forms.Textarea(
+                    attrs={"rows": 2, "placeholder": _("Catatan (wajib bila perlu perbaikan)")}
+                ),
+            )
+            if row.review is not None:
+                verdict.initial, comment.initial = row.review.verdict, row.review.comment
+            self.fields[f"verdict-{row.indicator_id}"] = verdict
+            self.fields[f"comment-{row.indicator_id}"] = comment
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for row in self.rows:
+            if (
+                cleaned.get(f"verdict-{row.indicator_id}") == "needs_repair"
+                and not (cleaned.get(f"comment-{row.indicator_id}") or "").strip()
+            ):
+                self.add_error(
+                    f"comment-{row.indicator_id}",
+                    _("Tuliskan apa yang harus diperbaiki pada indikator ini."),
+                )
+        return cleaned
+
+    def grouped(self) -> Iterator[tuple[Any, forms.BoundField, forms.BoundField]]:
+        for row in self.rows:
+            yield row, self[f"verdict-{row.indicator_id}"], self[f"comment-{row.indicator_id}"]
+
+    def verdicts(self) -> dict[int, tuple[str, str]]:
+        return {
+            row.indicator_id: (
+                self.cleaned_data.get(f"verdict-{row.indicator_id}") or "",
+                self.cleaned_data.get(f"comment-{row.indicator_id}") or "",
+            )
+            for row in self.rows
+        }
+
+
+class DisqualifyForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan tidak dinilai"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Tercantum pada hasil penilaian (Perbup Banggai 49/2022 Pasal 8 ayat 5)."),
+        error_messages={"required": _("Tuliskan alasannya; alasan ini tercantum pada hasil.")},
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "Saya memastikan penilaian mandiri kecamatan ini tetap tidak lengkap setelah "
+            "perbaikan, sehingga kecamatan tidak dinilai."
+        ),
+        error_messages={"required": _("Centang pernyataan ini untuk melanjutkan.")},
+    )
+
+
+class DeadlinesForm(forms.Form):
+    """Per stage the kecamatan fills: submit by, verify by (Asia/Jakarta), repair days."""
+
+    def __init__(self, *args: Any, stages: Sequence[Stage], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stages = list(stages)
+        widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        for stage in self.stages:
+            deadline = getattr(stage, "deadline", None)
+            self.fields[f"submit-{stage.pk}"] = forms.DateTimeField(
+                label=_("Batas pengajuan"),
+                required=False,
+                widget=widget,
+                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                initial=deadline.submit_by if deadline else None,
+            )
+            self.fields[f"verify-{stage.pk}"] = forms.DateTimeField(
+                label=_("Batas verifikasi"),
+                required=False,
+                widget=widget,
+                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                initial=deadline.verify_by if deadline else None,
+            )
+            self.fields[f"repair-{stage.pk}"] = forms.IntegerField(
+                label=_("Lama perbaikan (hari)"),
+                required=False,
+                min_value=0,
+                max_value=60,
+                initial=deadline.repair_days if deadline else None,
+                error_messages={"invalid": _("Tulis jumlah hari dengan angka, misalnya 2.")},
+            )
+
+    def grouped(self) -> Iterator[tuple[Stage, list[forms.BoundField]]]:
+        for stage in self.stages:
+            yield stage, [self[f"{kind}-{stage.pk}"] for kind in ("submit", "verify", "repair")]
+
+    def deadlines(self) -> list[DeadlineInput]:
+        return [
+            DeadlineInput(
+                stage=stage,
+                submit_by=self.cleaned_data.get(f"submit-{stage.pk}"),
+                verify_by=self.cleaned_data.get(f"verify-{stage.pk}"),
+                repair_days=self.cleaned_data.get(f"repair-{stage.pk}"),
+            )
+            for stage in self.stages
+        ]

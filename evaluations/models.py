@@ -413,3 +413,124 @@ class TieDecision(InsertOnlyModel):
     @property
     def kecamatan_ids(self) -> frozenset[int]:
         return frozenset(place["kecamatan"] for place in self.places)
+
+
+def _private_storage():  # a callable, so tests' storage settings apply
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class Evidence(InsertOnlyModel):
+    """One evidence file (data dukung) uploaded for one indicator of a kecamatan's sheet.
+
+    Insert-only: a new upload for the same (sheet, indicator) `replaces` the current one,
+    which stays in the history (and downloadable by the same people). The current file of
+    an indicator is the one nothing replaces. The bytes live in the private storage under
+    `stored_name` (generated, never derived from the uploaded name); `original_name` is the
+    sanitised name for display and the download's file name.
+    """
+
+    sheet = models.ForeignKey(Sheet, on_delete=models.PROTECT, related_name="evidence")
+    indicator = models.ForeignKey(
+        "instruments.Indicator", on_delete=models.PROTECT, related_name="+"
+    )
+    original_name = models.CharField(_("nama berkas"), max_length=150)
+    stored_name = models.CharField(max_length=200, unique=True)
+    size = models.PositiveBigIntegerField(_("ukuran"))
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(_("jenis berkas"), max_length=100)
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("diunggah"))
+
+    objects = ScopedManager(region="sheet__period__region")
+
+    class Meta:
+        ordering = ["sheet", "indicator", "uploaded_at", "pk"]
+        verbose_name = _("data dukung")
+        verbose_name_plural = _("data dukung")
+        indexes = [models.Index(fields=["sheet", "indicator"])]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def open(self):  # noqa: ANN201 - a storage File
+        return _private_storage().open(self.stored_name, "rb")
+
+
+class RepairRequest(InsertOnlyModel):
+    """Admin Tapem sends a kecamatan's sheet back for repair: why, and by when (the stage's
+    repair days, Banggai Pasal 8(4): at most 2 days). The per-indicator comments are the
+    `IndicatorReview` rows that point here."""
+
+    sheet = models.ForeignKey(Sheet, on_delete=models.PROTECT, related_name="repair_requests")
+    reason = models.TextField(_("alasan"))
+    repair_by = models.DateTimeField(_("batas perbaikan"), null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    objects = ScopedManager(region="sheet__period__region")
+
+    class Meta:
+        ordering = ["sheet", "at", "pk"]
+        verbose_name = _("permintaan perbaikan")
+        verbose_name_plural = _("permintaan perbaikan")
+
+
+class IndicatorReview(InsertOnlyModel):
+    """Admin Tapem's verdict on one indicator of a kecamatan's sheet: verified, or needs
+    repair with a comment. Insert-only; the latest row of an indicator is its verdict."""
+
+    class Verdict(models.TextChoices):
+        VERIFIED = "verified", _("Sesuai")
+        NEEDS_REPAIR = "needs_repair", _("Perlu perbaikan")
+
+    sheet = models.ForeignKey(Sheet, on_delete=models.PROTECT, related_name="reviews")
+    indicator = models.ForeignKey(
+        "instruments.Indicator", on_delete=models.PROTECT, related_name="+"
+    )
+    verdict = models.CharField(_("hasil verifikasi"), max_length=20, choices=Verdict.choices)
+    comment = models.TextField(_("catatan"), blank=True)
+    repair_request = models.ForeignKey(
+        RepairRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="items"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    objects = ScopedManager(region="sheet__period__region")
+
+    class Meta:
+        ordering = ["sheet", "at", "pk"]
+        verbose_name = _("verifikasi indikator")
+        verbose_name_plural = _("verifikasi indikator")
+
+
+class StageDeadline(models.Model):
+    """A period's deadlines for one stage the kecamatan fills (the set's `deadline_note` only
+    describes them): submit by, Tapem verifies by, and how many days a returned sheet has
+    for repair (Banggai Pasal 8: 5 days to fill, 2 to verify, at most 2 to repair)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="stage_deadlines")
+    stage = models.ForeignKey("instruments.Stage", on_delete=models.PROTECT, related_name="+")
+    submit_by = models.DateTimeField(_("batas pengajuan"), null=True, blank=True)
+    verify_by = models.DateTimeField(_("batas verifikasi"), null=True, blank=True)
+    repair_days = models.PositiveSmallIntegerField(
+        _("lama perbaikan (hari)"), null=True, blank=True
+    )
+
+    objects = ScopedManager(region="period__region")
+
+    class Meta:
+        verbose_name = _("batas waktu tahap")
+        verbose_name_plural = _("batas waktu tahap")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "stage"], name="stagedeadline_unique_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.stage_id}"

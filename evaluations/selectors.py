@@ -6,20 +6,44 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluations.models import Participation, Period, ScoreEntry, TeamMember, ValueChange
+from evaluations.models import (
+    Evidence,
+    Participation,
+    Period,
+    ScoreEntry,
+    Sheet,
+    StageDeadline,
+    TeamMember,
+    ValueChange,
+)
 from evaluations.ranking_sums import summed_scoring_input_from_layout
 from evaluations.scoring_input import (
     period_score_layout,
     scoring_input_for_period,
     scoring_input_from_layout,
 )
-from evaluations.sheets import plain_decimal
+from evaluations.self_assessment import (
+    indicator_name,
+    sheet_open_repair,
+    sheet_reviews_latest,
+)
+from evaluations.sheets import (
+    KECAMATAN_SHEET,
+    WRITABLE_STATES,
+    plain_decimal,
+    sheet_cells,
+    sheet_due,
+    sheet_missing_cells,
+    sheet_missing_evidence,
+)
 from instruments.models import Indicator, Stage
 from regions.models import Kecamatan, Membership, Region, Role
 from regions.people import person_name
+from regions.transitions import transition_history_labelled
 from scoring.engine import compute_ranking
 from scoring.rules import EnteredBy
 from scoring.structures import Ranking
@@ -280,3 +304,180 @@ def _shown(option: str, value: Decimal | None, text: str) -> str | None:
     if value is not None:
         return plain_decimal(value)
     return text or None
+
+
+# ---------------------------------------------------------------- the kecamatan's own sheet
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    indicator_id: int  # the page anchors each indicator as #indikator-<id>
+    name: str  # the indicator's code (with its aspect where the code repeats) and text
+    what: list[str]  # "nilai fisik belum diisi", "data dukung belum diunggah", …
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How much of a kecamatan's sheet is filled: every cell, and the evidence file of every
+    indicator that requires one; `missing` names what is still missing, by indicator, in
+    sheet order."""
+
+    done: int
+    total: int
+    missing: list[MissingItem]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def sheet_completeness(*, sheet: Sheet) -> Completeness:
+    cells = sheet_cells(sheet)
+    empty = sheet_missing_cells(sheet)
+    no_file = {c.indicator_id for c in sheet_missing_evidence(sheet)}
+    total = len(cells) + len({c.indicator_id for c in cells if c.evidence_required})
+    gaps: dict[int, list[str]] = {}
+    for cell in empty:
+        what = _("%(part)s belum diisi") % {"part": cell.part} if cell.part else _("belum diisi")
+        gaps.setdefault(cell.indicator_id, []).append(what)
+    for indicator_id in no_file:
+        gaps.setdefault(indicator_id, []).append(_("data dukung belum diunggah"))
+    missing = []
+    for cell in cells:
+        if cell.indicator_id in gaps:
+            what = gaps.pop(cell.indicator_id)
+            code = cell.name
+            text = cell.text if len(cell.text) <= 70 else cell.text[:69] + "…"
+            missing.append(MissingItem(cell.indicator_id, f"{code} — {text}", what))
+    return Completeness(done=total - len(empty) - len(no_file), total=total, missing=missing)
+
+
+def self_assessment_state(*, sheet: Sheet) -> dict[str, Any]:
+    """What the kecamatan's sheet page shows beside the form: completeness, the deadline,
+    the repair Tapem asked for and Tapem's latest verdict per indicator."""
+    due = sheet_due(sheet) if sheet.state in WRITABLE_STATES else None
+    disqualification = ""
+    if sheet.state == Sheet.State.DISQUALIFIED:
+        disqualification = (
+            Participation.objects.filter(period_id=sheet.period_id, kecamatan_id=sheet.kecamatan_id)
+            .values_list("disqualification_reason", flat=True)
+            .first()
+        ) or ""
+    return {
+        "completeness": sheet_completeness(sheet=sheet),
+        "due": due,
+        "due_passed": due is not None and timezone.now() > due,
+        "repair": sheet_open_repair(sheet=sheet),
+        "history": sheet_state_history(sheet=sheet),
+        "disqualification": disqualification,
+    }
+
+
+def sheet_state_history(*, sheet: Sheet) -> list[Any]:
+    return transition_history_labelled(obj=sheet, machine=KECAMATAN_SHEET)
+
+
+@dataclass(frozen=True)
+class QueueStage:
+    stage: Stage
+    deadline: Any  # StageDeadline or None
+    rows: list[Any]  # kecamatan sheets, each with `files` (current evidence count)
+    counts: list[tuple[str, str, int]]  # (state, label, how many), every state of the machine
+
+
+def verification_queue(*, period: Period) -> list[QueueStage]:
+    """Every kecamatan's own sheet of the period by stage, with its state and current file
+    count, the counts per state and the stage's deadlines. Three queries, however many
+    kecamatan."""
+    sheets = (
+        Sheet.objects.filter(period=period, assessor__isnull=True)
+        .select_related("stage", "kecamatan")
+        .annotate(files=Count("evidence", filter=Q(evidence__replaced_by__isnull=True)))
+        .order_by("stage__order", "kecamatan__name")
+    )
+    deadlines = {d.stage_id: d for d in StageDeadline.objects.filter(period=period)}
+    stages: dict[int, QueueStage] = {}
+    for sheet in sheets:
+        if sheet.stage_id not in stages:
+            stages[sheet.stage_id] = QueueStage(sheet.stage, deadlines.get(sheet.stage_id), [], [])
+        stages[sheet.stage_id].rows.append(sheet)
+    for entry in stages.values():
+        states = [sheet.state for sheet in entry.rows]
+        entry.counts.extend(
+            (state, label, states.count(state))
+            for state, label in Sheet.State.choices
+            if state in KECAMATAN_SHEET.moves
+        )
+    return list(stages.values())
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One indicator of a kecamatan's sheet as Tapem verifies it."""
+
+    indicator_id: int
+    code: str
+    text: str
+    evidence_required: bool
+    evidence_note: str
+    values: list[tuple[str, str]]  # (part, the stored answer as typed)
+    evidence: Any  # the current Evidence or None
+    earlier: list[Any]  # replaced files, newest first
+    review: Any  # Tapem's latest IndicatorReview or None
+
+
+def sheet_review_rows(*, sheet: Sheet) -> list[ReviewRow]:
+    """Answers and evidence side by side, per indicator, in sheet order (four queries)."""
+    cells = sheet_cells(sheet)
+    stored = {(e.indicator_id, e.part): e for e in sheet.entries.all()}
+    files: dict[int, list[Any]] = {}
+    for evidence in Evidence.objects.filter(sheet=sheet).select_related("uploaded_by"):
+        files.setdefault(evidence.indicator_id, []).append(evidence)
+    reviews = sheet_reviews_latest(sheet=sheet)
+    rows: dict[int, ReviewRow] = {}
+    for cell in cells:
+        entry = stored.get((cell.indicator_id, cell.part))
+        if entry is None:
+            shown = ""
+        elif cell.is_text:
+            shown = entry.text
+        elif entry.option_code:
+            shown = entry.option_code
+        else:
+            shown = plain_decimal(entry.value) if entry.value is not None else ""
+        if cell.indicator_id not in rows:
+            history = sorted(
+                files.get(cell.indicator_id, []), key=lambda e: (e.uploaded_at, e.pk), reverse=True
+            )
+            current = next((e for e in history if not _is_replaced(e, history)), None)
+            rows[cell.indicator_id] = ReviewRow(
+                indicator_id=cell.indicator_id,
+                code=indicator_name(cells, cell.indicator_id),
+                text=cell.text,
+                evidence_required=cell.evidence_required,
+                evidence_note=cell.evidence_note,
+                values=[],
+                evidence=current,
+                earlier=[e for e in history if e is not current],
+                review=reviews.get(cell.indicator_id),
+            )
+        rows[cell.indicator_id].values.append((cell.part, shown))
+    return list(rows.values())
+
+
+def _is_replaced(evidence: Any, history: list[Any]) -> bool:
+    return any(other.replaces_id == evidence.pk for other in history)
+
+
+def period_self_assessment_stages(*, period: Period) -> list[Stage]:
+    """The period's stages the kecamatan fills itself, in order, each with `deadline` (its
+    StageDeadline or None). Two queries."""
+    stages = list(
+        period.instrument_set.stages.filter(aspects__indicators__entered_by=EnteredBy.KECAMATAN)
+        .distinct()
+        .order_by("order")
+    )
+    deadlines = {d.stage_id: d for d in StageDeadline.objects.filter(period=period)}
+    for stage in stages:
+        stage.deadline = deadlines.get(stage.pk)
+    return stages

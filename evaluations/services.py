@@ -1,5 +1,6 @@
 """Writes on a region's periods: participants, teams, status and values."""
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,15 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from evaluations.access import PeriodAction, period_ensure, period_refusal
-from evaluations.models import Participation, Period, ScoreEntry, Sheet, TeamMember, ValueChange
+from evaluations.models import (
+    Participation,
+    Period,
+    ScoreEntry,
+    Sheet,
+    StageDeadline,
+    TeamMember,
+    ValueChange,
+)
 from evaluations.score_workbook import (
     KECAMATAN_ASSESSOR,
     ParsedCell,
@@ -474,3 +483,40 @@ def _sheets_locked(
     for sheet in locked.values():
         sheet.period = period
     return {key: locked[ids[key]] for key in keys}
+
+
+@dataclass(frozen=True)
+class DeadlineInput:
+    stage: Stage
+    submit_by: datetime.datetime | None
+    verify_by: datetime.datetime | None
+    repair_days: int | None
+
+
+@transaction.atomic
+def stage_deadlines_set(*, period: Period, deadlines: Sequence[DeadlineInput]) -> None:
+    """Set the period's deadlines of the stages the kecamatan fills (an empty row removes
+    them). Refused once the period is closed; a sheet already returned keeps the repair
+    deadline it was given."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    period_ensure(period=period, action=PeriodAction.CHANGE_SETUP)
+    for row in deadlines:
+        if row.stage.instrument_set_id != period.instrument_set_id:
+            raise ValidationError(_("Tahap tersebut bukan bagian dari set instrumen periode ini."))
+        if row.submit_by and row.verify_by and row.verify_by < row.submit_by:
+            raise ValidationError(
+                _("Tahap %(stage)s: batas verifikasi tidak boleh sebelum batas pengajuan.")
+                % {"stage": row.stage.name}
+            )
+        if row.submit_by is None and row.verify_by is None and row.repair_days is None:
+            StageDeadline.objects.filter(period=period, stage=row.stage).delete()
+            continue
+        StageDeadline.objects.update_or_create(
+            period=period,
+            stage=row.stage,
+            defaults={
+                "submit_by": row.submit_by,
+                "verify_by": row.verify_by,
+                "repair_days": row.repair_days,
+            },
+        )

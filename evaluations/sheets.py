@@ -20,7 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -33,10 +34,13 @@ from django.utils.translation import gettext as _
 
 from evaluations.access import PeriodAction, period_refusal
 from evaluations.models import (
+    Evidence,
     Participation,
     Period,
+    RepairRequest,
     ScoreEntry,
     Sheet,
+    StageDeadline,
     TeamMember,
     ValueChange,
     WriteReceipt,
@@ -45,6 +49,7 @@ from evaluations.score_workbook import CellRule, SheetCellError, cell_rules, cel
 from evaluations.scoring_input import indicator_spec
 from instruments.models import Indicator, Option, Stage
 from instruments.services import instrument_set_freeze
+from regions.formatting import date_time
 from regions.transitions import StateMachine, transition_apply
 from scoring.rules import EnteredBy, IndicatorKind
 
@@ -103,6 +108,11 @@ class SheetCell:
     guidance: str
     kind: str
     rule: CellRule | None  # None: a free-text answer
+    evidence_required: bool = False
+    evidence_note: str = ""
+    # How the API names the indicator: its code, or `<aspect>/<code>` where the stage uses
+    # the code in several aspects (Banggai's stage 1 has "uraian" in all ten).
+    name: str = ""
 
     @property
     def is_text(self) -> bool:
@@ -129,6 +139,8 @@ def sheet_cells(sheet: Sheet) -> list[SheetCell]:
             "text": indicator.text,
             "guidance": indicator.guidance,
             "kind": indicator.kind,
+            "evidence_required": indicator.evidence_required,
+            "evidence_note": indicator.evidence_note,
         }
         if spec.kind == IndicatorKind.TEXT:
             cells.append(SheetCell(part="", rule=None, **common))
@@ -136,7 +148,18 @@ def sheet_cells(sheet: Sheet) -> list[SheetCell]:
             cells.extend(
                 SheetCell(part=rule.part, rule=rule, **common) for rule in cell_rules(spec)
             )
-    return cells
+    indicators_of: dict[str, set[int]] = {}
+    for cell in cells:
+        indicators_of.setdefault(cell.code, set()).add(cell.indicator_id)
+    return [
+        replace(
+            cell,
+            name=f"{cell.aspect_code}/{cell.code}"
+            if len(indicators_of[cell.code]) > 1
+            else cell.code,
+        )
+        for cell in cells
+    ]
 
 
 def _entries(sheet: Sheet) -> dict[tuple[int, str], ScoreEntry]:
@@ -174,7 +197,7 @@ def _cell_data(cell: SheetCell, entry: ScoreEntry | None) -> dict[str, Any]:
     rule = cell.rule
     choice = bool(rule and rule.choice)
     return {
-        "indicator": cell.code,
+        "indicator": cell.name,
         "part": cell.part,
         "value": None
         if entry is None or choice or entry.value is None
@@ -395,8 +418,12 @@ def _replay(receipt: Any, sheet: Sheet, body_hash: str) -> WriteOutcome:
 
 
 def _validated(cells: Sequence[SheetCell], values: Sequence[Mapping[str, Any]]) -> list[CellChange]:
-    by_key = {(cell.code, cell.part): cell for cell in cells}
-    by_code_folded = {(cell.code.casefold(), cell.part.casefold()): cell for cell in cells}
+    by_key = {(cell.name, cell.part): cell for cell in cells}
+    # `<aspect>/<code>` always names a cell, also where the code alone would do.
+    by_key.update({(f"{cell.aspect_code}/{cell.code}", cell.part): cell for cell in cells})
+    by_code_folded = {
+        (name.casefold(), part.casefold()): cell for (name, part), cell in by_key.items()
+    }
     errors: list[dict[str, str]] = []
     changes: dict[tuple[int, str], CellChange] = {}
     for item in values:
@@ -615,9 +642,10 @@ def sheets_sync(*, period: Period) -> int:
     )
     unused = [pk for key, (pk, version) in existing.items() if key not in expected and version == 0]
     if unused:
+        # A sheet holding values or evidence files (both records) stays.
         Sheet.objects.filter(pk__in=unused, version=0, state=Sheet.State.DRAFT).exclude(
             entries__isnull=False
-        ).delete()
+        ).exclude(evidence__isnull=False).delete()
     return len(missing)
 
 
@@ -644,6 +672,51 @@ def sheet_missing_cells(sheet: Sheet) -> list[SheetCell]:
     ]
 
 
+def sheet_missing_evidence(sheet: Sheet) -> list[SheetCell]:
+    """The indicators of a kecamatan's sheet that require evidence and have no current file
+    (one cell per indicator, its first)."""
+    if not sheet.is_kecamatan_sheet:
+        return []
+    have = set(
+        Evidence.objects.filter(sheet=sheet, replaced_by__isnull=True).values_list(
+            "indicator_id", flat=True
+        )
+    )
+    seen: set[int] = set()
+    missing = []
+    for cell in sheet_cells(sheet):
+        if cell.evidence_required and cell.indicator_id not in have | seen:
+            missing.append(cell)
+        seen.add(cell.indicator_id)
+    return missing
+
+
+def sheet_due(sheet: Sheet) -> datetime | None:
+    """When the kecamatan must (re)submit: the repair deadline of the latest return while the
+    sheet is returned, otherwise the period's submission deadline for the stage."""
+    if sheet.state == Sheet.State.RETURNED:
+        latest = RepairRequest.objects.filter(sheet=sheet).order_by("-at", "-pk").first()
+        if latest is not None:
+            return latest.repair_by
+    return (
+        StageDeadline.objects.filter(period_id=sheet.period_id, stage_id=sheet.stage_id)
+        .values_list("submit_by", flat=True)
+        .first()
+    )
+
+
+def sheet_submit_late(*, sheet: Sheet) -> str | None:
+    """Why a kecamatan's sheet may no longer be submitted (its deadline passed), or None.
+    The draft stays as it is; Tapem decides what follows."""
+    due = sheet_due(sheet)
+    if due is None or timezone.now() <= due:
+        return None
+    return _(
+        "Batas waktu pengajuan sudah lewat (%(due)s); lembar tidak dapat diajukan lagi. Isian "
+        "Anda tetap tersimpan; hubungi Admin Tapem."
+    ) % {"due": date_time(due)}
+
+
 def sheet_submit(*, sheet: Sheet, expected_version: int, by: AbstractBaseUser) -> WriteOutcome:
     """Finalise a member's sheet or submit the kecamatan's: every cell filled, the version
     the writer saw. Locks the sheet; raises SheetRefused, SheetVersionConflict or
@@ -664,19 +737,32 @@ def sheet_submit(*, sheet: Sheet, expected_version: int, by: AbstractBaseUser) -
                 version=locked.version,
                 values=sheet_as_data(locked)["values"],
             )
-        missing = sheet_missing_cells(locked)
-        if missing:
+        if locked.is_kecamatan_sheet:
+            late = sheet_submit_late(sheet=locked)
+            if late is not None:
+                raise SheetRefused("deadline_passed", late)
+        errors = [
+            {
+                "indicator": cell.name,
+                "part": cell.part,
+                "message": _("%(text)s belum diisi.") % {"text": cell.text or cell.code},
+            }
+            for cell in sheet_missing_cells(locked)
+        ]
+        if locked.is_kecamatan_sheet:
+            errors += [
+                {
+                    "indicator": cell.name,
+                    "part": "",
+                    "message": _("Data dukung %(code)s belum diunggah.") % {"code": cell.name},
+                }
+                for cell in sheet_missing_evidence(locked)
+            ]
+        if errors:
             raise SheetInvalid(
                 "incomplete",
-                _("Lembar belum lengkap: %(n)s isian masih kosong.") % {"n": len(missing)},
-                errors=[
-                    {
-                        "indicator": cell.code,
-                        "part": cell.part,
-                        "message": _("%(text)s belum diisi.") % {"text": cell.text or cell.code},
-                    }
-                    for cell in missing
-                ],
+                _("Lembar belum lengkap: %(n)s isian masih kosong.") % {"n": len(errors)},
+                errors=errors,
             )
         target = Sheet.State.SUBMITTED if locked.is_kecamatan_sheet else Sheet.State.FINAL
         transition_apply(

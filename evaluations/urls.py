@@ -30,6 +30,14 @@ urlpatterns = [
     ),
     path("periode/<slug:period>/lembar/", views.sheet_list, name="sheet_list"),
     path("periode/<slug:period>/lembar/<int:sheet>/", views.sheet_edit, name="sheet_edit"),
+    path("periode/<slug:period>/verifikasi/", views.verification_queue, name="verification_queue"),
+    path("periode/<slug:period>/batas-waktu/", views.period_deadlines, name="period_deadlines"),
+    path("periode/<slug:period>/verifikasi/<int:sheet>/", views.sheet_review, name="sheet_review"),
+    path(
+        "periode/<slug:period>/verifikasi/<int:sheet>/tidak-dinilai/",
+        views.sheet_disqualify_confirm,
+        name="sheet_disqualify",
+    ),
     path("periode/<slug:period>/nilai/templat.xlsx", views.score_template, name="score_template"),
     path(
         "periode/<slug:period>/nilai/templat-saya.xlsx",

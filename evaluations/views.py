@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -28,17 +29,28 @@ from evaluations.decisions import (
 from evaluations.forms import (
     AbsenceForm,
     AbsenceWithdrawForm,
+    DeadlinesForm,
+    DisqualifyForm,
     NotScoredForm,
     PeriodForm,
     PeriodStatusForm,
+    ReviewForm,
     ScoreWorkbookForm,
     SheetForm,
     TeamForm,
     TieDecisionForm,
 )
-from evaluations.models import Period, TeamMember, ValueChange
+from evaluations.models import Period, Sheet, TeamMember, ValueChange
 from evaluations.presentation import messages_text, messages_usernames, ranking_table
 from evaluations.score_template import NotOnTeam, score_template_bytes
+from evaluations.self_assessment import (
+    DISQUALIFICATION_REASON,
+    ReviewRefused,
+    evidence_attach,
+    evidence_current,
+    sheet_disqualify,
+    sheet_verify,
+)
 from evaluations.services import (
     PERIOD_STATUS,
     ScoreImportError,
@@ -46,9 +58,11 @@ from evaluations.services import (
     period_create,
     period_set_status,
     scores_import,
+    stage_deadlines_set,
     teams_set,
 )
 from evaluations.sheets import (
+    KECAMATAN_SHEET,
     SheetWriteError,
     request_fingerprint,
     sheet_submit,
@@ -562,11 +576,16 @@ def sheet_list(request: HttpRequest, region: str, period: str) -> HttpResponse:
 def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> HttpResponse:
     """One sheet as a form: every cell with its rule; saving goes through the sheet write
     service with the version shown and a key made when the page was drawn, so pressing
-    Save twice stores once and a change made elsewhere meanwhile is shown, not lost."""
+    Save twice stores once and a change made elsewhere meanwhile is shown, not lost.
+
+    A kecamatan's own sheet also takes one evidence file per indicator in the same post
+    (plain multipart, no script needed): every file is checked first, and a refused one
+    stores nothing of the post, keeping what was typed."""
     obj = access_sheet(request=request, sheet_id=sheet)
     if obj.period.slug != period:
         raise Http404
-    form = SheetForm(posted_data(request), sheet=obj)
+    evidence = evidence_current(sheet=obj) if obj.is_kecamatan_sheet else {}
+    form = SheetForm(posted_data(request), request.FILES or None, sheet=obj, evidence=evidence)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -579,6 +598,8 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
                 key=form.cleaned_data["key"],
                 body_hash=request_fingerprint(form.fingerprint()),
             )
+            if form.evidence_files:
+                evidence_attach(sheet=obj, files=form.evidence_files, by=request.user)
             done = _("Lembar disimpan.")
             if form.cleaned_data["action"] == "submit":
                 sheet_submit(sheet=obj, expected_version=obj.version, by=request.user)
@@ -590,15 +611,154 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
             messages.success(request, done)
             return redirect("sheet_edit", region=region, period=period, sheet=obj.pk)
     elif form.errors:
+        status = 413 if form.too_large else 422
+    context = {
+        "period": obj.period,
+        "sheet": obj,
+        "form": form,
+        "refusal": sheet_write_refusal(sheet=obj, user=request.user),
+    }
+    if obj.is_kecamatan_sheet:
+        state = selectors.self_assessment_state(sheet=obj)
+        if state["repair"] is not None:
+            form.comments = state["repair"].comments
+        context.update(state)
+    return render(request, "evaluations/sheet_edit.html", context, status=status)
+
+
+# ---------------------------------------------------------------- Tapem verifies self-assessments
+
+
+@require_safe
+def verification_queue(request: HttpRequest, region: str, period: str) -> HttpResponse:
+    """Every kecamatan's own sheet of the period at a glance: state, files, deadlines."""
+    obj = access_period(request=request, slug=period, action=PeriodAction.MANAGE)
+    return render(
+        request,
+        "evaluations/verification_queue.html",
+        {
+            "period": obj,
+            "stages": selectors.verification_queue(period=obj),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _review_sheet(request: HttpRequest, period: str, sheet: int) -> tuple[Period, Sheet]:
+    action = PeriodAction.ENTER_VALUES if request.method == "POST" else PeriodAction.MANAGE
+    obj = access_period(request=request, slug=period, action=action)
+    kecamatan_sheet = (
+        Sheet.objects.filter(period=obj, assessor__isnull=True, pk=sheet)
+        .select_related("period__region", "stage", "kecamatan")
+        .first()
+    )
+    if kecamatan_sheet is None:
+        raise Http404
+    return obj, kecamatan_sheet
+
+
+def sheet_review(request: HttpRequest, region: str, period: str, sheet: int) -> HttpResponse:
+    """One kecamatan's answers and evidence side by side; Tapem marks each indicator
+    verified or needing repair, then returns the sheet for repair or accepts it."""
+    obj, kecamatan_sheet = _review_sheet(request, period, sheet)
+    rows = selectors.sheet_review_rows(sheet=kecamatan_sheet)
+    form = ReviewForm(posted_data(request), rows=rows)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"] or "save"
+        try:
+            sheet_verify(
+                sheet=kecamatan_sheet,
+                verdicts=form.verdicts(),
+                decision="" if decision == "save" else decision,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ReviewRefused as error:
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            done = {
+                "save": _("Hasil verifikasi disimpan."),
+                "return": _("Lembar %(kecamatan)s dikembalikan untuk perbaikan."),
+                "accept": _("Lembar %(kecamatan)s diterima."),
+            }[decision]
+            messages.success(request, done % {"kecamatan": kecamatan_sheet.kecamatan})
+            if decision == "save":
+                return redirect("sheet_review", region=region, period=period, sheet=sheet)
+            return redirect("verification_queue", region=region, period=period)
+    elif form.errors:
         status = 422
     return render(
         request,
-        "evaluations/sheet_edit.html",
+        "evaluations/sheet_review.html",
         {
-            "period": obj.period,
-            "sheet": obj,
+            "period": obj,
+            "sheet": kecamatan_sheet,
             "form": form,
-            "refusal": sheet_write_refusal(sheet=obj, user=request.user),
+            "reviewable": kecamatan_sheet.state == Sheet.State.SUBMITTED
+            and period_refusal(period=obj, action=PeriodAction.ENTER_VALUES) is None,
+            **selectors.self_assessment_state(sheet=kecamatan_sheet),
         },
         status=status,
+    )
+
+
+def sheet_disqualify_confirm(
+    request: HttpRequest, region: str, period: str, sheet: int
+) -> HttpResponse:
+    """Tapem confirms that the kecamatan is not scored: the sheet and the participation."""
+    obj, kecamatan_sheet = _review_sheet(request, period, sheet)
+    form = DisqualifyForm(posted_data(request), initial={"reason": DISQUALIFICATION_REASON})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            sheet_disqualify(
+                sheet=kecamatan_sheet, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ReviewRefused as error:
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            messages.success(
+                request,
+                _("%(kecamatan)s ditandai tidak dinilai.")
+                % {"kecamatan": kecamatan_sheet.kecamatan},
+            )
+            return redirect("verification_queue", region=region, period=period)
+    elif form.errors:
+        status = 422
+    return render(
+        request,
+        "evaluations/sheet_disqualify.html",
+        {
+            "period": obj,
+            "sheet": kecamatan_sheet,
+            "form": form,
+            "movable": KECAMATAN_SHEET.allows(kecamatan_sheet.state, Sheet.State.DISQUALIFIED),
+            **selectors.self_assessment_state(sheet=kecamatan_sheet),
+        },
+        status=status,
+    )
+
+
+def period_deadlines(request: HttpRequest, region: str, period: str) -> HttpResponse:
+    """The period's deadlines for the stages the kecamatan fills (Asia/Jakarta)."""
+    obj = access_period(request=request, slug=period, action=_setup_action(request))
+    form = DeadlinesForm(
+        posted_data(request), stages=selectors.period_self_assessment_stages(period=obj)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            stage_deadlines_set(period=obj, deadlines=form.deadlines())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Batas waktu disimpan."))
+            return redirect("verification_queue", region=region, period=obj.slug)
+    return render(
+        request,
+        "evaluations/period_deadlines.html",
+        {"period": obj, "form": form, "refusal": _setup_refusal(obj)},
+        status=422 if form.errors else 200,
     )

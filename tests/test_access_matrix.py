@@ -13,10 +13,13 @@ it may change what it probes (a deleted part, a cloned set).
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from evaluations.models import Period, Sheet
+from evaluations.models import Evidence, Period, Sheet
 from evaluations.services import period_create, period_set_status, team_member_add
 from instruments.models import Aspect, Indicator, Stage
 from instruments.services import instrument_set_import_data
@@ -171,6 +174,11 @@ MATRIX: dict[str, Expect] = {
         seated=True,
     ),
     "score_upload": tapem_page(post=422),
+    # Verifying the kecamatan's own sheets (the probed one is a draft: nothing to verify).
+    "verification_queue": tapem_page(),
+    "period_deadlines": tapem_page(post=302),  # an empty grid sets no deadline
+    "sheet_review": tapem_page(post=409),
+    "sheet_disqualify": tapem_page(post=422),  # needs the reason and the confirmation
     # People of the region: Admin Tapem's (the probed person is the region's operator).
     "user_list": tapem_page(),
     "user_new": tapem_page(post=422),
@@ -206,6 +214,28 @@ MATRIX: dict[str, Expect] = {
     "api:api_sheet_submit": Expect(
         get=statuses(401, 404, all=405),
         post=statuses(401, 404, all=400),  # the body (JSON with the version) is read first
+        api=True,
+    ),
+    # The kecamatan's own sheet: evidence, and Admin Tapem's return / accept.
+    "api:api_sheet_evidence": Expect(
+        get=statuses(401, 404, all=405),
+        post=statuses(401, 404, all=422),  # the multipart fields are read first
+        api=True,
+    ),
+    "api:api_evidence": Expect(  # the probed file belongs to the operator's kecamatan
+        get=statuses(401, 404, all=200, pimpinan=404),
+        post=statuses(401, 404, all=405),
+        api=True,
+        seated=True,  # a penilai scoring that kecamatan may read its evidence
+    ),
+    "api:api_sheet_return": Expect(
+        get=statuses(401, 404, all=405),
+        post=statuses(401, 404, all=400),  # the body (JSON with the reason) is read first
+        api=True,
+    ),
+    "api:api_sheet_accept": Expect(
+        get=statuses(401, 404, all=405),
+        post=statuses(401, 404, all=403, tapem=404),  # the probed sheet is a team sheet
         api=True,
     ),
     # Results: Admin Tapem and pimpinan.
@@ -256,6 +286,8 @@ class World:
     indicator: int
     sheet: int  # the team sheet of its first penilai for its first kecamatan
     person: int  # the operator of its first kecamatan
+    evidence: int  # a file of its first kecamatan's own sheet
+    kecamatan_sheet: int  # that sheet
 
 
 @pytest.fixture
@@ -289,11 +321,30 @@ def worlds(tenancy):
             operator = tenancy.users[
                 "operator_bantargebang" if region == tenancy.bekasi else "operator_slawi"
             ]
+            evidence = _evidence(period, stage, indicator, kecamatan[0], operator)
             found[region.slug] = World(
                 region.slug, own, other, instrument_set.pk, stage.pk, aspect.pk, indicator.pk,
-                sheet.pk, operator.pk,
+                sheet.pk, operator.pk, evidence.pk, evidence.sheet_id,
             )  # fmt: skip
     return found
+
+
+def _evidence(period, stage, indicator, kecamatan, operator) -> Evidence:
+    """A kecamatan's own sheet with one stored file (the tiny set has no kecamatan-entered
+    indicators, so it is made directly)."""
+    sheet = Sheet.objects.create(period=period, stage=stage, kecamatan=kecamatan)
+    name = storages["private"].save(f"evidence/matrix/{sheet.pk}.pdf", ContentFile(b"%PDF-1.4"))
+    return Evidence.objects.create(
+        sheet=sheet,
+        indicator=indicator,
+        original_name="bukti.pdf",
+        stored_name=name,
+        size=8,
+        sha256="0" * 64,
+        content_type="application/pdf",
+        uploaded_by=operator,
+        uploaded_at=timezone.now(),
+    )
 
 
 def kwargs_for(route: str, world: World, kecamatan: str) -> dict:
@@ -312,7 +363,11 @@ def kwargs_for(route: str, world: World, kecamatan: str) -> dict:
         "daerah": world.region,
         "document": 1,
         "code": "TIDAKADA",
+        "evidence_id": world.evidence,
     }
+    if "evidence_id>" in route or "/verifikasi/<int:sheet>/" in route:
+        # Pages of a kecamatan's own sheet: the one holding the probed file.
+        values["sheet_id"] = values["sheet"] = world.kecamatan_sheet
     if "<int:parent>" in route:
         parent_of = {"aspek": world.stage, "indikator": world.aspect, "pilihan": world.indicator}
         values["parent"] = next(pk for kind, pk in parent_of.items() if f"/{kind}/tambah/" in route)

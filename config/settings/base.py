@@ -143,13 +143,20 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Evidence files (data dukung) live outside MEDIA_ROOT and have no URL of their own: they
+# are served only by the download view that applies the access rules.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 # The address printed under every document's QR code, where its verification page is.
 KINERJA_PUBLIC_URL = env("KINERJA_PUBLIC_URL", default="http://127.0.0.1:8000")
 # Issued documents are private: outside MEDIA_ROOT, never under a URL; served only by the
 # view that checks access (awards.views.document_download).
-DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=BASE_DIR / "private" / "documents")
+DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=f"{PRIVATE_MEDIA_ROOT}/documents")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "config.uploads.PrivateStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
     "documents": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -161,6 +168,7 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 KINERJA_MAX_WORKBOOK_BYTES = env.int("KINERJA_MAX_WORKBOOK_BYTES", default=10 * 1024 * 1024)
+KINERJA_MAX_EVIDENCE_BYTES = env.int("KINERJA_MAX_EVIDENCE_BYTES", default=20 * 1024 * 1024)
 
 # Celery: without a broker URL every task runs eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL", default=""))
