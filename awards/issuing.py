@@ -7,8 +7,13 @@ nothing. The task (`awards.tasks.render_document`) takes the id only and calls
 task finds it rendered and does nothing. State moves go through `transition_apply`.
 """
 
+from __future__ import annotations
+
 import hashlib
+import logging
 import secrets
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -23,6 +28,11 @@ from awards.models import Document, DocumentSettings, ResultSnapshot
 from awards.services import current_snapshot
 from evaluations.models import Period
 from regions.transitions import StateMachine, transition_apply
+
+logger = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from awards.forms import DocumentSettingsForm
 
 DOCUMENT_STATE = StateMachine(
     field="state",
@@ -44,6 +54,12 @@ def _new_code() -> str:
 def document_settings(*, region) -> DocumentSettings:  # noqa: ANN001 - a Region
     settings, _created = DocumentSettings.objects.get_or_create(region=region)
     return settings
+
+
+@transaction.atomic
+def document_settings_save(*, form: DocumentSettingsForm) -> DocumentSettings:
+    """Store the validated settings form (documents already issued keep their look)."""
+    return form.save()
 
 
 @transaction.atomic
@@ -81,11 +97,36 @@ def document_request(
             by=by, region=snapshot.period.region, reason=_("Diminta lagi setelah gagal."),
         )  # fmt: skip
     if created or document.state == Document.State.QUEUED:
-        from awards.tasks import render_document  # the task module imports this one
-
         # Queued again while queued is harmless: the render does nothing twice.
-        transaction.on_commit(lambda: render_document.delay(document_id=document.pk))
+        transaction.on_commit(lambda: document_enqueue(document_id=document.pk))
     return document
+
+
+def document_enqueue(*, document_id: int) -> bool:
+    """Hand the rendering to a Celery worker. A broker that is down never breaks the page:
+    the document stays queued (recorded) and `documents_requeue_stale`, run by Celery beat,
+    or the next request sends it again once the broker is back."""
+    from awards.tasks import render_document  # the task module imports this one
+
+    try:
+        render_document.delay(document_id=document_id)
+    except Exception:
+        logger.warning("Broker unavailable; document %s stays queued", document_id, exc_info=True)
+        return False
+    return True
+
+
+def documents_requeue_stale(*, older_than: timedelta = timedelta(minutes=5)) -> int:
+    """Send again every document still queued after `older_than` (a broker outage, a worker
+    killed before it acknowledged): returns how many were sent."""
+    cutoff = timezone.now() - older_than
+    with scopes_disabled():
+        stale = list(
+            Document.objects.filter(
+                state=Document.State.QUEUED, requested_at__lt=cutoff
+            ).values_list("pk", flat=True)
+        )
+    return sum(document_enqueue(document_id=pk) for pk in stale)
 
 
 def document_render(*, document_id: int) -> Document:

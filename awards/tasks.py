@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from awards.issuing import document_render
+from awards.issuing import document_render, documents_requeue_stale
 
 
 @shared_task(
@@ -11,3 +11,10 @@ from awards.issuing import document_render
 def render_document(self, *, document_id: int) -> None:  # noqa: ANN001 - Celery's task
     """Render one document (ids only; the service decides, and does nothing twice)."""
     document_render(document_id=document_id)
+
+
+@shared_task
+def requeue_stale_documents() -> int:
+    """Celery beat, every few minutes: documents queued while the broker was down, or whose
+    worker died before acknowledging, are sent again (rendering them is idempotent)."""
+    return documents_requeue_stale()

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_scopes import scope, scopes_disabled
 
-from awards.forms import FreezeForm, ReopenForm
-from awards.issuing import documents_request
+from awards.forms import DocumentSettingsForm, FreezeForm, ReopenForm
+from awards.issuing import document_settings, document_settings_save, documents_request
 from awards.models import Document
 from awards.selectors import OPEN_DATA_FIELDS, PublishedResult, period_snapshots, published_result
 from awards.services import (
@@ -23,7 +23,7 @@ from config.exports import formula_safe
 from evaluations.access import PeriodAction, access_period
 from evaluations.models import Period
 from evaluations.selectors import ranking_for_period
-from regions.access import Action, can
+from regions.access import Action, access_region, can
 from regions.models import Region
 
 
@@ -207,3 +207,20 @@ def document_verify(request: HttpRequest, code: str) -> HttpResponse:
             "current": standing is not None and standing.pk == document.snapshot_id,
         },
     )
+
+
+def document_settings_edit(request: HttpRequest, region: str) -> HttpResponse:
+    """Admin Tapem sets how the region's documents look and who signs them."""
+    obj = access_region(request=request, action=Action.MANAGE_REGION)
+    posted = request.method == "POST"
+    form = DocumentSettingsForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        instance=document_settings(region=obj),
+    )
+    if request.method == "POST" and form.is_valid():
+        document_settings_save(form=form)
+        messages.success(request, _("Pengaturan dokumen disimpan."))
+        return redirect("document_settings", region=region)
+    status = 422 if form.errors else 200
+    return render(request, "awards/document_settings.html", {"form": form}, status=status)

@@ -42,7 +42,7 @@ def _config(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 def test_compose_file_is_valid_and_has_the_production_services():
     result = _config(PRODUCTION_ENV, "--services")
     assert result.returncode == 0, result.stderr
-    assert set(result.stdout.split()) == {"postgres", "redis", "migrate", "web", "worker"}
+    assert set(result.stdout.split()) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
 
 
 def test_compose_refuses_to_start_without_a_secret_key():

@@ -178,6 +178,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 50  # WeasyPrint's memory grows with pages rendered
+# Celery beat (the `beat` service in docker-compose.yml).
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-documents": {
+        "task": "awards.tasks.requeue_stale_documents",
+        "schedule": 300.0,
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -156,3 +156,85 @@ def test_text_with_html_reaches_the_pdf_escaped(scored, tmp_path):
     )
     text = pdf_text(open(sk, "rb").read())  # noqa: SIM115
     assert "<b>Kepala</b> =1+1" in text
+
+
+def test_a_broker_that_is_down_leaves_the_request_recorded_and_beat_sends_it_later(
+    scored, django_capture_on_commit_callbacks
+):
+    """Redis stopped while Tapem requests the documents: the page does not fail, every
+    document is recorded as queued, and once the broker is back the beat task renders them
+    (each once)."""
+    from datetime import timedelta
+
+    from awards.issuing import documents_requeue_stale
+    from config.celery import app
+
+    frozen(scored.period)
+    saved = {
+        key: app.conf[key] for key in ("task_always_eager", "broker_url", "task_publish_retry")
+    }
+    app.conf.update(
+        task_always_eager=False, broker_url="redis://127.0.0.1:1/0", task_publish_retry=False
+    )
+    try:
+        with scope(region=scored.region), django_capture_on_commit_callbacks(execute=True):
+            _snapshot, documents = documents_request(period=scored.period, by=None)
+    finally:
+        app.conf.update(saved)
+    with scope(region=scored.region):
+        states = set(Document.objects.values_list("state", flat=True))
+    assert states == {Document.State.QUEUED} and len(documents) == 6
+
+    sent = documents_requeue_stale(older_than=timedelta(0))  # the broker is back (eager)
+    assert sent == 6
+    with scope(region=scored.region):
+        assert set(Document.objects.values_list("state", flat=True)) == {"rendered"}
+        assert Document.objects.count() == 6
+
+
+def test_tapem_sets_the_lambang_and_a_file_that_is_not_an_image_is_refused(client, tenancy):
+    import struct
+    import zlib
+
+    def png(width: int, height: int) -> bytes:
+        raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+
+        def chunk(kind: bytes, data: bytes) -> bytes:
+            body = kind + data
+            return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+        header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+        return (
+            b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(raw))
+            + chunk(b"IEND", b"")
+        )
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(tenancy.users["tapem_bekasi"])
+    url = reverse("document_settings", kwargs={"region": "bekasi"})
+    fake = SimpleUploadedFile("lambang.png", b"MZ\x90\x00 not an image", "image/png")
+    refused = client.post(url, {"paper": "F4", "tapem_head_title": "Kabag", "lambang_file": fake})
+    assert refused.status_code == 422
+    assert "bukan gambar PNG atau JPEG" in refused.content.decode()
+    with scope(region=tenancy.bekasi):
+        assert not DocumentSettings.objects.filter(lambang__isnull=False).exists()
+
+    good = SimpleUploadedFile("lambang.png", png(4, 4), "image/png")
+    done = client.post(
+        url,
+        {
+            "paper": "A4",
+            "head_name": "Dr. Tri",
+            "tapem_head_title": "Kepala Bagian Tata Pemerintahan",
+            "lambang_file": good,
+        },
+    )
+    assert done.status_code == 302
+    with scope(region=tenancy.bekasi):
+        options = DocumentSettings.objects.get(region=tenancy.bekasi)
+    assert (options.paper, options.lambang_type, bytes(options.lambang)[:4]) == (
+        "A4", "image/png", b"\x89PNG",
+    )  # fmt: skip
