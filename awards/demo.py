@@ -23,5 +23,8 @@ def load_demo_documents() -> None:
                 "place": options.get("place", ""),
                 "penyerahan_stage": options.get("penyerahan_stage", ""),
                 "pembobotan_stages": ",".join(options.get("pembobotan_stages", [])),
+                "followup_predikat": ", ".join(options.get("followup_predikat", [])),
+                "followup_months": options.get("followup_months", 3),
+                "followup_pd": options.get("followup_pd", ""),
             },
         )

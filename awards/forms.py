@@ -52,6 +52,7 @@ class DocumentSettingsForm(forms.ModelForm):
         fields = [
             "kop_lines", "address", "place", "head_name", "tapem_head_name", "tapem_head_nip",
             "tapem_head_title", "paper", "penyerahan_stage", "pembobotan_stages",
+            "followup_predikat", "followup_months", "followup_pd",
         ]  # fmt: skip
         widgets = {"kop_lines": forms.Textarea(attrs={"rows": 3})}
 
@@ -87,3 +88,9 @@ class DocumentSettingsForm(forms.ModelForm):
         if commit:
             options.save()
         return options
+
+
+class FollowUpReportForm(forms.Form):
+    report = forms.CharField(
+        label=_("Laporan evaluasi ulang"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -125,12 +125,27 @@ class DocumentSettings(models.Model):
         help_text=_("Kode tahap, dipisah koma."),
     )
 
+    followup_predikat = models.CharField(
+        _("predikat yang dibina"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Predikat yang mendapat pembinaan, dipisah koma (Banggai: Kurang, Kurang Sekali)."
+        ),
+    )
+    followup_months = models.PositiveSmallIntegerField(_("lama pembinaan (bulan)"), default=3)
+    followup_pd = models.CharField(_("perangkat daerah pembina"), max_length=300, blank=True)
+
     class Meta:
         verbose_name = _("pengaturan dokumen")
         verbose_name_plural = _("pengaturan dokumen")
 
     def __str__(self) -> str:
         return str(self.region)
+
+    @property
+    def followup_labels(self) -> set[str]:
+        return {label.strip() for label in self.followup_predikat.split(",") if label.strip()}
 
     @property
     def pembobotan_stage_codes(self) -> list[str]:
@@ -204,3 +219,34 @@ class Document(models.Model):
         subject = f"-{self.subject}" if self.subject else ""
         period = self.snapshot.period
         return f"{self.kind}{subject}-{period.region.slug}-{period.slug}.{self.file_format}"
+
+
+class FollowUp(models.Model):
+    """Pembinaan of a kecamatan whose frozen predikat calls for it (Perbup Banggai 49/2022
+    Pasal 23–24: Kurang and Kurang Sekali get pembinaan by the responsible PD for three
+    months, then a written re-evaluation report). Opened when a result is frozen; Tapem
+    records the report, which closes it."""
+
+    snapshot = models.ForeignKey(ResultSnapshot, on_delete=models.PROTECT, related_name="+")
+    kecamatan = models.ForeignKey("regions.Kecamatan", on_delete=models.PROTECT, related_name="+")
+    predikat = models.CharField(_("predikat"), max_length=120)
+    responsible = models.CharField(_("perangkat daerah pembina"), max_length=300, blank=True)
+    due = models.DateField(_("batas laporan"))
+    report = models.TextField(_("laporan evaluasi ulang"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reported_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(region="snapshot__period__region")
+
+    class Meta:
+        ordering = ["due", "kecamatan__name"]
+        verbose_name = _("pembinaan")
+        verbose_name_plural = _("pembinaan")
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "kecamatan"], name="followup_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan} · {self.predikat}"

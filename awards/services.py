@@ -14,16 +14,18 @@ import hashlib
 import json
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from awards.models import ResultSnapshot, SnapshotReopening
+from awards.models import DocumentSettings, FollowUp, ResultSnapshot, SnapshotReopening
 from evaluations.models import Period, TeamMember
 from evaluations.selectors import ranking_for_period
 from evaluations.services import PERIOD_RESULT, period_set_status
+from regions.models import Kecamatan
 from regions.people import person_name, profile_of
 from regions.transitions import transition_apply
 from scoring.serialize import ENGINE_VERSION, ranking_document
@@ -159,6 +161,7 @@ def ranking_freeze(
         frozen_by=by,
         frozen_at=timezone.now(),
     )
+    _followups_open(snapshot=snapshot, ranking=ranking)
     transition_apply(
         obj=period,
         machine=PERIOD_RESULT,
@@ -169,6 +172,38 @@ def ranking_freeze(
         % {"number": number, "sha": snapshot.sha256[:16]},
     )
     return snapshot
+
+
+def _followups_open(*, snapshot: ResultSnapshot, ranking: Ranking) -> None:
+    """A pembinaan for each kecamatan whose frozen predikat the region's settings name."""
+    options = DocumentSettings.objects.filter(region=snapshot.period.region).first()
+    if options is None or not options.followup_labels:
+        return
+    kecamatan = {k.slug: k for k in Kecamatan.objects.all()}
+    due = snapshot.meeting_date + relativedelta(months=options.followup_months)
+    for result in ranking.results:
+        if result.predikat in options.followup_labels and result.key in kecamatan:
+            FollowUp.objects.create(
+                snapshot=snapshot,
+                kecamatan=kecamatan[result.key],
+                predikat=result.predikat,
+                responsible=options.followup_pd,
+                due=due,
+            )
+
+
+@transaction.atomic
+def followup_report(*, followup: FollowUp, report: str, by: AbstractBaseUser | None) -> FollowUp:
+    """Record the written re-evaluation report that closes a pembinaan."""
+    report = report.strip()
+    if not report:
+        raise ValidationError(_("Tuliskan laporan evaluasi ulang."))
+    followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if followup.reported_at is not None:
+        raise ValidationError(_("Laporan pembinaan ini sudah dicatat."))
+    followup.report, followup.reported_by, followup.reported_at = report, by, timezone.now()
+    followup.save(update_fields=["report", "reported_by", "reported_at"])
+    return followup
 
 
 @transaction.atomic

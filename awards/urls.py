@@ -5,6 +5,7 @@ from awards import views
 # Under /<region>/ (Admin Tapem).
 region_patterns = [
     path("pengaturan-dokumen/", views.document_settings_edit, name="document_settings"),
+    path("pembinaan/", views.followup_list, name="followup_list"),
     path("periode/<slug:period>/penetapan/", views.result_freeze, name="result_freeze"),
     path("periode/<slug:period>/dokumen/", views.period_documents, name="period_documents"),
     path(

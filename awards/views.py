@@ -3,17 +3,19 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_scopes import scope, scopes_disabled
 
-from awards.forms import DocumentSettingsForm, FreezeForm, ReopenForm
+from awards.forms import DocumentSettingsForm, FollowUpReportForm, FreezeForm, ReopenForm
 from awards.issuing import document_settings, document_settings_save, documents_request
-from awards.models import Document
+from awards.models import Document, FollowUp
 from awards.selectors import OPEN_DATA_FIELDS, PublishedResult, period_snapshots, published_result
 from awards.services import (
     current_snapshot,
+    followup_report,
     freeze_refusals,
     ranking_freeze,
     ranking_publish,
@@ -224,3 +226,35 @@ def document_settings_edit(request: HttpRequest, region: str) -> HttpResponse:
         return redirect("document_settings", region=region)
     status = 422 if form.errors else 200
     return render(request, "awards/document_settings.html", {"form": form}, status=status)
+
+
+def followup_list(request: HttpRequest, region: str) -> HttpResponse:
+    """Pembinaan of the region: due dates, overdue ones first; Tapem records reports."""
+    obj = access_region(request=request, action=Action.MANAGE_REGION)
+    failed: tuple[int, FollowUpReportForm] | None = None
+    if request.method == "POST":
+        followup = get_object_or_404(FollowUp.objects.all(), pk=request.POST.get("followup"))
+        form = FollowUpReportForm(request.POST)
+        if form.is_valid():
+            try:
+                followup_report(
+                    followup=followup, report=form.cleaned_data["report"], by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Laporan pembinaan dicatat."))
+                return redirect("followup_list", region=region)
+        failed = (followup.pk, form)
+    today = timezone.localdate()
+    rows = [
+        (item, failed[1] if failed and failed[0] == item.pk else FollowUpReportForm())
+        for item in FollowUp.objects.select_related("kecamatan", "snapshot__period")
+    ]
+    rows.sort(key=lambda row: (row[0].reported_at is not None, row[0].due))
+    return render(
+        request,
+        "awards/followups.html",
+        {"region_obj": obj, "rows": rows, "today": today},
+        status=422 if failed else 200,
+    )

@@ -154,6 +154,7 @@ MATRIX: dict[str, Expect] = {
     "score_template": tapem_page(),
     "tie_decision_add": tapem_page(get=405, post=302),  # no tie named: back to the ranking
     "result_freeze": tapem_page(post=422),  # no action named
+    "followup_list": tapem_page(post=404),  # no pembinaan named
     "document_settings": tapem_page(post=422),  # an empty form lacks the paper size
     # Documents: read by Admin Tapem and pimpinan, requested by Admin Tapem (not frozen:
     # refused with a message, back to the list).
