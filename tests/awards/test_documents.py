@@ -216,7 +216,10 @@ def test_tapem_sets_the_lambang_and_a_file_that_is_not_an_image_is_refused(clien
     client.force_login(tenancy.users["tapem_bekasi"])
     url = reverse("document_settings", kwargs={"region": "bekasi"})
     fake = SimpleUploadedFile("lambang.png", b"MZ\x90\x00 not an image", "image/png")
-    refused = client.post(url, {"paper": "F4", "tapem_head_title": "Kabag", "lambang_file": fake})
+    refused = client.post(
+        url,
+        {"paper": "F4", "tapem_head_title": "Kabag", "followup_months": 3, "lambang_file": fake},
+    )
     assert refused.status_code == 422
     assert "bukan gambar PNG atau JPEG" in refused.content.decode()
     with scope(region=tenancy.bekasi):
@@ -229,6 +232,7 @@ def test_tapem_sets_the_lambang_and_a_file_that_is_not_an_image_is_refused(clien
             "paper": "A4",
             "head_name": "Dr. Tri",
             "tapem_head_title": "Kepala Bagian Tata Pemerintahan",
+            "followup_months": 3,
             "lambang_file": good,
         },
     )
