@@ -40,6 +40,9 @@ def main() -> None:
         "--skip-sheets", action="store_true", help="leave out (d), the sheets API load run"
     )
     parser.add_argument(
+        "--documents", action="store_true", help="only (e), the documents' rendering figures"
+    )
+    parser.add_argument(
         "--sheets-seconds",
         type=float,
         default=None,
@@ -68,10 +71,19 @@ def main() -> None:
     call_command("migrate", verbosity=0)
 
     summary: list[tuple[str, str]] = []
+    if args.documents:
+        from bench.documents import documents_bench
+
+        summary += documents_bench(quick=args.quick)
+        args.sheets = args.skip_sheets = True  # nothing else
     if not args.sheets:
         summary += national(sizes, quick=args.quick)
         summary += small_periods()
         summary += score_import(sizes, quick=args.quick)
+    if not args.documents:
+        from bench.documents import documents_bench
+
+        summary += documents_bench(quick=args.quick)
     if not args.skip_sheets:
         from bench.sheets_load import LoadSizes, sheets_load
 
