@@ -38,6 +38,14 @@ class Column:
 class Row:
     result: ParticipantResult
     cells: tuple[Decimal | None, ...]
+    totals: tuple[Decimal | None, ...] = ()  # the stage totals alone, in stage order
+
+
+@dataclass(frozen=True)
+class StageAspects:
+    name: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[ParticipantResult, tuple[Decimal | None, ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,36 @@ class RankingTable:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     stage_spans: tuple[tuple[str, int], ...]  # (stage name, number of columns) for headers
+
+    @property
+    def totals(self) -> list[tuple[Column, list[Decimal | None]]]:
+        """Each stage's total column with its cells in row order: the table to present."""
+        return [
+            (column, [row.cells[index] for row in self.rows])
+            for index, column in enumerate(self.columns)
+            if column.aspect_code is None
+        ]
+
+    @property
+    def stages_folded(self) -> list[StageAspects]:
+        """Each stage's aspect columns, for the folded detail under the main table."""
+        folded = []
+        for code in dict.fromkeys(column.stage_code for column in self.columns):
+            indexes = [
+                i for i, c in enumerate(self.columns) if c.stage_code == code and c.aspect_code
+            ]
+            if not indexes:
+                continue
+            folded.append(
+                StageAspects(
+                    name=self.columns[indexes[0]].stage_name,
+                    columns=tuple(self.columns[i] for i in indexes),
+                    rows=tuple(
+                        (row.result, tuple(row.cells[i] for i in indexes)) for row in self.rows
+                    ),
+                )
+            )
+        return folded
 
 
 def ranking_table(ranking: Ranking) -> RankingTable:
@@ -79,7 +117,10 @@ def ranking_table(ranking: Ranking) -> RankingTable:
             else:
                 aspect = next((a for a in stage.aspects if a.code == column.aspect_code), None)
                 cells.append(aspect.score if aspect else None)
-        rows.append(Row(result, tuple(cells)))
+        totals = tuple(
+            cell for cell, column in zip(cells, columns, strict=True) if not column.aspect_code
+        )
+        rows.append(Row(result, tuple(cells), totals))
     spans: list[tuple[str, int]] = []
     for column in columns:
         if spans and spans[-1][0] == column.stage_name:
