@@ -146,6 +146,7 @@ def document_context(document: Document, options: DocumentSettings) -> dict[str,
         "stage_team": team.get(document.subject, []),
         "stage_name": stage_names.get(document.subject, ""),
         "final_team": team.get(last_stage, []),
+        "attendees": data["meeting"].get("attendees") or team.get(last_stage, []),
         "absences": [
             {
                 **a,

@@ -1,4 +1,5 @@
 import io
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -24,6 +25,21 @@ class FreezeForm(forms.Form):
             attrs={"placeholder": _("misalnya: Ruang Rapat Sekretariat Daerah")}
         ),
     )
+
+    attendees = forms.MultipleChoiceField(
+        label=_("Anggota tim yang hadir"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Yang hadir menandatangani berita acara penetapan."),
+    )
+
+    def __init__(self, *args: Any, team: list[tuple[str, str]], last: set[str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].choices = team
+        self.fields["attendees"].initial = sorted(last)
+
+    def clean_attendees(self) -> list[str] | None:
+        return self.cleaned_data["attendees"] or None
 
 
 class ReopenForm(forms.Form):

@@ -75,11 +75,17 @@ def _team(period: Period) -> list[dict[str, Any]]:
 
 
 def snapshot_payload(
-    *, period: Period, ranking: Ranking, meeting_date: datetime.date, meeting_place: str
+    *,
+    period: Period,
+    ranking: Ranking,
+    meeting_date: datetime.date,
+    meeting_place: str,
+    attendees: list[str] | None = None,
 ) -> dict[str, Any]:
     """Everything the decree rests on, as plain data: the canonical ranking (with its
     absences and the Tim's decisions), the instrument version, the team and the meeting."""
     instrument_set = period.instrument_set
+    team = _team(period)
     return {
         "kind": "kinerja.result_snapshot",
         "engine_version": ENGINE_VERSION,
@@ -96,10 +102,29 @@ def snapshot_payload(
                 for stage in instrument_set.stages.order_by("order")
             ],
         },
-        "meeting": {"date": meeting_date.isoformat(), "place": meeting_place},
-        "team": _team(period),
+        "meeting": {
+            "date": meeting_date.isoformat(),
+            "place": meeting_place,
+            "attendees": _attendees(team, attendees),
+        },
+        "team": team,
         "ranking": ranking_document(ranking, region=period.region.slug, period=period.slug),
     }
+
+
+def _attendees(team: list[dict[str, Any]], usernames: list[str] | None) -> list[dict[str, str]]:
+    """Who attended the meeting: the named members of the team, or (by default) the whole
+    team of the last stage, each once, in team order."""
+    last = team[-1]["stage"] if team else ""
+    seen: dict[str, dict[str, str]] = {}
+    for seat in team:
+        wanted = seat["username"] in usernames if usernames is not None else seat["stage"] == last
+        if wanted and seat["username"] not in seen:
+            seen[seat["username"]] = {
+                "username": seat["username"], "name": seat["name"], "position": seat["position"],
+                "nip": seat["nip"],
+            }  # fmt: skip
+    return list(seen.values())
 
 
 def current_snapshot(*, period: Period) -> ResultSnapshot | None:
@@ -117,8 +142,11 @@ def ranking_freeze(
     by: AbstractBaseUser | None,
     meeting_date: datetime.date | None = None,
     meeting_place: str = "",
+    attendees: list[str] | None = None,
 ) -> ResultSnapshot:
-    """Freeze the period's result as the Tim determined it (see the module docstring)."""
+    """Freeze the period's result as the Tim determined it (see the module docstring).
+    `attendees`: usernames of the team members at the meeting (default: the last stage's
+    whole team); someone not on the team is refused."""
     period = (
         Period.objects.select_for_update()
         .select_related("region", "instrument_set")
@@ -141,12 +169,22 @@ def ranking_freeze(
             reason=_("Penilaian ditutup untuk penetapan hasil."),
         )
     meeting_date = meeting_date or timezone.localdate()
+    if attendees is not None:
+        seated = set(
+            TeamMember.objects.filter(period=period).values_list("user__username", flat=True)
+        )
+        strangers = sorted(set(attendees) - seated)
+        if strangers:
+            raise ValidationError(
+                _("Bukan anggota tim periode ini: %(names)s.") % {"names": ", ".join(strangers)}
+            )
     payload = canonical_text(
         snapshot_payload(
             period=period,
             ranking=ranking,
             meeting_date=meeting_date,
             meeting_place=meeting_place.strip(),
+            attendees=attendees,
         )
     )
     number = ResultSnapshot.objects.filter(period=period).count() + 1

@@ -1,4 +1,5 @@
 import csv
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -23,16 +24,20 @@ from awards.services import (
 )
 from config.exports import formula_safe
 from evaluations.access import PeriodAction, access_period
-from evaluations.models import Period
+from evaluations.models import Period, TeamMember
 from evaluations.selectors import ranking_for_period
 from regions.access import Action, access_region, can
 from regions.models import Region
+from regions.people import person_name
 
 
 def result_freeze(request: HttpRequest, region: str, period: str) -> HttpResponse:
     """Admin Tapem's page to freeze (tetapkan), publish (umumkan) or reopen the result."""
     obj = access_period(request=request, slug=period, action=PeriodAction.CHANGE_STATUS)
-    freeze_form = FreezeForm(request.POST if request.POST.get("action") == "tetapkan" else None)
+    freeze_form = FreezeForm(
+        request.POST if request.POST.get("action") == "tetapkan" else None,
+        **_team_choices(obj),
+    )
     reopen_form = ReopenForm(request.POST if request.POST.get("action") == "buka" else None)
     if request.method == "POST":
         action = request.POST.get("action")
@@ -43,6 +48,7 @@ def result_freeze(request: HttpRequest, region: str, period: str) -> HttpRespons
                     by=request.user,
                     meeting_date=freeze_form.cleaned_data["meeting_date"],
                     meeting_place=freeze_form.cleaned_data["meeting_place"],
+                    attendees=freeze_form.cleaned_data["attendees"],
                 )
                 messages.success(
                     request,
@@ -83,6 +89,21 @@ def result_freeze(request: HttpRequest, region: str, period: str) -> HttpRespons
         },
         status=status,
     )
+
+
+def _team_choices(period: Period) -> dict[str, Any]:
+    """The period's team members for the attendance list; the last stage's ticked."""
+    seats = list(
+        TeamMember.objects.filter(period=period)
+        .select_related("user__profile", "stage")
+        .order_by("stage__order", "order")
+    )
+    names: dict[str, str] = {}
+    for seat in seats:
+        names.setdefault(seat.user.get_username(), person_name(seat.user))
+    last_order = max((seat.stage.order for seat in seats), default=None)
+    last = {seat.user.get_username() for seat in seats if seat.stage.order == last_order}
+    return {"team": list(names.items()), "last": last}
 
 
 def _published(daerah: str, period: str) -> PublishedResult:

@@ -73,7 +73,7 @@ def test_freeze_closes_scoring_stores_the_snapshot_and_then_nothing_changes(scor
         snapshot = ResultSnapshot.objects.get(pk=out["snapshot"])
         assert moves[-2:] == [("open", "closed"), ("closed", "frozen")]
         data = json.loads(snapshot.payload)
-        assert data["meeting"] == {"date": "2026-08-25", "place": "Aula"}
+        assert (data["meeting"]["date"], data["meeting"]["place"]) == ("2026-08-25", "Aula")
         assert [(r["kecamatan"], r["final_score"]) for r in data["ranking"]["results"]] == [
             ("Jatiasih", "81.00"),
             ("Bantargebang", "75.00"),
@@ -190,3 +190,22 @@ def test_admin_shows_a_frozen_periods_team_read_only(scored, admin_client):
     assert 'name="team_members-0-user"' not in page.content.decode()
     assert admin_client.get("/admin/awards/resultsnapshot/").status_code == 200
     assert admin_client.get("/admin/awards/resultsnapshot/add/").status_code == 403
+
+
+def test_the_meeting_records_who_attended_and_refuses_a_stranger(scored):
+    with pytest.raises(CommandError, match="Bukan anggota tim periode ini: tapem_bekasi"):
+        run("freeze_ranking", scored.period, "--attendees", "penilai_bekasi,tapem_bekasi")
+    assert status_of(scored.period) == Period.Status.OPEN  # nothing happened, not even closing
+    out = json.loads(run("freeze_ranking", scored.period, "--attendees", "penilai_lintas"))
+    with scope(region=scored.region):
+        data = ResultSnapshot.objects.get(pk=out["snapshot"]).data
+    assert [a["username"] for a in data["meeting"]["attendees"]] == ["penilai_lintas"]
+
+
+def test_by_default_the_last_stage_team_attended(scored):
+    out = json.loads(run("freeze_ranking", scored.period))
+    with scope(region=scored.region):
+        data = ResultSnapshot.objects.get(pk=out["snapshot"]).data
+    assert [a["username"] for a in data["meeting"]["attendees"]] == [
+        "penilai_bekasi", "penilai_lintas",
+    ]  # fmt: skip

@@ -22,6 +22,10 @@ class Command(BaseCommand):
             help="Tanggal rapat penetapan, YYYY-MM-DD (bawaan: hari ini).",
         )
         parser.add_argument("--place", default="", help="Tempat rapat penetapan.")
+        parser.add_argument(
+            "--attendees",
+            help="Nama pengguna anggota tim yang hadir, dipisah koma (bawaan: tim tahap terakhir).",
+        )
         parser.add_argument("--by", help="Nama pengguna Tapem yang menetapkan (bawaan: sistem).")
 
     def handle(self, *args, **options) -> None:
@@ -32,6 +36,11 @@ class Command(BaseCommand):
                     by=recorder(options["by"], period),
                     meeting_date=options["date"],
                     meeting_place=options["place"],
+                    attendees=[
+                        name.strip() for name in options["attendees"].split(",") if name.strip()
+                    ]
+                    if options["attendees"]
+                    else None,
                 )
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
