@@ -261,6 +261,20 @@ def recap_xlsx(context: dict[str, Any]) -> bytes:
                     Decimal(aspect["score"]) if aspect["score"] else None,
                 ]
             )
+    names = {seat["username"]: seat["name"] for seat in context["data"]["team"]}
+    kecamatan = {result["key"]: result["kecamatan"] for result in context["results"]}
+    members = book.create_sheet("penilai")
+    members.append(["kecamatan", "tahap", "penilai", "nilai_total", "keterangan"])
+    for row in context["data"].get("members", []):
+        members.append(
+            [
+                formula_safe(kecamatan.get(row["kecamatan"], row["kecamatan"])),
+                formula_safe(row["stage"]),
+                formula_safe(names.get(row["assessor"], row["assessor"])),
+                Decimal(row["total"]) if row["total"] else None,
+                "tidak ikut menilai" if row["absent"] else "",
+            ]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -108,8 +108,25 @@ def snapshot_payload(
             "attendees": _attendees(team, attendees),
         },
         "team": team,
+        "members": _member_totals(ranking),
         "ranking": ranking_document(ranking, region=period.region.slug, period=period.slug),
     }
+
+
+def _member_totals(ranking: Ranking) -> list[dict[str, Any]]:
+    """Each member's total per kecamatan and stage, for the recap's per-assessor sheet."""
+    return [
+        {
+            "kecamatan": result.key,
+            "stage": stage.code,
+            "assessor": member.assessor,
+            "total": None if member.total is None else format(member.total, "f"),
+            "absent": member.absence is not None,
+        }
+        for result in ranking.results
+        for stage in result.stages
+        for member in stage.members
+    ]
 
 
 def _attendees(team: list[dict[str, Any]], usernames: list[str] | None) -> list[dict[str, str]]:

@@ -242,3 +242,19 @@ def test_tapem_sets_the_lambang_and_a_file_that_is_not_an_image_is_refused(clien
     assert (options.paper, options.lambang_type, bytes(options.lambang)[:4]) == (
         "A4", "image/png", b"\x89PNG",
     )  # fmt: skip
+
+
+def test_the_recap_has_the_ranking_each_stage_and_each_assessor(scored, tmp_path):
+    import openpyxl
+
+    frozen(scored.period)
+    lines = run("render_documents", scored.period, str(tmp_path)).splitlines()
+    path = next(line.split()[1] for line in lines if line.startswith("rekap "))
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert book.sheetnames == ["peringkat", "tahap", "penilai"]
+    ranking = list(book["peringkat"].iter_rows(values_only=True))
+    assert ranking[1][:3] == (1, "Jatiasih", 81)
+    members = list(book["penilai"].iter_rows(values_only=True))
+    # Jatiasih: 90×60% + 70×40% = 82 and 80×60% + 80×40% = 80 (see the fixture).
+    jatiasih = sorted(row[3] for row in members[1:] if row[0] == "Jatiasih")
+    assert jatiasih == [80, 82]
