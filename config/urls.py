@@ -33,6 +33,7 @@ region_patterns = [
     path("", include("evaluations.urls")),
     path("instrumen/", include("instruments.urls")),
     path("pengguna/", include("regions.urls")),
+    path("pemberitahuan/", region_views.notice_list, name="notice_list"),
     path("", include(award_urls.region_patterns)),
 ]
 

@@ -33,6 +33,7 @@ from evaluations.models import (
     Sheet,
     StageDeadline,
 )
+from evaluations.notices import notify_accepted, notify_returned
 from evaluations.sheets import (
     KECAMATAN_SHEET,
     SheetCell,
@@ -311,6 +312,7 @@ def sheet_return(
             for cell, comment in listed
         )
         Sheet.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+        notify_returned(sheet=locked, request=request)
     sheet.state = Sheet.State.RETURNED
     sheet.refresh_from_db(fields=["version"])
     return request
@@ -318,7 +320,10 @@ def sheet_return(
 
 def sheet_accept(*, sheet: Sheet, by: AbstractBaseUser) -> Sheet:
     """Accept a submitted sheet: complete, on to the Penilai Kinerja Mandiri."""
-    return _move(sheet=sheet, to=Sheet.State.ACCEPTED, by=by)
+    with transaction.atomic():
+        moved = _move(sheet=sheet, to=Sheet.State.ACCEPTED, by=by)
+        notify_accepted(sheet=moved)
+    return moved
 
 
 def sheet_disqualify(*, sheet: Sheet, reason: str, by: AbstractBaseUser) -> Sheet:

@@ -71,7 +71,7 @@ from evaluations.sheets import (
 )
 from instruments.selectors import instrument_set_list
 from regions.access import Action, access_kecamatan, access_region, can
-from regions.models import Role
+from regions.models import Notice, Role
 from regions.selectors import people_by_username
 from regions.transitions import transition_history_labelled
 
@@ -92,6 +92,7 @@ def dashboard(request: HttpRequest, region: str) -> HttpResponse:
         "memberships": request.memberships,
         "periods": list(selectors.period_list()),
         "kecamatan_count": selectors.kecamatan_list().count(),
+        "notices": list(Notice.objects.filter(user=request.user, read_at__isnull=True)[:5]),
         "operator_kecamatan": [m.kecamatan for m in request.memberships if m.kecamatan_id],
         "team_seats": list(
             TeamMember.objects.filter(user=request.user).select_related("period", "stage")

@@ -272,3 +272,28 @@ class Transition(InsertOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.content_type_id}:{self.object_id} {self.from_state} → {self.to_state}"
+
+
+class Notice(models.Model):
+    """A message for one person in one region (a returned or accepted form, a deadline
+    coming): shown in the app, and sent by e-mail when the person has an address and SMTP
+    is configured. `key` makes a reminder sent twice land once."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("pesan"))
+    url = models.CharField(_("tautan"), max_length=300, blank=True)
+    key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(region="region")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("pemberitahuan")
+        verbose_name_plural = _("pemberitahuan")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_unique_key")]
+
+    def __str__(self) -> str:
+        return self.text[:60]

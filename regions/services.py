@@ -1,6 +1,8 @@
 """Writes on tenancy: regions, kecamatan, the roles people hold in them and the people."""
 
+import logging
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from axes.utils import reset as axes_reset
@@ -9,15 +11,18 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_scopes import scope
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from regions.access import ROLE_KECAMATAN_PERMISSIONS, ROLE_REGION_PERMISSIONS
-from regions.models import Kecamatan, Membership, Profile, Region, Role, Transition
+from regions.models import Kecamatan, Membership, Notice, Profile, Region, Role, Transition
 from regions.people import nip_digits
 from regions.transitions import StateMachine, TransitionRefused, transition_apply
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -387,3 +392,36 @@ def password_changed(*, user: AbstractBaseUser) -> None:
             by=user,
             region=given.region,
         )
+
+
+def notices_send(
+    *, region: Region, users: Iterable[AbstractBaseUser], text: str, url: str, key: str
+) -> list[Notice]:
+    """Notify `users` once per `key`; each new notice also goes out by e-mail after the
+    transaction commits (`regions.tasks.send_notice_email`, Celery), when the person has an
+    address. A person notified before under the same key is not notified again."""
+    from regions.tasks import send_notice_email  # tasks import the models, not the reverse
+
+    created = []
+    for user in users:
+        notice, fresh = Notice.objects.get_or_create(
+            region=region, user=user, key=key, defaults={"text": text, "url": url}
+        )
+        if fresh:
+            created.append(notice)
+            if user.email:
+                transaction.on_commit(lambda pk=notice.pk: _enqueue_mail(send_notice_email, pk))
+    return created
+
+
+def _enqueue_mail(task, notice_id: int) -> None:  # noqa: ANN001 - a Celery task
+    try:
+        task.delay(notice_id=notice_id)
+    except Exception:
+        logger.warning("Notice %s: e-mail not queued (broker unavailable)", notice_id)
+
+
+def notices_mark_read(*, region: Region, user: AbstractBaseUser) -> int:
+    return Notice.objects.filter(region=region, user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

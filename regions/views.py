@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from config.http import posted_data
 from regions import selectors, services
-from regions.access import Action, require
+from regions.access import Action, access_region, require
 from regions.forms import (
     DeactivateForm,
     PasswordChangeForm,
@@ -22,7 +22,7 @@ from regions.forms import (
     UserCreateForm,
     UserEditForm,
 )
-from regions.models import Kecamatan, Role
+from regions.models import Kecamatan, Notice, Role
 from regions.people import person_name
 from regions.selectors import RegionUser
 from regions.user_access import UserAction, access_region_user, region_user_refusal
@@ -210,3 +210,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             response = super().form_valid(form)
             services.password_changed(user=form.user)
         return response
+
+
+def notice_list(request: HttpRequest, region: str) -> HttpResponse:
+    """The person's notices in this region; POST marks them all read."""
+    obj = access_region(request=request, action=Action.VIEW_REGION)
+    if request.method == "POST":
+        services.notices_mark_read(region=obj, user=request.user)
+        return redirect("notice_list", region=region)
+    notices = list(Notice.objects.filter(user=request.user)[:100])
+    return render(request, "regions/notices.html", {"notices": notices})

@@ -109,6 +109,7 @@ MATRIX: dict[str, Expect] = {
     ),
     # Every member of the region reads these.
     "dashboard": region_page(),
+    "notice_list": region_page(post_all=302),  # POST marks one's notices read
     "kecamatan_list": region_page(),
     "kecamatan_detail": Expect(
         get=statuses(302, 404, all=200),

@@ -146,6 +146,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Evidence files (data dukung) live outside MEDIA_ROOT and have no URL of their own: they
 # are served only by the download view that applies the access rules.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
+# E-mail for notices (returned/accepted forms, deadline reminders): printed to the console
+# unless EMAIL_URL names an SMTP server, e.g. smtp+tls://user:password@mail.example:587.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="kinerja@localhost")
+
 # The address printed under every document's QR code, where its verification page is.
 KINERJA_PUBLIC_URL = env("KINERJA_PUBLIC_URL", default="http://127.0.0.1:8000")
 # Issued documents are private: outside MEDIA_ROOT, never under a URL; served only by the
@@ -184,6 +189,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-documents": {
         "task": "awards.tasks.requeue_stale_documents",
         "schedule": 300.0,
+    },
+    "deadline-reminders": {
+        "task": "evaluations.tasks.deadline_reminders",
+        "schedule": 3600.0,
     },
 }
 

@@ -1,0 +1,108 @@
+"""Who hears about a kecamatan's form, and when: the operators of the kecamatan when Tapem
+returns or accepts it, and a day before a deadline while it is not yet submitted (the sweep
+Celery beat runs hourly). Through `regions.services.notices_send`: in the app, and by e-mail
+when SMTP is configured; each only once."""
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_scopes import scope, scopes_disabled
+
+from evaluations.models import RepairRequest, Sheet, StageDeadline
+from regions import formatting
+from regions.models import Membership, Region, Role
+from regions.services import notices_send
+
+REMIND_BEFORE = timedelta(hours=24)
+
+
+def _operators(sheet: Sheet) -> list[AbstractBaseUser]:
+    memberships = Membership.objects.filter(
+        region_id=sheet.period.region_id,
+        role=Role.OPERATOR,
+        kecamatan_id=sheet.kecamatan_id,
+        status=Membership.Status.ACTIVE,
+    ).select_related("user")
+    return [membership.user for membership in memberships]
+
+
+def _sheet_url(sheet: Sheet) -> str:
+    return reverse(
+        "sheet_edit",
+        kwargs={"region": sheet.period.region.slug, "period": sheet.period.slug, "sheet": sheet.pk},
+    )
+
+
+def notify_returned(*, sheet: Sheet, request: RepairRequest) -> None:
+    by = formatting.date_time(request.repair_by) if request.repair_by else _("segera")
+    notices_send(
+        region=sheet.period.region,
+        users=_operators(sheet),
+        text=_(
+            "Isian %(stage)s %(kecamatan)s dikembalikan untuk perbaikan: %(reason)s. "
+            "Perbaiki dan ajukan lagi paling lambat %(by)s."
+        )
+        % {"stage": sheet.stage.name, "kecamatan": sheet.kecamatan.name,
+           "reason": request.reason, "by": by},
+        url=_sheet_url(sheet),
+        key=f"sheet:{sheet.pk}:returned:{request.pk}",
+    )  # fmt: skip
+
+
+def notify_accepted(*, sheet: Sheet) -> None:
+    notices_send(
+        region=sheet.period.region,
+        users=_operators(sheet),
+        text=_("Isian %(stage)s %(kecamatan)s diterima Tapem.")
+        % {"stage": sheet.stage.name, "kecamatan": sheet.kecamatan.name},
+        url=_sheet_url(sheet),
+        key=f"sheet:{sheet.pk}:accepted:{sheet.version}",
+    )
+
+
+def deadline_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind the operators of every kecamatan sheet whose submit deadline (or repair
+    deadline, when returned) falls within the next day; returns how many were notified."""
+    now = now or timezone.now()
+    sent = 0
+    with scopes_disabled():
+        regions = list(Region.objects.filter(is_active=True))
+    for region in regions:
+        with scope(region=region):
+            for deadline in StageDeadline.objects.filter(
+                period__status="open", submit_by__gt=now, submit_by__lte=now + REMIND_BEFORE
+            ).select_related("period__region", "stage"):
+                sheets = Sheet.objects.filter(
+                    period=deadline.period, stage=deadline.stage, assessor__isnull=True,
+                    state=Sheet.State.DRAFT,
+                ).select_related("period__region", "stage", "kecamatan")  # fmt: skip
+                for sheet in sheets:
+                    sent += _remind(sheet, deadline.submit_by)
+            repairs = RepairRequest.objects.filter(
+                sheet__state=Sheet.State.RETURNED,
+                repair_by__gt=now,
+                repair_by__lte=now + REMIND_BEFORE,
+                sheet__period__status="open",
+            ).select_related("sheet__period__region", "sheet__stage", "sheet__kecamatan")
+            for repair in repairs:
+                sent += _remind(repair.sheet, repair.repair_by)
+    return sent
+
+
+def _remind(sheet: Sheet, deadline: datetime) -> int:
+    notices = notices_send(
+        region=sheet.period.region,
+        users=_operators(sheet),
+        text=_("Batas waktu isian %(stage)s %(kecamatan)s: %(deadline)s. Isian belum diajukan.")
+        % {
+            "stage": sheet.stage.name,
+            "kecamatan": sheet.kecamatan.name,
+            "deadline": formatting.date_time(deadline),
+        },
+        url=_sheet_url(sheet),
+        key=f"reminder:{sheet.pk}:{deadline.isoformat()}",
+    )
+    return len(notices)
