@@ -18,6 +18,7 @@ from scoring.messages import Message
 from scoring.rules import (
     CHOICE_KINDS,
     AspectCombine,
+    DecisionBasis,
     EnteredBy,
     FinalCombine,
     IndicatorKind,
@@ -333,6 +334,7 @@ def _instrument_spec(tree: InstrumentSet) -> InstrumentSpec:
         ),
         award_for_others=tree.award_for_others,
         warnings=warnings,
+        decision_basis=DecisionBasis(tree.decision_basis),
     )
 
 
