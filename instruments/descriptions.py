@@ -66,17 +66,33 @@ def aspect_formula(aspect: Aspect) -> str:
 def indicator_formula(indicator: Indicator) -> str:
     params = indicator.params or {}
     kind = indicator.kind
+    labels = params.get("labels") if isinstance(params.get("labels"), dict) else {}
     if kind == IndicatorKind.PERCENTAGE_PAIR:
         parts = params.get("parts", {})
-        return " + ".join(f"{name} % × {_weight(weight)}" for name, weight in parts.items())
+        years = params.get("years", 1)
+        if isinstance(years, int) and years > 1:
+            return " + ".join(
+                _("rata-rata %(years)s tahun %(part)s %% × %(weight)s")
+                % {"years": years, "part": labels.get(name, name), "weight": _weight(weight)}
+                for name, weight in parts.items()
+            )
+        return " + ".join(
+            f"{labels.get(name, name)} % × {_weight(weight)}" for name, weight in parts.items()
+        )
     if kind == IndicatorKind.CAPAIAN:
         if params.get("polarity") == "lower_is_better":
             return _("(target − (realisasi − target)) / target × 100")
         return _("realisasi / target × 100")
     if kind == IndicatorKind.COUNT_NORMALISED:
-        return _("jumlah / jumlah tertinggi antarpeserta × %(max)s") % {
+        formula = _("jumlah / jumlah tertinggi antarpeserta × %(max)s") % {
             "max": _num(indicator.max_value or 100)
         }
+        recorded = params.get("recorded")
+        if isinstance(recorded, list) and recorded:
+            formula += "; " + _("dicatat tanpa dinilai: %(parts)s") % {
+                "parts": ", ".join(str(labels.get(name, name)) for name in recorded)
+            }
+        return formula
     if kind in (IndicatorKind.CHOICE, IndicatorKind.YES_NO):
         return _("skor pilihan yang dipilih")
     if kind == IndicatorKind.TEXT:
