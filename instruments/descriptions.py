@@ -58,6 +58,29 @@ def stage_formula(stage: Stage) -> str:
     }
 
 
+def member_total_formula(stage: Stage) -> str:
+    """How one member's aspect scores combine (or, for a stage that averages each aspect
+    over the team first, how the aspect means combine into the stage score)."""
+    aspects = [a for a in stage.aspects.all() if a.counts_toward_total]
+    combined = combine_formula(stage.aspect_combine, aspects, lambda a: a.code)
+    if stage.member_combine == MemberCombine.SUM_OF_ASPECT_MEANS:
+        return _("Nilai tahap = %(formula)s") % {"formula": combined}
+    return _("Total anggota = %(formula)s") % {"formula": combined}
+
+
+def members_formula(stage: Stage) -> str:
+    """How the members of the stage's team combine, in the regulations' notation."""
+    if stage.member_combine == MemberCombine.SUM_OF_ASPECT_MEANS:
+        return _(
+            "Setiap aspek = (V1 + V2 + … + Vn) / JA, V = nilai aspek dari tiap anggota, "
+            "JA = jumlah anggota yang menilai"
+        )
+    return _(
+        "Nilai tahap = (P1 + P2 + … + Pn) / JA, P = total tiap anggota, "
+        "JA = jumlah anggota yang menilai"
+    )
+
+
 def aspect_formula(aspect: Aspect) -> str:
     scored = [i for i in aspect.indicators.all() if i.kind != IndicatorKind.TEXT]
     return combine_formula(aspect.indicator_combine, scored, lambda i: i.code)
