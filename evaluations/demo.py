@@ -73,7 +73,15 @@ def _load_region(slug: str, report: DemoReport, multi_region_user: AbstractBaseU
             if index == 0:
                 report.logins.append((slug, f"Operator {kec.name}", operator.username))
 
-        penilai = [_user(f"penilai-{slug}-{n}") for n in range(1, PENILAI_PER_REGION + 1)]
+        set_path = FIXTURES / slug / "instrument_set.json"
+        data = json.loads(set_path.read_text(encoding="utf-8")) if set_path.exists() else None
+        # Full teams as the texts appoint them (Banggai stage 3: nine, Pasal 14 ayat (2)).
+        largest = max(
+            (stage["min_team_size"] for stage in (data or {}).get("stages", [])), default=0
+        )
+        penilai = [
+            _user(f"penilai-{slug}-{n}") for n in range(1, max(PENILAI_PER_REGION, largest) + 1)
+        ]
         for user in penilai:
             membership_grant(user=user, region=region, role=Role.PENILAI)
         report.logins.append((slug, "Penilai", penilai[0].username))
@@ -85,10 +93,8 @@ def _load_region(slug: str, report: DemoReport, multi_region_user: AbstractBaseU
         ):
             _profile(membership.user, info, getattr(membership.kecamatan, "name", ""), taken)
 
-        set_path = FIXTURES / slug / "instrument_set.json"
-        if not set_path.exists():
+        if data is None:
             return
-        data = json.loads(set_path.read_text(encoding="utf-8"))
         instrument_set = InstrumentSet.objects.filter(
             region=region, code=data["code"], version=data["version"]
         ).first() or instrument_set_import_data(region=region, data=data)
@@ -105,7 +111,8 @@ def _load_region(slug: str, report: DemoReport, multi_region_user: AbstractBaseU
             kecamatan=kecamatan,
         )
         for stage in instrument_set.stages.all():
-            for position, user in enumerate(penilai):
+            seated = penilai[: max(PENILAI_PER_REGION, stage.min_team_size)]
+            for position, user in enumerate(seated):
                 team_member_add(
                     period=period,
                     stage=stage,
