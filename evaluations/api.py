@@ -47,6 +47,7 @@ router = Router(tags=["lembar isian"])
 class CellOut(Schema):
     indicator: str
     part: str
+    label: str  # the part as people read it, "Realisasi fisik 2025 (%)"; "" for one value
     value: str | None
     option: str | None
     text: str

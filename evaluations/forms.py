@@ -209,7 +209,7 @@ class SheetForm(forms.Form):
         self.latest: dict[str, str] = {}  # field name → the stored value after a conflict
         for cell in self.cells:
             entry = stored.get((cell.indicator_id, cell.part))
-            label = f"{cell.code}{' · ' + cell.part if cell.part else ''} — {cell.text}"
+            label = f"{cell.code}{' · ' + cell.label if cell.part else ''} — {cell.text}"
             name = self.field_name(cell)
             if cell.rule is None:
                 self.fields[name] = forms.CharField(

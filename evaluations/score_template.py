@@ -46,6 +46,7 @@ from evaluations.score_workbook import (
     SHEET,
     CellRule,
     cell_rules,
+    part_label,
     score_template_rows,
 )
 from evaluations.scoring_input import (
@@ -90,6 +91,7 @@ class TemplateGuide:
     instrument: str = ""
     legal_basis: str = ""
     notes: dict[tuple[str, str, str], IndicatorNotes] = field(default_factory=dict)
+    year_evaluated: int | None = None  # names the years of a part entered once a year
 
     def for_indicator(self, stage: str, aspect: str, code: str) -> IndicatorNotes:
         return self.notes.get((stage, aspect, code), IndicatorNotes())
@@ -120,6 +122,7 @@ def template_guide(*, layout: PeriodScoreLayout) -> TemplateGuide:
         instrument=_("%(name)s (versi %(version)s)") % {"name": tree.name, "version": tree.version},
         legal_basis=legal,
         notes=notes,
+        year_evaluated=layout.period.year_evaluated,
     )
 
 
@@ -378,7 +381,8 @@ def _prompt(cell: _Cell, guide: TemplateGuide) -> str:
     notes = guide.for_indicator(cell.stage, cell.aspect, indicator.code)
     text = indicator.name
     if cell.rule.part:
-        text = _("%(text)s — bagian %(part)s") % {"text": text, "part": cell.rule.part}
+        label = _part_name(indicator, cell.rule.part, guide.year_evaluated)
+        text = _("%(text)s — bagian %(part)s") % {"text": text, "part": label}
     lines = [_shorten(text, 120)]
     lines += [f"{o.code} = {_shorten(o.label, 30)}" for o in indicator.options if cell.rule.choice]
     if notes.guidance:
@@ -574,7 +578,10 @@ def _indicator_rows(
                     takes = _expects(rules[0])
                 else:
                     takes = "\n".join(
-                        f"{indicator.code}:{rule.part}: {_expects(rule)}" for rule in rules
+                        f"{indicator.code}:{rule.part}"
+                        + _named(_part_name(indicator, rule.part, guide.year_evaluated), rule.part)
+                        + f": {_expects(rule)}"
+                        for rule in rules
                     )
                 options = "\n".join(
                     f"{o.code} = {o.label} ({_id_number(o.score)})" for o in indicator.options
@@ -595,6 +602,17 @@ def _indicator_rows(
 
 
 # ---------------------------------------------------------------- small helpers
+
+
+def _part_name(indicator: IndicatorSpec, part: str, year: int | None) -> str:
+    """The part as people read it ("Realisasi fisik 2025 (%)") when the set names it or it
+    has a year; else its code, as the workbook writes it ("fisik")."""
+    label = part_label(indicator, part, year)
+    return part if label.removesuffix(" (%)") == part else label
+
+
+def _named(name: str, part: str) -> str:
+    return f" ({name})" if name != part else ""
 
 
 def _shorten(text: str, limit: int) -> str:

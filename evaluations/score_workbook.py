@@ -40,6 +40,7 @@ from scoring.rules import (
     IndicatorKind,
     Refusal,
     ValueRange,
+    split_year_part,
 )
 from scoring.structures import IndicatorSpec, ScoringInput
 
@@ -113,6 +114,26 @@ def cell_rules(indicator: IndicatorSpec) -> tuple[CellRule, ...]:
         for part, rule in indicator.cells
         if rule is not None
     )
+
+
+def part_label(indicator: IndicatorSpec, part: str, year_evaluated: int | None = None) -> str:
+    """How people read one part of a multi-part indicator: its label from the set
+    ("Realisasi fisik"), with the year for a part entered once a year ("Realisasi fisik
+    2025 (%)" — the years end with the period's `year_evaluated`; "tahun ke-1" without
+    one) and "(%)" for a percentage. "" for a single-value indicator."""
+    if not part:
+        return ""
+    name, year = split_year_part(part) if indicator.years > 1 else (part, None)
+    label = dict(indicator.part_labels).get(name, name)
+    percentage = indicator.kind == IndicatorKind.PERCENTAGE_PAIR and name not in (
+        indicator.recorded
+    )
+    if year is not None:
+        if year_evaluated:
+            label = f"{label} {year_evaluated - indicator.years + year}"
+        else:
+            label = _("%(label)s tahun ke-%(n)s") % {"label": label, "n": year}
+    return f"{label} (%)" if percentage else label
 
 
 # ---------------------------------------------------------------- the template
@@ -478,13 +499,14 @@ class ScoreRowParser:
     @staticmethod
     def _rule(target: _Target, part: str, has_part: bool) -> CellRule:
         if "" in target.rules:
-            if has_part:
+            if not has_part:
+                return target.rules[""]
+            if len(target.rules) == 1:
                 raise SheetCellError(
                     _("indikator %(v)s tidak memiliki bagian; tulis '%(v)s' saja")
                     % {"v": target.code}
                 )
-            return target.rules[""]
-        names = "/".join(target.rules)
+        names = "/".join(name for name in target.rules if name)
         if not has_part:
             raise SheetCellError(
                 _("indikator %(v)s terdiri atas bagian (%(parts)s); tulis %(v)s:<bagian>")

@@ -26,6 +26,7 @@ from scoring.rules import (
     CHOICE_KINDS,
     AbsenceKind,
     AspectCombine,
+    DecisionBasis,
     EnteredBy,
     FinalCombine,
     IndicatorKind,
@@ -429,6 +430,7 @@ def _instrument_spec(tree: InstrumentSet) -> InstrumentSpec:
         ),
         award_for_others=tree.award_for_others,
         warnings=warnings,
+        decision_basis=DecisionBasis(tree.decision_basis),
     )
 
 
@@ -444,6 +446,10 @@ def indicator_spec(indicator: Indicator) -> IndicatorSpec:
     polarity = None
     if kind == IndicatorKind.CAPAIAN and params.get("polarity") in set(Polarity):
         polarity = Polarity(params["polarity"])
+    # `instruments.validation` refuses other shapes of "years", "recorded" and "labels".
+    years = params.get("years", 1) if kind == IndicatorKind.PERCENTAGE_PAIR else 1
+    recorded = params.get("recorded") or () if kind == IndicatorKind.COUNT_NORMALISED else ()
+    labels = params.get("labels") or {}
     return IndicatorSpec(
         code=indicator.code,
         name=indicator.text,
@@ -455,6 +461,11 @@ def indicator_spec(indicator: Indicator) -> IndicatorSpec:
         weight=indicator.weight,
         parts=parts,
         polarity=polarity,
+        years=int(years) if isinstance(years, int) and not isinstance(years, bool) else 1,
+        recorded=tuple(str(name) for name in recorded) if isinstance(recorded, list) else (),
+        part_labels=tuple((str(k), str(v)) for k, v in labels.items())
+        if isinstance(labels, dict)
+        else (),
         options=tuple(
             OptionSpec(code=option.code, label=option.label, score=option.score)
             for option in indicator.options.all()

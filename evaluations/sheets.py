@@ -45,7 +45,13 @@ from evaluations.models import (
     ValueChange,
     WriteReceipt,
 )
-from evaluations.score_workbook import CellRule, SheetCellError, cell_rules, cell_value
+from evaluations.score_workbook import (
+    CellRule,
+    SheetCellError,
+    cell_rules,
+    cell_value,
+    part_label,
+)
 from evaluations.scoring_input import indicator_spec
 from instruments.models import Indicator, Option, Stage
 from instruments.services import instrument_set_freeze
@@ -113,6 +119,7 @@ class SheetCell:
     # How the API names the indicator: its code, or `<aspect>/<code>` where the stage uses
     # the code in several aspects (Banggai's stage 1 has "uraian" in all ten).
     name: str = ""
+    label: str = ""  # the part as people read it, "Realisasi fisik 2025 (%)"; "" for one value
 
     @property
     def is_text(self) -> bool:
@@ -130,6 +137,7 @@ def sheet_cells(sheet: Sheet) -> list[SheetCell]:
         .order_by("aspect__order", "aspect__pk", "order", "pk")
     )
     cells: list[SheetCell] = []
+    year: int | None = None
     for indicator in indicators:
         spec = indicator_spec(indicator)
         common = {
@@ -145,8 +153,14 @@ def sheet_cells(sheet: Sheet) -> list[SheetCell]:
         if spec.kind == IndicatorKind.TEXT:
             cells.append(SheetCell(part="", rule=None, **common))
         else:
+            rules = cell_rules(spec)
+            if year is None and any(rule.part for rule in rules):
+                year = sheet.period.year_evaluated  # read only when a part needs it
             cells.extend(
-                SheetCell(part=rule.part, rule=rule, **common) for rule in cell_rules(spec)
+                SheetCell(
+                    part=rule.part, rule=rule, label=part_label(spec, rule.part, year), **common
+                )
+                for rule in rules
             )
     indicators_of: dict[str, set[int]] = {}
     for cell in cells:
@@ -199,6 +213,7 @@ def _cell_data(cell: SheetCell, entry: ScoreEntry | None) -> dict[str, Any]:
     return {
         "indicator": cell.name,
         "part": cell.part,
+        "label": cell.label,
         "value": None
         if entry is None or choice or entry.value is None
         else plain_decimal(entry.value),

@@ -58,6 +58,29 @@ def stage_formula(stage: Stage) -> str:
     }
 
 
+def member_total_formula(stage: Stage) -> str:
+    """How one member's aspect scores combine (or, for a stage that averages each aspect
+    over the team first, how the aspect means combine into the stage score)."""
+    aspects = [a for a in stage.aspects.all() if a.counts_toward_total]
+    combined = combine_formula(stage.aspect_combine, aspects, lambda a: a.code)
+    if stage.member_combine == MemberCombine.SUM_OF_ASPECT_MEANS:
+        return _("Nilai tahap = %(formula)s") % {"formula": combined}
+    return _("Total anggota = %(formula)s") % {"formula": combined}
+
+
+def members_formula(stage: Stage) -> str:
+    """How the members of the stage's team combine, in the regulations' notation."""
+    if stage.member_combine == MemberCombine.SUM_OF_ASPECT_MEANS:
+        return _(
+            "Setiap aspek = (V1 + V2 + … + Vn) / JA, V = nilai aspek dari tiap anggota, "
+            "JA = jumlah anggota yang menilai"
+        )
+    return _(
+        "Nilai tahap = (P1 + P2 + … + Pn) / JA, P = total tiap anggota, "
+        "JA = jumlah anggota yang menilai"
+    )
+
+
 def aspect_formula(aspect: Aspect) -> str:
     scored = [i for i in aspect.indicators.all() if i.kind != IndicatorKind.TEXT]
     return combine_formula(aspect.indicator_combine, scored, lambda i: i.code)
@@ -66,17 +89,33 @@ def aspect_formula(aspect: Aspect) -> str:
 def indicator_formula(indicator: Indicator) -> str:
     params = indicator.params or {}
     kind = indicator.kind
+    labels = params.get("labels") if isinstance(params.get("labels"), dict) else {}
     if kind == IndicatorKind.PERCENTAGE_PAIR:
         parts = params.get("parts", {})
-        return " + ".join(f"{name} % × {_weight(weight)}" for name, weight in parts.items())
+        years = params.get("years", 1)
+        if isinstance(years, int) and years > 1:
+            return " + ".join(
+                _("rata-rata %(years)s tahun %(part)s %% × %(weight)s")
+                % {"years": years, "part": labels.get(name, name), "weight": _weight(weight)}
+                for name, weight in parts.items()
+            )
+        return " + ".join(
+            f"{labels.get(name, name)} % × {_weight(weight)}" for name, weight in parts.items()
+        )
     if kind == IndicatorKind.CAPAIAN:
         if params.get("polarity") == "lower_is_better":
             return _("(target − (realisasi − target)) / target × 100")
         return _("realisasi / target × 100")
     if kind == IndicatorKind.COUNT_NORMALISED:
-        return _("jumlah / jumlah tertinggi antarpeserta × %(max)s") % {
+        formula = _("jumlah / jumlah tertinggi antarpeserta × %(max)s") % {
             "max": _num(indicator.max_value or 100)
         }
+        recorded = params.get("recorded")
+        if isinstance(recorded, list) and recorded:
+            formula += "; " + _("dicatat tanpa dinilai: %(parts)s") % {
+                "parts": ", ".join(str(labels.get(name, name)) for name in recorded)
+            }
+        return formula
     if kind in (IndicatorKind.CHOICE, IndicatorKind.YES_NO):
         return _("skor pilihan yang dipilih")
     if kind == IndicatorKind.TEXT:

@@ -17,7 +17,9 @@ SET_FIELDS = (
     "final_combine",
     "predicate_name",
     "predicate_rounding",
+    "decision_basis",
     "award_for_others",
+    "reference",
 )
 STAGE_FIELDS = (
     "order",
@@ -32,6 +34,7 @@ STAGE_FIELDS = (
     "disqualify_if_incomplete",
     "min_team_size",
     "deadline_note",
+    "reference",
     "assumption",
 )
 ASPECT_FIELDS = (
@@ -42,6 +45,7 @@ ASPECT_FIELDS = (
     "max_score",
     "indicator_combine",
     "counts_toward_total",
+    "reference",
     "assumption",
 )
 INDICATOR_FIELDS = (
@@ -60,9 +64,10 @@ INDICATOR_FIELDS = (
     "evidence_required",
     "evidence_note",
     "params",
+    "reference",
     "assumption",
 )
-OPTION_FIELDS = ("order", "code", "label", "score", "assumption")
+OPTION_FIELDS = ("order", "code", "label", "score", "reference", "assumption")
 BAND_FIELDS = (
     "order",
     "label",
@@ -71,6 +76,7 @@ BAND_FIELDS = (
     "upper",
     "upper_inclusive",
     "consequence",
+    "reference",
     "assumption",
 )
 TIE_BREAK_FIELDS = (
@@ -80,8 +86,9 @@ TIE_BREAK_FIELDS = (
     "indicator",
     "higher_wins",
     "description",
+    "reference",
     "assumption",
 )
-AWARD_FIELDS = ("rank", "label", "prizes", "assumption")
+AWARD_FIELDS = ("rank", "label", "prizes", "reference", "assumption")
 
 SET_EDITABLE_FIELDS = tuple(name for name in SET_FIELDS if name not in ("code", "version"))

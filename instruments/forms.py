@@ -168,8 +168,11 @@ class IndicatorForm(PartForm):
         help_texts = {
             "params": gettext_lazy(
                 'Teks JSON. Pasangan persentase: {"parts": {"fisik": "50", "keuangan": '
-                '"50"}}. Capaian: {"polarity": "higher_is_better"} atau '
-                '{"polarity": "lower_is_better"}. Selain itu kosongkan atau isi {}.'
+                '"50"}}, ditambah "years": 2 bila setiap bagian diisi per tahun (nilai '
+                'bagian = rata-rata tahunnya). Jumlah yang dibandingkan: "recorded": '
+                '["institusi"] untuk isian yang dicatat tanpa dinilai. "labels": {"fisik": '
+                '"Realisasi fisik"} menamai bagian. Capaian: {"polarity": "higher_is_better"} '
+                'atau {"polarity": "lower_is_better"}. Selain itu kosongkan atau isi {}.'
             )
         }
 

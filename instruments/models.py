@@ -5,7 +5,8 @@ predicate bands, tie-break rules and award tiers of the set. Every number a regu
 prints lives in these rows; `scoring/` only knows the vocabulary of rules (the choices
 below) and reads the numbers from here.
 
-Every level carries `assumption`: when the regulation is silent and the product decided,
+Every level carries `reference` (the Pasal or Lampiran that sets it, or who decided where the
+text is silent) and `assumption`: when the regulation is silent and the product decided,
 the decision is written there and shown to Tapem next to the number it concerns.
 """
 
@@ -19,6 +20,7 @@ from django_scopes import ScopedManager
 from regions import formatting
 from scoring.rules import (
     AspectCombine,
+    DecisionBasis,
     EnteredBy,
     FinalCombine,
     IndicatorKind,
@@ -55,6 +57,8 @@ LABELS = {
     FinalCombine.WEIGHTED_STAGES: _("Jumlah berbobot nilai tahap"),
     PredicateRounding.NONE: _("Tanpa pembulatan (dua desimal)"),
     PredicateRounding.HALF_UP_INTEGER: _("Dibulatkan setengah ke atas ke bilangan bulat"),
+    DecisionBasis.PUBLISHED: _("Skor terbitan dua desimal (dibulatkan setengah ke atas)"),
+    DecisionBasis.EXACT: _("Skor tepat (tanpa pembulatan)"),
 }
 
 
@@ -63,6 +67,16 @@ def _choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
 
 
 class AssumptionMixin(models.Model):
+    reference = models.CharField(
+        _("rujukan"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "Pasal, ayat, huruf atau lampiran yang menetapkan bagian ini, misalnya "
+            "Pasal 14 ayat (2) huruf a–d atau Lampiran I angka 2; bila teks diam, tulis siapa "
+            "yang memutuskan, misalnya Keputusan Tim (asumsi)."
+        ),
+    )
     assumption = models.TextField(
         _("asumsi"),
         blank=True,
@@ -119,6 +133,16 @@ class InstrumentSet(AssumptionMixin):
         max_length=30,
         choices=_choices(PredicateRounding),
         default=PredicateRounding.NONE,
+    )
+    decision_basis = models.CharField(
+        _("dasar keputusan"),
+        max_length=20,
+        choices=_choices(DecisionBasis),
+        default=DecisionBasis.PUBLISHED,
+        help_text=_(
+            "Skor yang menentukan peringkat, nilai seri, daftar pendek dan predikat. Tidak ada "
+            "regulasi yang mengatur pembulatan; tulis keputusannya pada asumsi set."
+        ),
     )
     award_for_others = models.CharField(
         _("penghargaan peserta lain"),

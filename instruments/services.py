@@ -92,6 +92,7 @@ def instrument_set_to_data(instrument_set: InstrumentSet) -> dict[str, Any]:
             "indicator": rule.indicator.code if rule.indicator_id else None,
             "higher_wins": rule.higher_wins,
             "description": rule.description,
+            "reference": rule.reference,
             "assumption": rule.assumption,
         }
         for rule in tree.tie_break_rules.all()

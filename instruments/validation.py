@@ -138,6 +138,35 @@ def _check_indicator(indicator: Indicator, where: str, error: Callable[[str, str
                 )
     if kind == IndicatorKind.CAPAIAN and params.get("polarity") not in set(Polarity):
         error(where, _("Capaian membutuhkan polaritas (semakin tinggi/rendah semakin baik)."))
+    _check_part_params(kind, params, where, error)
+
+
+def _check_part_params(
+    kind: str, params: dict, where: str, error: Callable[[str, str], None]
+) -> None:
+    """ "years" (percentage pair), "recorded" (count) and "labels" (any multi-part kind)."""
+    if "years" in params:
+        years = params["years"]
+        if kind != IndicatorKind.PERCENTAGE_PAIR:
+            error(where, _("Isian per tahun (years) hanya untuk pasangan persentase."))
+        elif isinstance(years, bool) or not isinstance(years, int) or years < 1:
+            error(where, _("Jumlah tahun (years) harus bilangan bulat minimal 1."))
+    if "recorded" in params:
+        recorded = params["recorded"]
+        if kind != IndicatorKind.COUNT_NORMALISED:
+            error(
+                where,
+                _("Bagian yang hanya dicatat (recorded) hanya untuk jumlah yang dibandingkan."),
+            )
+        elif (
+            not isinstance(recorded, list)
+            or not all(isinstance(name, str) and name.strip() for name in recorded)
+            or len(set(recorded)) != len(recorded)
+        ):
+            error(where, _("Bagian yang hanya dicatat (recorded) harus daftar nama yang berbeda."))
+    labels = params.get("labels", {})
+    if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+        error(where, _("Label bagian (labels) harus berupa objek nama → teks."))
 
 
 def _check_weights(

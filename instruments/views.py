@@ -49,7 +49,12 @@ def instrument_set_detail(request: HttpRequest, region: str, pk: int) -> HttpRes
         {
             "instrument_set": instrument_set,
             "errors": [f for f in findings if f.is_error],
-            "warnings": [f for f in findings if not f.is_error],
+            # The conflict of the text has its own red block on the card.
+            "warnings": [
+                f
+                for f in findings
+                if not f.is_error and f.message != instrument_set.regulation_conflict.strip()
+            ],
             "can_manage": can_manage,
             "editable": can_manage and not instrument_set.is_frozen,
             "other_versions": list(

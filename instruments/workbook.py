@@ -77,6 +77,9 @@ REFERENCE_HEADERS = {"stage": "tahap", "aspect": "aspek", "indicator": "indikato
 GUIDE_SHEET = "petunjuk"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _VALIDATED_ROWS = 1000  # rows below the header that get drop-down lists
+# Columns added after workbooks were in use: a workbook without them still imports, each
+# item then taking the field's default (no reference; the published score decides).
+OPTIONAL_KEYS = frozenset({"reference", "decision_basis"})
 
 
 @dataclass(frozen=True)
@@ -375,8 +378,8 @@ def _read_table(worksheet: Any, sheet: Sheet) -> list[tuple[int, dict[str, Any],
         else:
             positions[position] = column
         seen.add(header)
-    for header in expected:
-        if header not in seen:
+    for header, column in expected.items():
+        if header not in seen and column.key not in OPTIONAL_KEYS:
             problems.append(
                 _("Lembar %(sheet)s: kolom '%(column)s' tidak ada.")
                 % {"sheet": sheet.name, "column": header}

@@ -15,6 +15,7 @@ from scoring.rules import (
     EnteredBy,
     IndicatorKind,
     ValueRange,
+    split_year_part,
 )
 from scoring.structures import (
     AspectSpec,
@@ -55,8 +56,10 @@ class CompiledIndicator:
         "parts",
         "polarity",
         "range",
+        "recorded_keys",
         "spec",
         "weight",
+        "years",
     )
 
     def __init__(self, aspect: AspectSpec, spec: IndicatorSpec) -> None:
@@ -71,17 +74,28 @@ class CompiledIndicator:
         self.weight = spec.weight
         self.polarity = spec.polarity
         self.options = {option.code: option.score for option in spec.options}
-        cells = spec.cells  # the one range rule (`ValueRange`) of every value entered
+        cells = spec.scored_cells  # the one range rule (`ValueRange`) of every value entered
         # A single value's range (None for a choice: an option code).
         self.range: ValueRange | None = cells[0][1] if len(cells) == 1 else None
-        # Multi-part kinds: (part, cell key, part weight, range) of each part.
+        # Multi-part kinds: (part, cell key, part weight, range) of each cell; a part entered
+        # for several years has `years` consecutive cells ("fisik_1", "fisik_2").
         weights = dict(spec.parts)
+        self.years = spec.years if spec.kind == IndicatorKind.PERCENTAGE_PAIR else 1
         self.parts: tuple[tuple[str, Key, Decimal | None, ValueRange], ...] = ()
         if spec.kind in (IndicatorKind.PERCENTAGE_PAIR, IndicatorKind.CAPAIAN):
             self.parts = tuple(
-                (name, (aspect.code, spec.code, name), weights.get(name), rule)  # type: ignore[misc]
+                (
+                    name,
+                    (aspect.code, spec.code, name),
+                    weights.get(split_year_part(name)[0] if self.years > 1 else name),
+                    rule,
+                )  # type: ignore[misc]
                 for name, rule in cells
             )
+        # Cells entered and shown beside the score, never scored (count_normalised).
+        self.recorded_keys: tuple[Key, ...] = tuple(
+            (aspect.code, spec.code, name) for name in spec.recorded
+        )
         self.missing = IndicatorResult(spec.code, spec.name, None)
         self.highest: Decimal | None = None  # count_normalised: set per stage run
         self.keep = True  # whether member sheets keep this indicator's result (the trace)
@@ -104,7 +118,8 @@ class CompiledIndicator:
             self.mode = OTHER
 
     def cells(self) -> list[Key]:
-        return [key for _, key, _, _ in self.parts] if self.parts else [self.key]
+        scored = [key for _, key, _, _ in self.parts] if self.parts else [self.key]
+        return [*scored, *self.recorded_keys]
 
 
 class CompiledAspect:

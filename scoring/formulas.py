@@ -42,6 +42,15 @@ def percentage_pair(parts: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
     return sum((value * weight for value, weight in parts), ZERO) / HUNDRED
 
 
+def percentage_pair_over_years(parts: Iterable[tuple[Sequence[Decimal], Decimal]]) -> Decimal:
+    """Σ mean(part's yearly values) × part weight / 100 over (yearly values, weight %)."""
+    # Perbup Tegal 30/2016 Lampiran I C: "basis data yang digunakan adalah 2 (dua) tahun
+    # terakhir"; Lampiran II A: A = realisasi fisik % × 50%, B = realisasi keuangan % × 50%.
+    # Digest decision: each part is the mean of its years, A = mean(fisik) × 50%,
+    # B = mean(keuangan) × 50%, nilai kinerja keuangan = A + B.
+    return percentage_pair((mean(values), weight) for values, weight in parts)
+
+
 def capaian(target: Decimal, realisasi: Decimal, polarity: Polarity) -> Decimal:
     """Capaian kinerja in %; the caller handles target 0 (no capaian can be computed)."""
     # LKjIP Kecamatan Bangsalsari 2021 Bab III A: higher is better, realisasi / target × 100;

@@ -18,8 +18,12 @@ class IndicatorKind(StrEnum):
     YES_NO = "yes_no"  # a choice between options `ya` and `tidak`
     SCORE = "score"  # a number within [min, max], whole numbers when integer_only
     PERCENTAGE = "percentage"  # a percentage within [min, max]
-    PERCENTAGE_PAIR = "percentage_pair"  # parts weighted by params["parts"]
-    COUNT_NORMALISED = "count_normalised"  # count / highest count among participants × max
+    # parts weighted by params["parts"]; with params["years"] each part is entered once a year
+    # (`year_part`) and read as the mean of its years
+    PERCENTAGE_PAIR = "percentage_pair"
+    # count / highest count among participants × max; params["recorded"] names parts entered
+    # and shown beside the count, never scored
+    COUNT_NORMALISED = "count_normalised"
     CAPAIAN = "capaian"  # parts target/realisasi, params["polarity"]
     TEXT = "text"  # free text, never scored
 
@@ -82,6 +86,22 @@ class Polarity(StrEnum):
 
 
 CAPAIAN_PARTS = ("target", "realisasi")
+
+
+def year_part(name: str, year: int) -> str:
+    """The cell of part `name` for the `year`-th year (1-based) of a multi-year part:
+    "fisik_1", "fisik_2"."""
+    return f"{name}_{year}"
+
+
+def split_year_part(part: str) -> tuple[str, int | None]:
+    """("fisik", 2) for "fisik_2"; (part, None) for a part without a year."""
+    name, _, year = part.rpartition("_")
+    if name and year.isdigit():
+        return name, int(year)
+    return part, None
+
+
 KECAMATAN_ASSESSOR = "mandiri"  # how the score workbook names values entered by the kecamatan
 
 

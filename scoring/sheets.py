@@ -17,7 +17,7 @@ from scoring.compiled import (
     CompiledStage,
 )
 from scoring.inputs import Inputs, Sheet, SheetKey, Sums
-from scoring.rules import AbsenceKind, IndicatorKind, ValueRange
+from scoring.rules import AbsenceKind, IndicatorKind, ValueRange, split_year_part
 from scoring.structures import (
     Absence,
     AspectResult,
@@ -142,7 +142,10 @@ def check(ind: CompiledIndicator, rule: ValueRange | None, value: Decimal) -> De
 def _pair(
     ind: CompiledIndicator, values: list[Decimal], entries: tuple[Entry, ...]
 ) -> IndicatorResult:
-    """percentage_pair: the parts (each checked against the indicator's range) weighted."""
+    """percentage_pair: the parts (each checked against the indicator's range) weighted;
+    a part entered for several years is the mean of its years."""
+    if ind.years > 1:
+        return _pair_over_years(ind, values, entries)
     weights = [w for _, _, w, _ in ind.parts]
     score = formulas.percentage_pair(zip(values, weights, strict=True))  # type: ignore[arg-type]
     formula = " + ".join(
@@ -150,6 +153,27 @@ def _pair(
         for (name, _, w, _), v in zip(ind.parts, values, strict=True)
     )
     return IndicatorResult(ind.code, ind.name, score, entries, f"{formula} = {plain(score)}")
+
+
+def _pair_over_years(
+    ind: CompiledIndicator, values: list[Decimal], entries: tuple[Entry, ...]
+) -> IndicatorResult:
+    """The cells come part by part, `ind.years` consecutive cells each ("fisik_1",
+    "fisik_2", "keuangan_1", …): "fisik (80 + 90) / 2 × 50% + keuangan … = 85"."""
+    years = ind.years
+    groups = []
+    terms = []
+    for start in range(0, len(values), years):
+        name = split_year_part(ind.parts[start][0])[0]
+        weight = ind.parts[start][2]
+        yearly = values[start : start + years]
+        groups.append((yearly, weight))
+        joined = " + ".join(plain(v) for v in yearly)
+        terms.append(f"{name} ({joined}) / {years} {TIMES} {plain(weight)}%")  # type: ignore[arg-type]
+    score = formulas.percentage_pair_over_years(groups)  # type: ignore[arg-type]
+    return IndicatorResult(
+        ind.code, ind.name, score, entries, f"{' + '.join(terms)} = {plain(score)}"
+    )
 
 
 def _capaian(
@@ -181,18 +205,27 @@ def _capaian(
 
 
 def _count(ind: CompiledIndicator, sheet: Sheet | None) -> IndicatorResult:
+    """count_normalised: the count against the highest count; the recorded parts (checked
+    like any value, never scored) travel with the result's entries so the trace shows them."""
     entry = sheet.get(ind.key) if sheet is not None else None
+    recorded: tuple[Entry, ...] = ()
+    if ind.recorded_keys and sheet is not None:
+        recorded = tuple(e for e in map(sheet.get, ind.recorded_keys) if e is not None)
+        rule = ind.spec.cells[-1][1]
+        for each in recorded:
+            if each.value is not None:
+                check(ind, rule, each.value)
     if entry is None:
-        return ind.missing
+        return IndicatorResult(ind.code, ind.name, None, recorded) if recorded else ind.missing
     if entry.value is None or ind.highest is None:
-        return IndicatorResult(ind.code, ind.name, None, (entry,))
+        return IndicatorResult(ind.code, ind.name, None, (entry, *recorded))
     score = formulas.count_normalised(entry.value, ind.highest, ind.hi)  # type: ignore[arg-type]
     formula = (
         f"{plain(entry.value)} / {plain(ind.highest)} {TIMES} {plain(ind.hi)}"  # type: ignore[arg-type]
         f" = {plain(score)}"
     )
     note = "jumlah tertinggi 0: semua peserta bernilai 0" if ind.highest == 0 else ""
-    return IndicatorResult(ind.code, ind.name, score, (entry,), formula, note=note)
+    return IndicatorResult(ind.code, ind.name, score, (entry, *recorded), formula, note=note)
 
 
 # ---------------------------------------------------------------- one sheet

@@ -27,6 +27,7 @@ from scoring.rules import (
     Polarity,
     PredicateRounding,
     ValueRange,
+    year_part,
 )
 
 _NOT_NEGATIVE = Decimal(0)
@@ -71,6 +72,14 @@ class IndicatorSpec:
     parts: tuple[tuple[str, Decimal], ...] = ()
     polarity: Polarity | None = None  # capaian only
     options: tuple[OptionSpec, ...] = ()
+    # percentage_pair: each part is entered for this many years (cells "fisik_1", "fisik_2",
+    # `rules.year_part`) and read as the mean of its years; 1: one cell per part ("fisik").
+    years: int = 1
+    # count_normalised: parts entered and shown beside the count, never scored (Tegal: the
+    # number of partner institutions beside the number of programs).
+    recorded: tuple[str, ...] = ()
+    # How people read each part, by part name ("fisik": "Realisasi fisik"); names otherwise.
+    part_labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def scored(self) -> bool:
@@ -80,12 +89,21 @@ class IndicatorSpec:
     def cells(self) -> tuple[tuple[str, ValueRange | None], ...]:
         """The values the indicator takes, by part ("" for a single value), each with the
         range an entered number must lie in; None for a choice (its value is an option
-        code). Empty for a free-text indicator.
+        code). Empty for a free-text indicator. The scored cells (`scored_cells`) come
+        first, then the recorded ones: quantities, never negative, whole when the
+        indicator's values are.
+        """
+        recorded = ValueRange(_NOT_NEGATIVE, None, self.integer_only)
+        return self.scored_cells + tuple((name, recorded) for name in self.recorded)
+
+    @property
+    def scored_cells(self) -> tuple[tuple[str, ValueRange | None], ...]:
+        """The cells the score is computed from (see `cells`).
 
         A percentage_pair's parts are percentages on the indicator's own scale (the part
-        weights sum to 100); a capaian's target and realisasi, and a count, are quantities:
-        never negative, with no maximum (a count's maximum is the score the highest count
-        receives).
+        weights sum to 100), one cell per part and year when `years` > 1; a capaian's
+        target and realisasi, and a count, are quantities: never negative, with no maximum
+        (a count's maximum is the score the highest count receives).
         """
         kind = self.kind
         if kind == IndicatorKind.TEXT:
@@ -94,6 +112,12 @@ class IndicatorSpec:
             return (("", None),)
         own = ValueRange(self.min_value, self.max_value, self.integer_only)
         if kind == IndicatorKind.PERCENTAGE_PAIR:
+            if self.years > 1:
+                return tuple(
+                    (year_part(name, year), own)
+                    for name, _ in self.parts
+                    for year in range(1, self.years + 1)
+                )
             return tuple((name, own) for name, _ in self.parts)
         quantity = ValueRange(_NOT_NEGATIVE, None, self.integer_only)
         if kind == IndicatorKind.CAPAIAN:

@@ -57,11 +57,24 @@ def _indicator_errors(where: str, indicator: IndicatorSpec, combine: AspectCombi
             errors.append(f"{where}: bagian {name} berulang.")
         if "" in (name for name, _ in indicator.parts):
             errors.append(f"{where}: nama bagian tidak boleh kosong.")
+        if indicator.years < 1:
+            errors.append(f"{where}: jumlah tahun bagian harus minimal 1.")
     elif kind == IndicatorKind.CAPAIAN:
         if indicator.polarity is None:
             errors.append(f"{where}: capaian tanpa polaritas.")
     elif kind == IndicatorKind.COUNT_NORMALISED and indicator.max_value is None:
         errors.append(f"{where}: jumlah yang dibandingkan wajib memiliki nilai maksimal.")
+    if kind != IndicatorKind.PERCENTAGE_PAIR and indicator.years != 1:
+        errors.append(f"{where}: isian per tahun hanya untuk persentase ganda.")
+    if indicator.recorded:
+        if kind != IndicatorKind.COUNT_NORMALISED:
+            errors.append(
+                f"{where}: bagian yang hanya dicatat hanya untuk jumlah yang dibandingkan."
+            )
+        for name in _duplicates(indicator.recorded):
+            errors.append(f"{where}: bagian {name} berulang.")
+        if "" in indicator.recorded:
+            errors.append(f"{where}: nama bagian tidak boleh kosong.")
     return errors
 
 

@@ -22,6 +22,16 @@ def stage_formula(stage: Stage) -> str:
 
 
 @register.filter
+def member_total_formula(stage: Stage) -> str:
+    return descriptions.member_total_formula(stage)
+
+
+@register.filter
+def members_formula(stage: Stage) -> str:
+    return descriptions.members_formula(stage)
+
+
+@register.filter
 def aspect_formula(aspect: Aspect) -> str:
     return descriptions.aspect_formula(aspect)
 

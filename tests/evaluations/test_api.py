@@ -81,9 +81,9 @@ def test_a_sheet_shows_every_cell_with_its_rule(penilai, setup, tenancy):
     sheet = own_sheet(setup, tenancy)
     body = penilai.get(f"/api/v1/bekasi/sheets/{sheet.pk}/").json()
     assert body["values"] == [
-        {"indicator": "A1", "part": "", "value": None, "option": None, "text": "",
+        {"indicator": "A1", "part": "", "label": "", "value": None, "option": None, "text": "",
          "min": "0", "max": "100", "integer_only": False, "options": []},
-        {"indicator": "B1", "part": "", "value": None, "option": None, "text": "",
+        {"indicator": "B1", "part": "", "label": "", "value": None, "option": None, "text": "",
          "min": "0", "max": "100", "integer_only": False, "options": []},
     ]  # fmt: skip
 

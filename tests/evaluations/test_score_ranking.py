@@ -133,6 +133,16 @@ def test_instrument_warnings_reach_the_ranking(make_period):
     assert any("berjumlah 105%, bukan 100%" in warning for warning in warnings)
 
 
+@pytest.mark.parametrize("basis", ["published", "exact"])
+def test_the_sets_decision_basis_reaches_the_engine(make_period, basis):
+    setup = make_period(tiny_set(decision_basis=basis))
+    with scope(region=setup.region):
+        data = scoring_input_for_period(period=setup.period)
+        ranking = ranking_for_period(period=setup.period)
+    assert data.instrument.decision_basis == basis
+    assert ranking.decision_basis == basis
+
+
 def test_scoring_input(worked):
     with scope(region=worked.region):
         data = scoring_input_for_period(period=worked.period)

@@ -178,10 +178,15 @@ def test_shipped_fixtures(db, tmp_path):
     with scope(region=region):
         period = Period.objects.get(slug="2026")
     rows = template(tmp_path, period, "tegal.xlsx")
-    assert [row[2:5] for row in rows[1:5]] == [
-        ("mandiri", "KEU", "KEU:fisik"),
-        ("mandiri", "KEU", "KEU:keuangan"),
+    # Keuangan on two years (Lampiran I C), partner institutions recorded beside the programs
+    assert [row[2:5] for row in rows[1:9]] == [
+        ("mandiri", "KEU", "KEU:fisik_1"),
+        ("mandiri", "KEU", "KEU:fisik_2"),
+        ("mandiri", "KEU", "KEU:keuangan_1"),
+        ("mandiri", "KEU", "KEU:keuangan_2"),
         ("mandiri", "SIN", "PEM"),
+        ("mandiri", "SIN", "PEM:institusi"),
         ("mandiri", "SIN", "NONPEM"),
+        ("mandiri", "SIN", "NONPEM:institusi"),
     ]
-    assert len(rows) - 1 == 18 * (4 + 5 * 4)
+    assert len(rows) - 1 == 18 * (8 + 5 * 4)

@@ -15,7 +15,9 @@ TINY_SET = {
     "final_combine": "single_stage",
     "predicate_name": "Predikat",
     "predicate_rounding": "none",
+    "decision_basis": "published",
     "award_for_others": "",
+    "reference": "",
     "stages": [
         {
             "order": 1,

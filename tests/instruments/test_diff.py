@@ -66,3 +66,16 @@ def test_direction_matters():
     new["predicate_bands"].pop()
     assert _summary(instrument_set_diff(tiny_set(), new)) == [(REMOVED, "predikat", "Kurang")]
     assert _summary(instrument_set_diff(new, tiny_set())) == [(ADDED, "predikat", "Kurang")]
+
+
+def test_a_changed_reference_or_decision_basis_is_listed():
+    new = tiny_set(decision_basis="exact")
+    new["stages"][0]["reference"] = "Pasal 14 ayat (2) huruf a–d"
+    changes = instrument_set_diff(tiny_set(), new)
+    assert _summary(changes) == [(CHANGED, "set", ""), (CHANGED, "tahap", "T1")]
+    assert [(f.label, f.old, f.new) for f in changes[0].fields] == [
+        ("dasar keputusan", "published", "exact")
+    ]
+    assert [(f.label, f.old, f.new) for f in changes[1].fields] == [
+        ("rujukan", None, "Pasal 14 ayat (2) huruf a–d")
+    ]

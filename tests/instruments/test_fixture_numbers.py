@@ -36,30 +36,36 @@ REGIONS = ("bekasi", "banggai", "pekalongan", "tegal")
 SET_KEYS = {
     "code", "version", "name", "legal_number", "legal_date", "legal_title", "description",
     "assumption", "regulation_conflict", "final_combine", "predicate_name",
-    "predicate_rounding", "award_for_others", "stages", "predicate_bands", "tie_break_rules",
-    "award_tiers",
+    "predicate_rounding", "decision_basis", "award_for_others", "reference", "stages",
+    "predicate_bands", "tie_break_rules", "award_tiers",
 }  # fmt: skip
 STAGE_KEYS = {
     "order", "code", "name", "scorer_label", "member_combine", "aspect_combine", "weight",
     "max_score", "shortlist_size", "disqualify_if_incomplete", "min_team_size",
-    "deadline_note", "assumption", "aspects",
+    "deadline_note", "reference", "assumption", "aspects",
 }  # fmt: skip
 ASPECT_KEYS = {
     "order", "code", "name", "weight", "max_score", "indicator_combine",
-    "counts_toward_total", "assumption", "indicators",
+    "counts_toward_total", "reference", "assumption", "indicators",
 }  # fmt: skip
 INDICATOR_KEYS = {
     "order", "code", "group", "text", "guidance", "help_text", "kind", "entered_by",
     "min_value", "max_value", "integer_only", "weight", "evidence_required", "evidence_note",
-    "params", "assumption", "options",
+    "params", "reference", "assumption", "options",
 }  # fmt: skip
-OPTION_KEYS = {"order", "code", "label", "score", "assumption"}
+OPTION_KEYS = {"order", "code", "label", "score", "reference", "assumption"}
 BAND_KEYS = {
     "order", "label", "lower", "lower_inclusive", "upper", "upper_inclusive", "consequence",
+    "reference", "assumption",
+}  # fmt: skip
+TIE_KEYS = {
+    "order", "stage", "aspect", "indicator", "higher_wins", "description", "reference",
     "assumption",
 }  # fmt: skip
-TIE_KEYS = {"order", "stage", "aspect", "indicator", "higher_wins", "description", "assumption"}
-AWARD_KEYS = {"rank", "label", "prizes", "assumption"}
+AWARD_KEYS = {"rank", "label", "prizes", "reference", "assumption"}
+# The digest's "Which figure decides": every set declares it as an assumption.
+DECISION_BASIS = "Peringkat, seri, daftar pendek dan predikat membaca skor terbitan dua desimal"
+REFERENCE_RE = re.compile(r"(Pasal|Lampiran|Diktum|Mekanisme|Pendahuluan|Keputusan Tim)")
 
 RANGED_KINDS = {
     IndicatorKind.SCORE,
@@ -315,10 +321,14 @@ def test_rule_names_come_from_the_scoring_vocabulary(instrument):
                     assert [o["code"] for o in ind["options"]] == ["ya", "tidak"]
                 if kind == IndicatorKind.PERCENTAGE_PAIR:
                     parts = ind["params"]["parts"]
-                    assert set(ind["params"]) == {"parts"}
+                    assert set(ind["params"]) <= {"parts", "years", "labels"}
                     assert sum(Decimal(w) for w in parts.values()) == 100
+                    assert set(ind["params"].get("labels", {})) <= set(parts)
                 elif kind == IndicatorKind.CAPAIAN:
                     assert ind["params"]["polarity"] in set(Polarity)
+                elif kind == IndicatorKind.COUNT_NORMALISED and ind["params"]:
+                    assert set(ind["params"]) <= {"recorded", "labels"}
+                    assert set(ind["params"].get("labels", {})) <= set(ind["params"]["recorded"])
                 else:
                     assert ind["params"] == {}
                 if kind in RANGED_KINDS:
@@ -363,11 +373,25 @@ def test_tie_breaks_name_existing_rows(instrument):
         assert rule["description"].strip()
 
 
-def test_only_tegal_carries_a_regulation_conflict(instrument):
-    if instrument["code"] == load("tegal")["code"]:
-        assert instrument["regulation_conflict"].strip()
-    else:
+def test_bekasi_banggai_and_tegal_record_a_conflict_of_their_text(instrument):
+    if instrument["code"] == load("pekalongan")["code"]:
         assert instrument["regulation_conflict"] == ""
+    else:
+        assert instrument["regulation_conflict"].strip()
+
+
+def test_every_level_names_its_reference(instrument):
+    """Issue 10: every stage, aspect, indicator, option, band, tie-break and award says which
+    Pasal, Lampiran or point sets it, or what decided it where the text is silent."""
+    for level, obj in _walk(instrument):
+        reference = obj["reference"]
+        assert reference == reference.strip() and len(reference) <= 250, (level, reference)
+        assert REFERENCE_RE.search(reference), (level, obj.get("code"), reference)
+
+
+def test_every_set_declares_the_decision_basis_as_an_assumption(instrument):
+    assert instrument["decision_basis"] == "published"
+    assert instrument["assumption"].startswith(DECISION_BASIS)
 
 
 # ---------------------------------------------------------------- Kota Bekasi (000)
@@ -412,15 +436,37 @@ def test_bekasi_numbers():
     [tie] = data["tie_break_rules"]
     assert (tie["stage"], tie["aspect"], tie["higher_wins"]) == ("T1", "IP", True)
 
+    # Lampiran I IV.2: "Piagam dan Thropi; dan/atau Bentuk lainnya sesuai dengan kemampuan
+    # keuangan dan pertimbangan kondisi daerah", for Peringkat I-III and Harapan I-III.
+    prize = (
+        "Piagam dan Thropi; dan/atau bentuk lainnya sesuai dengan kemampuan keuangan dan "
+        "pertimbangan kondisi daerah"
+    )
     assert [(a["rank"], a["label"], a["prizes"]) for a in data["award_tiers"]] == [
-        (1, "Peringkat I", "Piagam dan Trofi"),
-        (2, "Peringkat II", "Piagam dan Trofi"),
-        (3, "Peringkat III", "Piagam dan Trofi"),
-        (4, "Harapan I", "Piagam dan Trofi"),
-        (5, "Harapan II", "Piagam dan Trofi"),
-        (6, "Harapan III", "Piagam dan Trofi"),
+        (1, "Peringkat I", prize),
+        (2, "Peringkat II", prize),
+        (3, "Peringkat III", prize),
+        (4, "Harapan I", prize),
+        (5, "Harapan II", prize),
+        (6, "Harapan III", prize),
     ]
+    assert all("IV.2" in a["reference"] for a in data["award_tiers"])
     assert data["award_for_others"] == ""
+
+
+def test_bekasi_references_and_conflict():
+    data = load("bekasi")
+    conflict = data["regulation_conflict"]
+    # Diktum KEEMPAT names Lampiran III (not in the text); Lampiran I II.6 names Lampiran II,
+    # which Diktum KETIGA makes the schedule.
+    for words in ("Diktum KEEMPAT", "Lampiran III", "II.6", "Lampiran II", "Diktum KETIGA"):
+        assert words in conflict, words
+    stage = data["stages"][0]
+    assert [a["reference"] for a in stage["aspects"][:6]] == [
+        f"Lampiran I angka III.C.2 huruf b angka {n})" for n in range(1, 7)
+    ]
+    assert data["tie_break_rules"][0]["reference"] == "Lampiran I angka II.5"
+    assert "Keputusan Tim (asumsi)" in by_code(stage["aspects"], "K1")["indicators"][0]["reference"]
 
 
 def test_bekasi_weighted_sum_of_member_scores():
@@ -495,10 +541,13 @@ def test_banggai_numbers():
     assert all((D(i["min_value"]), D(i["max_value"])) == (0, 5) for i in ik["indicators"])
     assert D(ko["max_score"]) == D(ik["max_score"]) == 50
 
-    assert t3["scorer_label"] == "Tim EKK"
+    assert t3["scorer_label"].startswith("Tim EKK")
     assert t3["member_combine"] == MemberCombine.MEAN_OF_MEMBER_TOTALS
     assert t3["aspect_combine"] == AspectCombine.MEAN
-    assert t3["min_team_size"] == 3
+    # Pasal 14 ayat (2) huruf a-d: Bupati, Wakil Bupati, Sekretaris Daerah and six members
+    assert t3["min_team_size"] == 9
+    assert "Pasal 14 ayat (2) huruf a–d" in t3["reference"]
+    assert "tidak diatur" not in t3["assumption"]
     assert "minggu ke-2 Mei" in t3["deadline_note"]
     assert [(a["code"], a["name"]) for a in t3["aspects"]] == [
         ("A1", "Kewilayahan"),
@@ -572,13 +621,36 @@ def test_banggai_stage_formulas_give_the_lampiran_results():
     assert final_bound(load("banggai"), indicator_min) == 0
 
 
+def test_banggai_references_and_conflict():
+    data = load("banggai")
+    conflict = data["regulation_conflict"]
+    assert "Pasal 14 ayat (6)" in conflict and "menjumlahkan" in conflict
+    assert "Lampiran III" in conflict and "JTK" in conflict
+    t1, _t2, t3 = data["stages"]
+    assert [s["reference"].split(";")[0] for s in data["stages"]] == [
+        f"Pasal 5 ayat (1) huruf {letter}" for letter in "abc"
+    ]
+    assert [a["reference"].split(";")[0] for a in t1["aspects"]] == [
+        f"Pasal 9 ayat (2) huruf {letter}" for letter in PASAL_9_2
+    ]
+    assert [a["reference"].split(";")[0] for a in t3["aspects"]] == [
+        f"Pasal 11 ayat (3) huruf {letter}; Lampiran II (A{n})".split(";")[0]
+        for n, letter in enumerate("abcde", start=1)
+    ]
+    assert [b["reference"].split(";")[0] for b in data["predicate_bands"]] == [
+        f"Pasal 19 huruf {letter}" for letter in "abcde"
+    ]
+    assert all("Pasal 23 ayat (1)" in a["reference"] for a in data["award_tiers"])
+    assert "Pasal 22 ayat (2)" in data["award_tiers"][0]["reference"]  # Terbaik I to province
+
+
 def test_banggai_assumptions():
     data = load("banggai")
     assert assumed(data)  # half-up rounding before the predikat
     assert all(assumed(b) for b in data["predicate_bands"])
     assert_assumed(
         data,
-        ["T1", "T2", "T3", "T2/KO", "T2/IK", "T2/KO/Ko"]
+        ["T1", "T2", "T2/KO", "T2/IK", "T2/KO/Ko"]
         + [f"T1/{c}" for c in PASAL_9_2]
         + [f"T1/{c}/nilai" for c in PASAL_9_2]
         + [f"T2/IK/{c}" for c in PASAL_9_2]
@@ -743,7 +815,13 @@ def test_tegal_numbers():
     [pair] = keu["indicators"]
     assert pair["kind"] == IndicatorKind.PERCENTAGE_PAIR
     assert pair["entered_by"] == EnteredBy.KECAMATAN and pair["evidence_required"] is True
-    assert pair["params"] == {"parts": {"fisik": "50", "keuangan": "50"}}
+    # Lampiran I C: "basis data yang digunakan adalah 2 (dua) tahun terakhir"
+    assert pair["params"] == {
+        "parts": {"fisik": "50", "keuangan": "50"},
+        "years": 2,
+        "labels": {"fisik": "Realisasi fisik", "keuangan": "Realisasi keuangan"},
+    }
+    assert "2 tahun terakhir" in pair["reference"]
     assert (D(pair["min_value"]), D(pair["max_value"])) == (0, 100)
 
     assert sin["indicator_combine"] == AspectCombine.WEIGHTED_SUM
@@ -754,6 +832,9 @@ def test_tegal_numbers():
     for ind in sin["indicators"]:
         assert (D(ind["min_value"]), D(ind["max_value"])) == (0, 100)
         assert ind["evidence_required"] is True
+        # Lampiran II B asks for the programs and "Jumlah institusi": recorded, not scored
+        assert ind["params"]["recorded"] == ["institusi"]
+    assert "NILAI (Jml x Bobot)" in sin["assumption"]
 
     assert ino["indicator_combine"] == AspectCombine.SUM
     assert [(i["code"], i["text"], D(i["max_value"])) for i in ino["indicators"]] == [
@@ -775,11 +856,13 @@ def test_tegal_numbers():
 def test_tegal_keuangan_and_sinergitas_formulas():
     stage = load("tegal")["stages"][0]
     keu, sin, _ = stage["aspects"]
-    parts = keu["indicators"][0]["params"]["parts"]
-    # A = 90 x 50% = 45, B = 80 x 50% = 40, nilai = A + B = 85 (not x 20%)
-    value = (
-        Decimal(90) * Decimal(parts["fisik"]) / 100 + Decimal(80) * Decimal(parts["keuangan"]) / 100
-    )
+    params = keu["indicators"][0]["params"]
+    parts, years = params["parts"], params["years"]
+    # Two years each: fisik 80 and 90, keuangan 70 and 100 ->
+    # A = (80 + 90) / 2 x 50% = 42,5, B = (70 + 100) / 2 x 50% = 42,5, nilai = 85 (not x 20%)
+    fisik = (Decimal(80) + Decimal(90)) / years
+    keuangan = (Decimal(70) + Decimal(100)) / years
+    value = fisik * Decimal(parts["fisik"]) / 100 + keuangan * Decimal(parts["keuangan"]) / 100
     assert value == 85
     # 3 of a highest 6 government partners, 8 of a highest 8 non-government partners
     pem, nonpem = sin["indicators"]

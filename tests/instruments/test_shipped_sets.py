@@ -32,10 +32,49 @@ def test_shipped_set_loads_without_errors(region_slug, db):
     assert [str(f) for f in findings if f.is_error] == []
 
 
-@pytest.mark.parametrize("region_slug", ["bekasi", "banggai", "pekalongan"])
-def test_consistent_regulations_carry_no_warning(region_slug, db):
+def test_a_consistent_regulation_carries_no_warning(db):
     with scopes_disabled():
-        assert validate_instrument_set(_load(region_slug)) == []
+        assert validate_instrument_set(_load("pekalongan")) == []
+
+
+@pytest.mark.parametrize(
+    ("region_slug", "words"),
+    [
+        ("bekasi", ("Diktum KEEMPAT", "Lampiran III", "II.6", "jadwal")),
+        ("banggai", ("Pasal 14 ayat (6)", "menjumlahkan", "Lampiran III", "JTK")),
+    ],
+)
+def test_a_conflict_of_the_text_is_surfaced_as_a_warning(region_slug, words, db):
+    with scopes_disabled():
+        warnings = [f for f in validate_instrument_set(_load(region_slug)) if not f.is_error]
+    (warning,) = warnings
+    assert warning.where == "Regulasi"
+    for word in words:
+        assert word in warning.message, word
+
+
+@pytest.mark.parametrize("region_slug", REGIONS)
+def test_references_and_the_decision_basis_survive_loading(region_slug, db):
+    with scopes_disabled():
+        tree = _load(region_slug)
+        parts = [
+            *tree.stages.all(),
+            *(a for s in tree.stages.all() for a in s.aspects.all()),
+            *(i for s in tree.stages.all() for a in s.aspects.all() for i in a.indicators.all()),
+            *(
+                o
+                for s in tree.stages.all()
+                for a in s.aspects.all()
+                for i in a.indicators.all()
+                for o in i.options.all()
+            ),
+            *tree.predicate_bands.all(),
+            *tree.tie_break_rules.all(),
+            *tree.award_tiers.all(),
+        ]
+    assert tree.decision_basis == "published"
+    assert tree.assumption.startswith("Peringkat, seri, daftar pendek dan predikat")
+    assert [part for part in parts if not part.reference.strip()] == []
 
 
 def test_tegal_contradiction_is_surfaced_as_a_warning(db):

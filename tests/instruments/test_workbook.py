@@ -80,6 +80,66 @@ def test_shipped_sets_survive_the_round_trip(region_slug, region):
     assert again == {**original, "version": original["version"] + 1}
 
 
+def _with_references(data: dict) -> dict:
+    """`data` with a reference on every level and the exact score deciding."""
+    data["decision_basis"] = "exact"
+    data["reference"] = "Pasal 1"
+    for s_n, stage in enumerate(data["stages"], start=1):
+        stage["reference"] = f"Pasal {s_n + 1} ayat (2) huruf a–d"
+        for aspect in stage["aspects"]:
+            aspect["reference"] = f"Lampiran I angka {aspect['order']}"
+            for indicator in aspect["indicators"]:
+                indicator["reference"] = f"Lampiran I angka {aspect['order']}.{indicator['order']}"
+                for option in indicator.get("options", []):
+                    option["reference"] = "Keputusan Tim (asumsi)"
+    for key in ("predicate_bands", "tie_break_rules", "award_tiers"):
+        for item in data.get(key, []):
+            item["reference"] = f"Pasal 8 ({key})"
+    return data
+
+
+def test_round_trip_keeps_references_on_every_level_and_the_decision_basis(region):
+    data = _with_references(bigger_set())
+    original, again, _new = _round_trip(region, data)
+    assert again == {**original, "version": original["version"] + 1}
+    assert again["decision_basis"] == "exact"
+    assert again["stages"][0]["reference"] == "Pasal 2 ayat (2) huruf a–d"
+    every = [
+        item.get("reference")
+        for stage in again["stages"]
+        for aspect in stage["aspects"]
+        for item in (stage, aspect, *aspect["indicators"])
+    ] + [
+        item["reference"]
+        for key in ("predicate_bands", "tie_break_rules", "award_tiers")
+        for item in again[key]
+    ]
+    assert every and all(every), "no level lost its reference"
+    book = openpyxl.load_workbook(io.BytesIO(exported(again)))
+    headers = {name: [cell.value for cell in book[name][1]] for name in SHEET_NAMES}
+    assert all("rujukan" in columns for columns in headers.values())
+    assert "dasar keputusan" in headers["set"]
+
+
+def test_a_workbook_from_before_references_still_imports(region):
+    """A workbook exported before the reference and decision-basis columns existed."""
+
+    def drop_columns(book):
+        for worksheet in book.worksheets:
+            headers = [cell.value for cell in worksheet[1]]
+            for name in ("rujukan", "dasar keputusan"):
+                if name in headers:
+                    worksheet.delete_cols(headers.index(name) + 1)
+                    headers = [cell.value for cell in worksheet[1]]
+
+    content = edited(exported(_with_references(tiny_set())), drop_columns)
+    new_set = _import(region, content)
+    with scopes_disabled():
+        data = instrument_set_to_data(new_set)
+    assert data["decision_basis"] == "published"
+    assert data["reference"] == "" and data["stages"][0]["reference"] == ""
+
+
 def test_a_new_code_keeps_the_workbook_version(region):
     new_set = _import(region, exported(tiny_set(code="baru", version=3)))
     assert (new_set.code, new_set.version, new_set.previous_version) == ("baru", 3, None)
@@ -110,6 +170,7 @@ def test_workbook_has_one_sheet_per_level_with_indonesian_headers():
         "indikator",
         "nilai lebih tinggi menang",
         "keterangan",
+        "rujukan",
         "asumsi",
     ]
     row = [cell.value for cell in book["aspek"][2]]

@@ -53,3 +53,23 @@ def test_every_demo_account_is_a_person_and_a_second_load_changes_nothing():
     before = _facts()
     call_command("load_demo", "--no-scores", stdout=io.StringIO())
     assert _facts() == before
+
+
+def test_the_demo_seats_full_teams_as_the_texts_appoint_them():
+    """Banggai stage 3, Pasal 14 ayat (2) huruf a-d: nine members; no stage of any demo
+    period is short of its minimum."""
+    from evaluations.models import TeamMember
+    from instruments.models import Stage
+
+    call_command("load_demo", stdout=io.StringIO())
+    with scopes_disabled():
+        seats = {
+            (stage.instrument_set.region.slug, stage.code): (
+                TeamMember.objects.filter(stage=stage).count(),
+                stage.min_team_size,
+            )
+            for stage in Stage.objects.select_related("instrument_set__region")
+        }
+    assert seats["banggai", "T3"] == (9, 9)
+    assert seats["banggai", "T1"] == (5, 1)
+    assert all(count >= minimum for count, minimum in seats.values())

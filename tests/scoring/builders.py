@@ -89,7 +89,11 @@ def yes_no(code: str, *, ya: Number = 100, tidak: Number = 0) -> IndicatorSpec:
 
 
 def pair(
-    code: str, parts: Mapping[str, Number], *, by: EnteredBy = EnteredBy.KECAMATAN
+    code: str,
+    parts: Mapping[str, Number],
+    *,
+    by: EnteredBy = EnteredBy.KECAMATAN,
+    years: int = 1,
 ) -> IndicatorSpec:
     return IndicatorSpec(
         code,
@@ -99,6 +103,7 @@ def pair(
         min_value=d(0),
         max_value=d(100),
         parts=tuple((name, d(w)) for name, w in parts.items()),
+        years=years,
     )
 
 
@@ -108,6 +113,7 @@ def count(
     hi: Number = 100,
     weight: Number | None = None,
     by: EnteredBy = EnteredBy.KECAMATAN,
+    recorded: tuple[str, ...] = (),
 ) -> IndicatorSpec:
     return IndicatorSpec(
         code,
@@ -116,7 +122,9 @@ def count(
         entered_by=by,
         min_value=d(0),
         max_value=d(hi),
+        integer_only=bool(recorded),
         weight=_opt(weight),
+        recorded=recorded,
     )
 
 

@@ -23,5 +23,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {region:<11} {role:<28} {username}")
         self.stdout.write(
             "  Every kecamatan has an operator: op-<region>-<kecamatan>; "
-            "penilai-<region>-1…5; penilai-lintas holds roles in bekasi and tegal."
+            "penilai-<region>-1…5 (Banggai …9: its stage 3 seats nine); "
+            "penilai-lintas holds roles in bekasi and tegal."
         )
