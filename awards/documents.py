@@ -10,6 +10,7 @@ Every PDF carries a QR code and a short code that lead to the public verificatio
 import base64
 import io
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -157,6 +158,11 @@ def document_context(document: Document, options: DocumentSettings) -> dict[str,
         ],
         "decisions": data["ranking"]["tie_decisions"],
         "stage_rows": _stage_rows(results, document.subject, data),
+        "handovers": [
+            {**h, "at_text": formatting.date_time(datetime.fromisoformat(h["at"]))}
+            for h in data.get("handovers", [])
+            if h["stage"] == document.subject
+        ],
     }
 
 

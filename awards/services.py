@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards.models import DocumentSettings, FollowUp, ResultSnapshot, SnapshotReopening
-from evaluations.models import Period, TeamMember
+from evaluations.models import HandOver, Period, TeamMember
 from evaluations.selectors import ranking_for_period
 from evaluations.services import PERIOD_RESULT, period_set_status
 from regions.models import Kecamatan
@@ -109,8 +109,25 @@ def snapshot_payload(
         },
         "team": team,
         "members": _member_totals(ranking),
+        "handovers": _handovers(period),
         "ranking": ranking_document(ranking, region=period.region.slug, period=period.slug),
     }
+
+
+def _handovers(period: Period) -> list[dict[str, Any]]:
+    """Who handed which accepted self-assessments to whom, and when (Banggai Pasal 8)."""
+    rows = HandOver.objects.filter(period=period).select_related("stage", "to__profile", "by")
+    return [
+        {
+            "stage": row.stage.code,
+            "to": person_name(row.to),
+            "to_nip": getattr(profile_of(row.to), "nip", "") or "",
+            "by": person_name(row.by) if row.by else "",
+            "at": row.at.isoformat(),
+            "kecamatan": [entry["name"] for entry in row.kecamatan],
+        }
+        for row in rows.order_by("at", "pk")
+    ]
 
 
 def _member_totals(ranking: Ranking) -> list[dict[str, Any]]:

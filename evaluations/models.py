@@ -534,3 +534,29 @@ class StageDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} · {self.stage_id}"
+
+
+class HandOver(InsertOnlyModel):
+    """Tapem hands the accepted self-assessments of one stage to the Penilai Kinerja Mandiri
+    (Perbup Banggai 49/2022 Pasal 8: proven by a Berita Acara Penyerahan Hasil Penilaian
+    Mandiri, signed by the Penilai Kinerja and the Kepala Bagian Tapem): who to whom, when,
+    which kecamatan. Insert-only; the Berita Acara is rendered from it at freezing."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    stage = models.ForeignKey("instruments.Stage", on_delete=models.PROTECT, related_name="+")
+    kecamatan = models.JSONField(_("kecamatan"))  # [{"id", "name"}], in name order
+    to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("diserahkan pada"))
+
+    objects = ScopedManager(region="period__region")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("penyerahan hasil penilaian mandiri")
+        verbose_name_plural = _("penyerahan hasil penilaian mandiri")
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.stage_id} · {len(self.kecamatan)} kecamatan"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
@@ -27,11 +28,14 @@ from config.uploads import EvidenceRejected, InspectedFile, inspect_evidence
 from evaluations.access import PeriodAction, period_refusal
 from evaluations.models import (
     Evidence,
+    HandOver,
     IndicatorReview,
     Participation,
+    Period,
     RepairRequest,
     Sheet,
     StageDeadline,
+    TeamMember,
 )
 from evaluations.notices import notify_accepted, notify_returned
 from evaluations.sheets import (
@@ -41,6 +45,8 @@ from evaluations.sheets import (
     sheet_cells,
     sheet_write_refusal,
 )
+from instruments.models import Stage
+from regions.people import person_name
 from regions.transitions import TransitionRefused, transition_apply
 
 # Pasal 8(5) Perbup Banggai 49/2022: what the results print for a kecamatan whose form is
@@ -461,3 +467,42 @@ def sheet_verify(
         elif decision == "accept":
             sheet_accept(sheet=sheet, by=by)
     return sheet
+
+
+# ---------------------------------------------------------------- hand-over (Banggai Pasal 8)
+
+
+def handover_record(
+    *, period: Period, stage: Stage, to: AbstractBaseUser, by: AbstractBaseUser | None
+) -> HandOver:
+    """Hand every accepted self-assessment of `stage` not handed over yet to `to`, a member
+    of the stage's team (the Penilai Kinerja Mandiri). Refused when none is waiting."""
+    with transaction.atomic():
+        period = Period.objects.select_for_update().get(pk=period.pk)
+        if not TeamMember.objects.filter(period=period, stage=stage, user=to).exists():
+            raise ValidationError(
+                _("%(person)s tidak duduk di tim tahap %(stage)s.")
+                % {"person": person_name(to), "stage": stage.name}
+            )
+        handed = {
+            entry["id"]
+            for handover in HandOver.objects.filter(period=period, stage=stage)
+            for entry in handover.kecamatan
+        }
+        accepted = (
+            Sheet.objects.filter(
+                period=period, stage=stage, assessor__isnull=True, state=Sheet.State.ACCEPTED
+            )
+            .exclude(kecamatan_id__in=handed)
+            .select_related("kecamatan")
+            .order_by("kecamatan__name")
+        )
+        kecamatan = [{"id": s.kecamatan_id, "name": s.kecamatan.name} for s in accepted]
+        if not kecamatan:
+            raise ValidationError(
+                _("Tidak ada isian diterima yang belum diserahkan pada tahap %(stage)s.")
+                % {"stage": stage.name}
+            )
+        return HandOver.objects.create(
+            period=period, stage=stage, kecamatan=kecamatan, to=to, by=by, at=timezone.now()
+        )

@@ -40,7 +40,7 @@ from evaluations.forms import (
     TeamForm,
     TieDecisionForm,
 )
-from evaluations.models import Period, Sheet, TeamMember, ValueChange
+from evaluations.models import HandOver, Period, Sheet, TeamMember, ValueChange
 from evaluations.presentation import messages_text, messages_usernames, ranking_table
 from evaluations.score_template import NotOnTeam, score_template_bytes
 from evaluations.self_assessment import (
@@ -48,6 +48,7 @@ from evaluations.self_assessment import (
     ReviewRefused,
     evidence_attach,
     evidence_current,
+    handover_record,
     sheet_disqualify,
     sheet_verify,
 )
@@ -72,6 +73,7 @@ from evaluations.sheets import (
 from instruments.selectors import instrument_set_list
 from regions.access import Action, access_kecamatan, access_region, can
 from regions.models import Notice, Role
+from regions.people import person_name
 from regions.selectors import people_by_username
 from regions.transitions import transition_history_labelled
 
@@ -634,15 +636,46 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
 def verification_queue(request: HttpRequest, region: str, period: str) -> HttpResponse:
     """Every kecamatan's own sheet of the period at a glance: state, files, deadlines."""
     obj = access_period(request=request, slug=period, action=PeriodAction.MANAGE)
+    handovers: dict[int, list[HandOver]] = {}
+    for handover in HandOver.objects.filter(period=obj).select_related("to__profile", "by"):
+        handovers.setdefault(handover.stage_id, []).append(handover)
+    seats: dict[int, list[TeamMember]] = {}
+    for seat in TeamMember.objects.filter(period=obj).select_related("user__profile"):
+        seats.setdefault(seat.stage_id, []).append(seat)
+    stages = [
+        (entry, handovers.get(entry.stage.pk, []), seats.get(entry.stage.pk, []))
+        for entry in selectors.verification_queue(period=obj)
+    ]
     return render(
         request,
         "evaluations/verification_queue.html",
-        {
-            "period": obj,
-            "stages": selectors.verification_queue(period=obj),
-            "now": timezone.now(),
-        },
+        {"period": obj, "stages": stages, "now": timezone.now()},
     )
+
+
+@require_POST
+def handover_add(request: HttpRequest, region: str, period: str) -> HttpResponse:
+    """Tapem hands a stage's accepted self-assessments to the Penilai Kinerja Mandiri."""
+    obj = access_period(request=request, slug=period, action=PeriodAction.MANAGE)
+    seat = (
+        TeamMember.objects.filter(period=obj, pk=request.POST.get("seat") or 0)
+        .select_related("stage", "user")
+        .first()
+    )
+    if seat is None:
+        messages.error(request, _("Pilih penilai yang menerima penyerahan."))
+    else:
+        try:
+            handover = handover_record(period=obj, stage=seat.stage, to=seat.user, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(n)s isian diserahkan kepada %(person)s.")
+                % {"n": len(handover.kecamatan), "person": person_name(seat.user)},
+            )
+    return redirect("verification_queue", region=region, period=obj.slug)
 
 
 def _review_sheet(request: HttpRequest, period: str, sheet: int) -> tuple[Period, Sheet]:

@@ -153,7 +153,10 @@ MATRIX: dict[str, Expect] = {
         },
     ),
     "score_template": tapem_page(),
-    "tie_decision_add": tapem_page(get=405, post=302),  # no tie named: back to the ranking
+    "tie_decision_add": tapem_page(get=405, post=302),
+    "handover_add": tapem_page(
+        get=405, post=302
+    ),  # nothing named: back with a message  # no tie named: back to the ranking
     "result_freeze": tapem_page(post=422),  # no action named
     "followup_list": tapem_page(post=404),  # no pembinaan named
     "document_settings": tapem_page(post=422),  # an empty form lacks the paper size
