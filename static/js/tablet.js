@@ -59,15 +59,21 @@ function readInput(cell) {
   return text === "" ? null : text;
 }
 
-function showValue(cell, value) {
+function showValue(cell, value, force = false) {
   if (kindOf(cell) === "choice") {
     for (const radio of cell.querySelectorAll("input[type=radio]")) radio.checked = radio.value === value;
     return;
   }
   const input = cell.querySelector(".cell-input");
-  if (document.activeElement === input) return; // never pull a value from under a finger
+  if (document.activeElement === input && !force) return; // never pull a value from under a finger
   input.value = kindOf(cell) === "number" && value !== null ? String(value).replace(".", ",") : (value ?? "");
+  handled.set(cell, readInput(cell));
 }
+
+// The input text each cell last turned into a change (or was shown). A browser fires
+// `change` again on blur for text already sent by the typing pause; it must not send it
+// twice, above all not after the member chose the stored value in a conflict.
+const handled = new WeakMap();
 
 function cellError(cell, message) {
   const slot = cell.querySelector(".cell-error");
@@ -157,6 +163,7 @@ function renderConflicts(conflicts) {
       keepTheirs.textContent = TEXT.theirs(c.theirs);
       keepTheirs.addEventListener("click", async () => {
         await dropConflict(sheet, c.indicator, c.part);
+        if (cell) showValue(cell, c.theirs, true);
         await render();
       });
       item.append(line, keepMine, " ", keepTheirs);
@@ -209,6 +216,8 @@ function soon(delay = 250) {
 
 async function change(cell, raw) {
   if (!writable) return;
+  if (kindOf(cell) !== "choice" && handled.get(cell) === raw) return;
+  handled.set(cell, raw);
   let value;
   try {
     value = validated(cell, raw);
