@@ -302,12 +302,15 @@ class BoardStage:
         return [(code, _(label), self.counts[code]) for code, label in STATUS_LABELS.items()]
 
 
-def board_for_period(*, period: Period) -> list[BoardStage]:
+def board_for_period(*, period: Period, stage_code: str | None = None) -> list[BoardStage]:
     """Each team stage: every kecamatan × seated member with its status, and the aspects
     where the member's score lies further than the margin from the team's median (a fixed
     number of queries, whatever the size of the period)."""
     seats: dict[int, list[TeamMember]] = defaultdict(list)
-    for seat in TeamMember.objects.filter(period=period).select_related("user", "stage"):
+    team = TeamMember.objects.filter(period=period).select_related("user", "stage")
+    if stage_code:
+        team = team.filter(stage__code=stage_code)
+    for seat in team:
         seats[seat.stage_id].append(seat)
     stages = [s for s in Stage.objects.filter(pk__in=seats).order_by("order")]
     kecamatan = [
@@ -318,7 +321,7 @@ def board_for_period(*, period: Period) -> list[BoardStage]:
     ]
     sheets = {
         (s.stage_id, s.kecamatan_id, s.assessor_id): s
-        for s in Sheet.objects.filter(period=period, assessor__isnull=False)
+        for s in Sheet.objects.filter(period=period, assessor__isnull=False, stage__in=stages)
     }
     absences = {
         (a.stage_id, a.kecamatan_id, a.member_id): a.kind for a in standing_absences(period=period)
@@ -329,7 +332,9 @@ def board_for_period(*, period: Period) -> list[BoardStage]:
     }
     totals: dict[tuple[int, int, int], dict[int, Decimal]] = defaultdict(dict)
     for row in (
-        ScoreEntry.objects.filter(period=period, assessor__isnull=False, value__isnull=False)
+        ScoreEntry.objects.filter(
+            period=period, assessor__isnull=False, value__isnull=False, sheet__stage__in=stages
+        )
         .values("sheet__stage_id", "kecamatan_id", "assessor_id", "indicator__aspect_id")
         .annotate(total=Sum("value"))
     ):

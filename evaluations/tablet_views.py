@@ -113,9 +113,12 @@ def tablet_conflict_declare(
 
 def _board_context(request: HttpRequest, period: str) -> dict:
     obj = access_period(request=request, slug=period, action=PeriodAction.MANAGE)
+    stage = request.GET.get("tahap") or None
     return {
         "period": obj,
-        "board": board_for_period(period=obj),
+        "stage_code": stage,
+        "stages": obj.instrument_set.stages.filter(team_members__period=obj).distinct(),
+        "board": board_for_period(period=obj, stage_code=stage),
         "margin": disagreement_margin(),
         "labels": STATUS_LABELS,
     }
