@@ -405,3 +405,105 @@ def _flags(
 
 def member_names(members: list[TeamMember]) -> dict[int, str]:
     return {m.user_id: person_name(m.user) for m in members}
+
+
+# ---------------------------------------------------------------- a downloaded outbox
+
+
+@dataclass(frozen=True)
+class ImportedChange:
+    cell: str
+    outcome: str  # "stored", "already", "conflict", "refused"
+    message: str = ""
+
+
+def _same(a: Any, b: Any, kind: str) -> bool:
+    def norm(value: Any) -> Any:
+        if value is None or str(value).strip() == "":
+            return None
+        if kind != "number":
+            return str(value).strip()
+        try:
+            return Decimal(str(value).strip().replace(",", "."))
+        except ArithmeticError:
+            return str(value)
+
+    return norm(a) == norm(b)
+
+
+def outbox_import(
+    *, sheet: Sheet, data: dict[str, Any], by: AbstractBaseUser
+) -> list[ImportedChange]:
+    """Store the changes of a tablet's downloaded outbox file (`kinerja-tablet-outbox`) for
+    `sheet`, oldest first, on the member's behalf (`via` import, `by` Tapem): a change already
+    stored (its key in the history, or the cell already holds its value) is skipped; a cell
+    that holds neither the value the member saw nor theirs is a conflict, left for the Tim;
+    refusals (a final sheet, a closed period) store nothing. The changes the member had not
+    decided yet (the file's `conflicts`) are reported, never written."""
+    from evaluations.models import ValueChange
+    from evaluations.sheets import SheetWriteError, sheet_as_data, sheet_write
+
+    results: list[ImportedChange] = []
+    for change in data.get("changes") or []:
+        indicator, part = str(change.get("indicator", "")), str(change.get("part") or "")
+        kind = change.get("kind", "number")
+        where = f"{indicator}:{part}" if part else indicator
+        key = str(change.get("id") or "")[:100]
+        if key and ValueChange.objects.filter(sheet=sheet, idempotency_key=key).exists():
+            results.append(ImportedChange(where, "already"))
+            continue
+        sheet.refresh_from_db(fields=["version", "state"])
+        current = next(
+            (
+                c
+                for c in sheet_as_data(sheet)["values"]
+                if c["indicator"] == indicator and c["part"] == part
+            ),
+            None,
+        )
+        if current is None:
+            results.append(
+                ImportedChange(where, "refused", _("Lembar ini tidak memiliki sel ini."))
+            )
+            continue
+        held = {"choice": current["option"], "text": current["text"]}.get(kind, current["value"])
+        if _same(held, change.get("value"), kind):
+            results.append(ImportedChange(where, "already"))
+            continue
+        if not _same(held, change.get("base"), kind):
+            results.append(
+                ImportedChange(
+                    where,
+                    "conflict",
+                    _("tersimpan %(held)s, di tablet %(mine)s (semula %(base)s)")
+                    % {"held": held, "mine": change.get("value"), "base": change.get("base")},
+                )
+            )
+            continue
+        field_name = {"choice": "option", "text": "text"}.get(kind, "value")
+        try:
+            sheet_write(
+                sheet=sheet,
+                expected_version=sheet.version,
+                values=[{"indicator": indicator, "part": part, field_name: change.get("value")}],
+                by=by,
+                via="import",
+                key=key,
+            )
+        except SheetWriteError as error:
+            results.append(ImportedChange(where, "refused", error.message))
+            continue
+        results.append(ImportedChange(where, "stored"))
+    for undecided in data.get("conflicts") or []:
+        where = undecided.get("indicator", "")
+        if undecided.get("part"):
+            where += f":{undecided['part']}"
+        results.append(
+            ImportedChange(
+                where,
+                "conflict",
+                _("belum diputuskan penilai: di tablet %(mine)s, tersimpan %(theirs)s")
+                % {"mine": undecided.get("mine"), "theirs": undecided.get("theirs")},
+            )
+        )
+    return results

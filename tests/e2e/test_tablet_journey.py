@@ -49,6 +49,13 @@ def history(sheet):
 def tablet(browser, live_server, viewport=TABLET):
     context = browser.new_context(viewport=viewport, locale="id-ID")
     page = context.new_page()
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda m: (
+            page.csp_violations.append(m.text) if "Content Security Policy" in m.text else None
+        ),
+    )
     login(page, live_server, "penilai-banggai-1")
     return context, page
 
@@ -176,6 +183,7 @@ def test_scores_typed_offline_survive_a_reload_and_are_stored_once(browser, live
 
     page.goto(f"{live_server.url}/banggai/periode/2026/penilaian/")
     expect(page.locator(f"tr[data-sheet='{sheet.pk}'] .badge")).to_have_text("Final")
+    assert page.csp_violations == []
     context.close()
 
 
@@ -242,4 +250,33 @@ def test_the_scoring_screen_fits_tablets_and_phones(browser, live_server, demo, 
     context, page = tablet(browser, live_server, viewport=viewport)
     open_sheet(page, live_server, banggai_sheet("Bualemo"))
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    context.close()
+
+
+def test_tapems_board_follows_the_session_without_a_reload(browser, live_server, demo):
+    sheet = banggai_sheet("Kintom")
+    context = browser.new_context(viewport=TABLET, locale="id-ID")
+    page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    login(page, live_server, "tapem-banggai")
+    page.goto(f"{live_server.url}/banggai/periode/2026/papan/?tahap=T3")
+    where = page.locator("td[data-member='penilai-banggai-1'][data-kecamatan='kintom'] .badge")
+    expect(where).to_have_text("Belum mulai")
+    with scope(region=sheet.period.region):
+        from evaluations.sheets import sheet_write
+
+        sheet_write(
+            sheet=sheet,
+            expected_version=sheet.version,
+            values=[{"indicator": "A1", "value": "80"}],
+            by=sheet.assessor,
+            via="tablet",
+            key=uuid.uuid4().hex,
+        )
+    expect(where).to_have_text("Sedang dinilai", timeout=15000)  # htmx polls every 5 s
+    assert violations == []
     context.close()

@@ -197,6 +197,10 @@ def test_the_board_shows_each_status_and_flags_disagreement(client, setup, tenan
     flags = {c.member.user: [f.aspect for f in c.flags] for c in rows["Bantargebang"].cells}
     assert flags == {first: [], second: [], third: ["A"]}
 
+    with scope(region=setup.region):
+        assert board_for_period(period=setup.period, stage_code="T9") == []
+        assert len(board_for_period(period=setup.period, stage_code="T1")) == 1
+
     settings.KINERJA_DISAGREEMENT_MARGIN = 50
     with scope(region=setup.region):
         board = board_for_period(period=setup.period)
@@ -245,3 +249,41 @@ def test_tapem_reopens_a_final_sheet_with_a_reason(client, setup, tenancy):
     assert move.reason.startswith("Salah ketik") and move.by == tenancy.users["tapem_bekasi"]
     # A draft sheet has nothing to reopen.
     assert client.post(url, {"reason": "lagi"}).status_code == 422
+
+
+def test_tapem_imports_a_downloaded_outbox_once_and_overwrites_nothing(setup, tenancy, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    member = tenancy.users["penilai_bekasi"]
+    sheet = sheet_of(setup, member)
+    write(sheet, member, B1="50")  # stored from another device after the tablet went offline
+    outbox = {
+        "kind": "kinerja-tablet-outbox",
+        "sheet": sheet.pk,
+        "changes": [
+            {"id": uuid.uuid4().hex, "indicator": "A1", "part": "", "kind": "number",
+             "value": "80.5", "base": None, "sent_version": None},
+            {"id": uuid.uuid4().hex, "indicator": "B1", "part": "", "kind": "number",
+             "value": "60", "base": None, "sent_version": None},
+        ],
+        "conflicts": [],
+    }  # fmt: skip
+    path = tmp_path / "belum-terkirim.json"
+    path.write_text(json.dumps(outbox))
+    arguments = ["import_tablet_outbox", "--region", "bekasi", "--period", "2026", str(path)]
+    out = StringIO()
+    with pytest.raises(CommandError):  # B1 is a conflict: reported, not overwritten
+        call_command(*arguments, "--by", "tapem_bekasi", stdout=out)
+    assert "A1: disimpan" in out.getvalue() and "B1: konflik" in out.getvalue()
+    with scopes_disabled():
+        values = {e.indicator.code: e.value for e in sheet.entries.all()}
+        via = list(sheet.changes.filter(indicator__code="A1").values_list("via", flat=True))
+    assert values == {"A1": 80.5, "B1": 50} and via == ["import"]
+    again = StringIO()
+    with pytest.raises(CommandError):
+        call_command(*arguments, "--by", "tapem_bekasi", stdout=again)
+    assert "A1: sudah tersimpan" in again.getvalue()
+    with scopes_disabled():
+        assert sheet.changes.filter(indicator__code="A1").count() == 1
