@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from statistics import median
+from statistics import mean, median, pstdev
 from typing import Any
 
 from django.conf import settings
@@ -290,12 +290,26 @@ class BoardRow:
     cells: list[BoardCell]
 
 
+@dataclass(frozen=True)
+class Severity:
+    """How a member scores against the team in one stage: shown, never applied."""
+
+    member: TeamMember
+    kecamatan: int  # how many kecamatan they gave a value for
+    mean: Decimal | None
+    spread: Decimal | None  # population standard deviation
+    difference: Decimal | None  # their mean minus the team's
+
+
 @dataclass
 class BoardStage:
     stage: Stage
     members: list[TeamMember]
     rows: list[BoardRow]
     counts: dict[str, int]
+    severity: list[Severity] = field(default_factory=list)
+    team_mean: Decimal | None = None
+    team_spread: Decimal | None = None
 
     @property
     def count_list(self) -> list[tuple[str, str, int]]:
@@ -361,8 +375,49 @@ def board_for_period(*, period: Period, stage_code: str | None = None) -> list[B
                 counts[status] += 1
                 cells.append(BoardCell(member, status, sheet, flags.get(member.user_id, [])))
             rows.append(BoardRow(kec, cells))
-        board.append(BoardStage(stage, members, rows, counts))
+        board.append(_with_severity(BoardStage(stage, members, rows, counts), totals, aspect_max))
     return board
+
+
+def _with_severity(
+    entry: BoardStage,
+    totals: dict[tuple[int, int, int], dict[int, Decimal]],
+    aspect_max: dict[int, tuple[str, Decimal]],
+) -> BoardStage:
+    """Each member's mean and spread over the kecamatan they scored, against the team's. A
+    member's figure for one kecamatan is the mean of their aspect scores as a percentage of
+    each aspect's maximum, so stages whose aspects have different scales compare alike."""
+    every: list[Decimal] = []
+    per_member: dict[int, list[Decimal]] = {}
+    for member in entry.members:
+        figures = []
+        for (stage_id, _kecamatan, user_id), by_aspect in totals.items():
+            if stage_id != entry.stage.pk or user_id != member.user_id:
+                continue
+            shares = [
+                score * 100 / aspect_max[aspect][1]
+                for aspect, score in by_aspect.items()
+                if aspect_max[aspect][1]
+            ]
+            if shares:
+                figures.append(sum(shares) / len(shares))
+        per_member[member.user_id] = figures
+        every.extend(figures)
+    entry.team_mean = mean(every) if every else None
+    entry.team_spread = pstdev(every) if len(every) > 1 else None
+    for member in entry.members:
+        figures = per_member[member.user_id]
+        own = mean(figures) if figures else None
+        entry.severity.append(
+            Severity(
+                member,
+                len(figures),
+                own,
+                pstdev(figures) if len(figures) > 1 else None,
+                own - entry.team_mean if own is not None and entry.team_mean is not None else None,
+            )
+        )
+    return entry
 
 
 def _status(sheet: Sheet | None, absence: str | None) -> str:

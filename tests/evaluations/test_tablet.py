@@ -4,6 +4,7 @@ interest, Tapem's live board with its disagreement flags, and reopening a final 
 
 import json
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -197,6 +198,12 @@ def test_the_board_shows_each_status_and_flags_disagreement(client, setup, tenan
     flags = {c.member.user: [f.aspect for f in c.flags] for c in rows["Bantargebang"].cells}
     assert flags == {first: [], second: [], third: ["A"]}
 
+    # Severity: A and B are both 0–100, so a member's figure is the mean of their aspects.
+    severity = {row.member.user: row for row in stage.severity}
+    assert severity[first].mean == 75 and severity[third].mean == 40
+    assert severity[third].kecamatan == 1 and severity[third].spread is None
+    assert stage.team_mean == (75 + 77 + 40) / Decimal(3)
+    assert severity[third].difference == 40 - stage.team_mean
     with scope(region=setup.region):
         assert board_for_period(period=setup.period, stage_code="T9") == []
         assert len(board_for_period(period=setup.period, stage_code="T1")) == 1
