@@ -12,7 +12,7 @@ from django_scopes import scope, scopes_disabled
 
 from evaluations.decisions import absence_record
 from evaluations.models import MemberAbsence, Sheet
-from evaluations.sheets import sheet_submit, sheet_write
+from evaluations.sheets import SheetRefused, sheet_submit, sheet_write
 from evaluations.tablet import Status, board_for_period
 from regions.models import Transition
 
@@ -152,6 +152,17 @@ def test_a_recused_member_is_refused_the_sheet_everywhere(client, setup, tenancy
     assert api.status_code == 403 and "mengundurkan diri" in api.json()["message"]
     with scopes_disabled():
         assert not sheet.entries.exists()
+    # The write service refuses too, whatever the path.
+    with scope(region=setup.region), pytest.raises(SheetRefused) as refused:
+        sheet_write(
+            sheet=sheet,
+            expected_version=0,
+            values=[{"indicator": "A1", "value": "80"}],
+            by=member,
+            via="api",
+            key=uuid.uuid4().hex,
+        )
+    assert refused.value.code == "recused"
     # The list shows the recusal; the other kecamatan's sheet still opens.
     listing = client.get(PAGES).content.decode()
     assert "Mengundurkan diri" in listing
