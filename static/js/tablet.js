@@ -27,7 +27,7 @@ const RETRY_MS = 15000;
 const TEXT = {
   saved: "Tersimpan",
   waiting: (n) => `Menunggu — ${n} perubahan sedang dikirim`,
-  offline: (n) => `Luring — ${n} perubahan tersimpan di perangkat ini, dikirim saat tersambung`,
+  offline: (n) => `Luring — ${n} perubahan tersimpan di perangkat ini`,
   refused: "Ditolak",
   auth: "Sesi berakhir — masuk lagi; perubahan tetap tersimpan di perangkat ini",
   unsent: (n) =>
