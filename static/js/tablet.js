@@ -133,7 +133,7 @@ function lock(message) {
   for (const control of root.querySelectorAll(".cell-input, .step, #finalise")) control.disabled = true;
   const box = document.getElementById("locked");
   box.querySelector("p").textContent = message;
-  box.hidden = false;
+  box.hidden = !message || Boolean(document.getElementById("refusal")?.textContent.trim() === message);
 }
 
 function renderConflicts(conflicts) {
@@ -414,10 +414,17 @@ async function start() {
   await render();
   if (writable) await send();
   else setState("saved");
-  window.addEventListener("online", () => send());
+  // Back online or back in view: read the sheet again (another device may have finalised
+  // it, or changed a cell), then send what waits.
+  const resume = async () => {
+    if (navigator.onLine) await refresh();
+    await render();
+    if (writable) await send();
+  };
+  window.addEventListener("online", resume);
   window.addEventListener("offline", async () => setState("offline", (await getOutbox(sheet)).length));
-  window.addEventListener("focus", () => send());
-  document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && send());
+  window.addEventListener("focus", resume);
+  document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && resume());
   setInterval(async () => {
     if ((await getOutbox(sheet)).length) send();
   }, RETRY_MS);
