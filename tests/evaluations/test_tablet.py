@@ -19,6 +19,7 @@ from regions.models import Transition
 pytestmark = pytest.mark.django_db
 
 PAGES = "/bekasi/periode/2026/penilaian/"
+QUERIES_OWN_LIST = 13  # one kecamatan or many: the same
 
 
 @pytest.fixture
@@ -305,3 +306,16 @@ def test_tapem_imports_a_downloaded_outbox_once_and_overwrites_nothing(setup, te
     assert "A1: sudah tersimpan" in again.getvalue()
     with scopes_disabled():
         assert sheet.changes.filter(indicator__code="A1").count() == 1
+
+
+@pytest.mark.parametrize(
+    "kecamatan", [("Bantargebang",), ("Bantargebang", "Jatiasih", "Bekasi Timur")]
+)
+def test_the_own_sheet_list_keeps_its_query_count(
+    client, make_period, tenancy, kecamatan, django_assert_num_queries
+):
+    make_period(kecamatan=kecamatan)
+    client.force_login(tenancy.users["penilai_bekasi"])
+    client.get(PAGES)  # session and permission caches warm
+    with django_assert_num_queries(QUERIES_OWN_LIST):
+        assert client.get(PAGES).status_code == 200
