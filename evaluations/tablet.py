@@ -465,11 +465,23 @@ def member_names(members: list[TeamMember]) -> dict[int, str]:
 # ---------------------------------------------------------------- a downloaded outbox
 
 
+IMPORT_LABELS = {
+    "stored": "Disimpan",
+    "already": "Sudah tersimpan",
+    "conflict": "Konflik",
+    "refused": "Ditolak",
+}
+
+
 @dataclass(frozen=True)
 class ImportedChange:
     cell: str
     outcome: str  # "stored", "already", "conflict", "refused"
     message: str = ""
+
+    @property
+    def label(self) -> str:
+        return _(IMPORT_LABELS[self.outcome])
 
 
 def _same(a: Any, b: Any, kind: str) -> bool:

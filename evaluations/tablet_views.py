@@ -6,6 +6,8 @@ while offline). The views stay thin: access functions fetch and check, services 
 `evaluations.tablet` write.
 """
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,12 +18,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from evaluations.access import PeriodAction, access_period, access_sheet
+from evaluations.models import Sheet
 from evaluations.sheets import sheet_write_refusal
 from evaluations.tablet import (
+    IMPORT_LABELS,
     STATUS_LABELS,
     board_for_period,
     conflict_declare,
     disagreement_margin,
+    outbox_import,
     own_sheets,
     presentation_limits,
     sheet_aspects,
@@ -163,4 +168,42 @@ def sheet_reopen_view(request: HttpRequest, region: str, period: str, sheet: int
         "evaluations/tablet/reopen.html",
         {"period": obj.period, "sheet": obj, "errors": errors, "reason": reason},
         status=422 if errors else 200,
+    )
+
+
+MAX_OUTBOX_BYTES = 1024 * 1024
+
+
+def tablet_outbox_import(request: HttpRequest, region: str, period: str) -> HttpResponse:
+    """Admin Tapem stores a tablet's downloaded outbox file (see `outbox_import`): each
+    change once; conflicts and refusals are listed, nothing is overwritten."""
+    obj = access_period(request=request, slug=period, action=PeriodAction.MANAGE)
+    results, error = None, ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        data = None
+        if upload is None or upload.size > MAX_OUTBOX_BYTES:
+            error = _("Pilih berkas JSON unduhan tablet (paling besar 1 MB).")
+        else:
+            try:
+                data = json.loads(upload.read().decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                error = _("Berkas ini bukan JSON.")
+        if data is not None:
+            sheet = None
+            if isinstance(data, dict) and data.get("kind") == "kinerja-tablet-outbox":
+                sheet = Sheet.objects.filter(
+                    period=obj, pk=data.get("sheet"), assessor__isnull=False
+                ).first()
+            if sheet is None:
+                error = _("Berkas ini bukan unduhan perubahan tablet untuk periode ini.")
+            else:
+                results = outbox_import(sheet=sheet, data=data, by=request.user)
+    elif request.method != "GET":
+        return HttpResponse(status=405)
+    return render(
+        request,
+        "evaluations/tablet/import.html",
+        {"period": obj, "results": results, "error": error, "labels": IMPORT_LABELS},
+        status=422 if error else 200,
     )

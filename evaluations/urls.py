@@ -54,6 +54,11 @@ urlpatterns = [
     ),
     path("periode/<slug:period>/papan/", tablet_views.tablet_board, name="tablet_board"),
     path(
+        "periode/<slug:period>/papan/impor-tablet/",
+        tablet_views.tablet_outbox_import,
+        name="tablet_outbox_import",
+    ),
+    path(
         "periode/<slug:period>/papan/isi/", tablet_views.tablet_board_rows, name="tablet_board_rows"
     ),
     path("periode/<slug:period>/nilai/templat.xlsx", views.score_template, name="score_template"),

@@ -188,6 +188,7 @@ MATRIX: dict[str, Expect] = {
     ),
     "tablet_board": tapem_page(),
     "tablet_board_rows": tapem_page(),
+    "tablet_outbox_import": tapem_page(post=422),  # no file: refused
     "sheet_reopen": tapem_page(post=422),  # the probed sheet is a draft: nothing to reopen
     # The JSON API: a script gets 401 rather than a login page; nothing of another region.
     "api:api-root": Expect(

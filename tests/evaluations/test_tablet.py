@@ -319,3 +319,32 @@ def test_the_own_sheet_list_keeps_its_query_count(
     client.get(PAGES)  # session and permission caches warm
     with django_assert_num_queries(QUERIES_OWN_LIST):
         assert client.get(PAGES).status_code == 200
+
+
+def test_tapem_uploads_a_downloaded_outbox_on_the_board(client, setup, tenancy):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    member = tenancy.users["penilai_bekasi"]
+    sheet = sheet_of(setup, member)
+    outbox = {
+        "kind": "kinerja-tablet-outbox",
+        "sheet": sheet.pk,
+        "changes": [
+            {"id": uuid.uuid4().hex, "indicator": "A1", "part": "", "kind": "number",
+             "value": "70", "base": None, "sent_version": 0},
+        ],
+        "conflicts": [{"indicator": "B1", "part": "", "mine": "10", "theirs": "20"}],
+    }  # fmt: skip
+    client.force_login(tenancy.users["tapem_bekasi"])
+    url = "/bekasi/periode/2026/papan/impor-tablet/"
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"file": SimpleUploadedFile("x.json", b"bukan json")})
+    assert bad.status_code == 422 and "bukan JSON" in bad.content.decode()
+    upload = SimpleUploadedFile("lembar.json", json.dumps(outbox).encode(), "application/json")
+    response = client.post(url, {"file": upload})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Disimpan" in text and "Konflik" in text and "belum diputuskan penilai" in text
+    with scopes_disabled():
+        assert {e.indicator.code: e.value for e in sheet.entries.all()} == {"A1": 70}
+        assert sheet.changes.get().by == tenancy.users["tapem_bekasi"]
