@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from evaluations.models import Evidence, Period, Sheet, TeamMember
+from evaluations.models import Evidence, MemberAbsence, Period, Sheet, TeamMember
 from regions.access import Action, StateConflict, require
 from regions.models import Role
 
@@ -110,7 +110,32 @@ def access_sheet(*, request: HttpRequest, sheet_id: int) -> Sheet:
     sheet = sheets_visible_to(user=request.user, roles=roles).filter(pk=sheet_id).first()
     if sheet is None:
         raise Http404
+    if sheet.assessor_id == request.user.pk:
+        reason = recusal_reason(sheet=sheet)
+        if reason is not None:
+            raise StateConflict(reason)
     return sheet
+
+
+def recusal_reason(*, sheet: Sheet) -> str | None:
+    """Why the sheet's own member may not open it — a standing recusal (a conflict of
+    interest) for its kecamatan — or None. One query."""
+    latest = (
+        MemberAbsence.objects.filter(
+            period_id=sheet.period_id,
+            stage_id=sheet.stage_id,
+            kecamatan_id=sheet.kecamatan_id,
+            member_id=sheet.assessor_id,
+        )
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    if latest is None or latest.withdrawn or latest.kind != MemberAbsence.Kind.RECUSED:
+        return None
+    return _(
+        "Anda tercatat mengundurkan diri dari penilaian Kecamatan %(kecamatan)s pada tahap ini "
+        "(%(reason)s); lembarnya tidak dapat dibuka."
+    ) % {"kecamatan": sheet.kecamatan.name, "reason": latest.reason}
 
 
 def sheets_visible_to(

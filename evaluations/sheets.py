@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluations.access import PeriodAction, period_refusal
+from evaluations.access import PeriodAction, period_refusal, recusal_reason
 from evaluations.models import (
     Evidence,
     Participation,
@@ -262,6 +262,9 @@ def sheet_write_refusal(*, sheet: Sheet, user: AbstractBaseUser) -> Refusal | No
             % {"kecamatan": sheet.kecamatan},
         )
     if sheet.assessor_id is not None and user.pk == sheet.assessor_id:
+        recused = recusal_reason(sheet=sheet)
+        if recused is not None:
+            return Refusal("recused", recused)
         seated = TeamMember.objects.filter(
             period_id=sheet.period_id, stage_id=sheet.stage_id, user_id=user.pk
         ).exists()

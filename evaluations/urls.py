@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluations import views
+from evaluations import tablet_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -38,6 +38,37 @@ urlpatterns = [
         "periode/<slug:period>/verifikasi/<int:sheet>/tidak-dinilai/",
         views.sheet_disqualify_confirm,
         name="sheet_disqualify",
+    ),
+    path(
+        "periode/<slug:period>/lembar/<int:sheet>/buka-kembali/",
+        tablet_views.sheet_reopen_view,
+        name="sheet_reopen",
+    ),
+    # The Tim penilai on tablets (issue 12): their sheets, the scoring screen, its worker.
+    path("periode/<slug:period>/penilaian/", tablet_views.tablet_sheets, name="tablet_sheets"),
+    path(
+        "periode/<slug:period>/penilaian/sw.js",
+        tablet_views.tablet_service_worker,
+        name="tablet_service_worker",
+    ),
+    path(
+        "periode/<slug:period>/penilaian/<int:sheet>/",
+        tablet_views.tablet_sheet,
+        name="tablet_sheet",
+    ),
+    path(
+        "periode/<slug:period>/penilaian/<int:sheet>/konflik/",
+        tablet_views.tablet_conflict_declare,
+        name="tablet_conflict_declare",
+    ),
+    path("periode/<slug:period>/papan/", tablet_views.tablet_board, name="tablet_board"),
+    path(
+        "periode/<slug:period>/papan/impor-tablet/",
+        tablet_views.tablet_outbox_import,
+        name="tablet_outbox_import",
+    ),
+    path(
+        "periode/<slug:period>/papan/isi/", tablet_views.tablet_board_rows, name="tablet_board_rows"
     ),
     path("periode/<slug:period>/nilai/templat.xlsx", views.score_template, name="score_template"),
     path(

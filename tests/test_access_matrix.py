@@ -199,6 +199,26 @@ MATRIX: dict[str, Expect] = {
         get=statuses(302, 404, all=404, tapem=200, penilai=200),
         post=statuses(302, 404, all=404, tapem=422, penilai=422),  # no version: refused
     ),
+    # The Tim penilai on tablets: a seated penilai's own sheets and their scoring screen
+    # (Tapem may look at any sheet), the pages' service worker (plain code: every member),
+    # a member's declared conflict of interest (an empty reason is refused with 409, as is
+    # Tapem, who records recusals on the team page), Tapem's live board and reopening.
+    "tablet_sheets": Expect(
+        get=statuses(302, 404, all=403, penilai=200), post=statuses(302, 404, all=405)
+    ),
+    "tablet_service_worker": region_page(),
+    "tablet_sheet": Expect(
+        get=statuses(302, 404, all=404, tapem=200, penilai=200),
+        post=statuses(302, 404, all=405),
+    ),
+    "tablet_conflict_declare": Expect(
+        get=statuses(302, 404, all=405),
+        post=statuses(302, 404, all=404, tapem=409, penilai=409),
+    ),
+    "tablet_board": tapem_page(),
+    "tablet_board_rows": tapem_page(),
+    "tablet_outbox_import": tapem_page(post=422),  # no file: refused
+    "sheet_reopen": tapem_page(post=422),  # the probed sheet is a draft: nothing to reopen
     # The JSON API: a script gets 401 rather than a login page; nothing of another region.
     "api:api-root": Expect(
         get=statuses(404, 404, all=404), post=statuses(404, 404, all=404), region=False
