@@ -5,8 +5,8 @@ from awards.issuing import document_render, documents_requeue_stale
 
 
 @shared_task(
-    bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True,
-    max_retries=5,
+    bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,),
+    retry_backoff=True, max_retries=5,
 )  # fmt: skip
 def render_document(self, *, document_id: int) -> None:  # noqa: ANN001 - Celery's task
     """Render one document (ids only; the service decides, and does nothing twice)."""

@@ -49,7 +49,7 @@ def test_tapem_downloads_fills_uploads_and_reads_the_ranking(page, live_server, 
     page.click("main >> text=Lihat peringkat")
     expect(page.locator("h1", has_text="Hasil penilaian dan peringkat")).to_be_visible()
     # Every kecamatan entered the same values, so all tie at rank 1 and the page warns.
-    expect(page.locator("tbody tr")).to_have_count(18)
+    expect(page.locator("table.ranking tbody tr")).to_have_count(18)
     expect(page.locator(".alert.warning")).to_be_visible()
 
     page.click("tbody tr >> nth=0 >> a")
