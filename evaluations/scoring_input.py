@@ -471,3 +471,8 @@ def indicator_spec(indicator: Indicator) -> IndicatorSpec:
             for option in indicator.options.all()
         ),
     )
+
+
+def instrument_spec_for(*, period: Period) -> InstrumentSpec:
+    """The engine's spec of the period's instrument set (the set tree's queries)."""
+    return _instrument_spec(instrument_set_tree(pk=period.instrument_set_id))

@@ -43,6 +43,8 @@ from evaluations.forms import (
 from evaluations.models import HandOver, Period, Sheet, TeamMember, ValueChange
 from evaluations.presentation import messages_text, messages_usernames, ranking_table
 from evaluations.score_template import NotOnTeam, score_template_bytes
+from evaluations.score_workbook import part_label
+from evaluations.scoring_input import instrument_spec_for
 from evaluations.self_assessment import (
     DISQUALIFICATION_REASON,
     ReviewRefused,
@@ -70,6 +72,7 @@ from evaluations.sheets import (
     sheet_write,
     sheet_write_refusal,
 )
+from evaluations.templatetags.results import entry_key
 from instruments.selectors import instrument_set_list
 from regions.access import Action, access_kecamatan, access_region, can
 from regions.models import Notice, Role
@@ -490,10 +493,26 @@ def ranking_breakdown(
             "result": participant,
             "warnings": messages_text(result.warnings, people),
             "notes": messages_text(participant.notes, people),
+            "part_labels": _part_labels(obj),
             "history": selectors.value_history(period=obj, kecamatan=kecamatan_obj),
             "assessors": people,
         },
     )
+
+
+def _part_labels(period: Period) -> dict[str, str]:
+    """Labels of the set's multi-part cells for the breakdown ("Realisasi fisik 2024 (%)")."""
+    spec = instrument_spec_for(period=period)
+    return {
+        entry_key(stage.code, aspect.code, indicator.code, part): part_label(
+            indicator, part, period.year_evaluated
+        )
+        for stage in spec.stages
+        for aspect in stage.aspects
+        for indicator in aspect.indicators
+        for part, _rule in indicator.cells
+        if part
+    }
 
 
 @require_safe

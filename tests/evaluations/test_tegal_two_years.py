@@ -139,3 +139,18 @@ def test_a_set_without_years_keeps_the_single_year_form(make_period):
         spec = scoring_input_for_period(period=setup.period).instrument
     keuangan = spec.stages[0].aspects[0].indicators[0]
     assert [name for name, _ in keuangan.cells] == ["fisik", "keuangan"]
+
+
+def test_the_breakdown_names_each_part_as_the_set_labels_it(tegal, client, tenancy):
+    from django.urls import reverse
+
+    client.force_login(tenancy.users["tapem_bekasi"])
+    page = client.get(
+        reverse(
+            "ranking_breakdown",
+            kwargs={"region": "bekasi", "period": tegal.period.slug, "kecamatan": "slawi"},
+        )
+    ).content.decode()
+    assert "Realisasi fisik 2024 (%): 80,5" in page
+    assert "Jumlah institusi pemerintah mitra: 3" in page
+    assert "fisik_1:" not in page
