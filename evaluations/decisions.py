@@ -91,16 +91,24 @@ def absence_record(
             )
             % where
         )
+    return _absence_row(period, stage, kecamatan, member, kind, reason, by, withdrawn=False)
+
+
+def _absence_row(
+    period: Period,
+    stage: Stage,
+    kecamatan: Kecamatan,
+    member: AbstractBaseUser,
+    kind: str,
+    reason: str,
+    by: AbstractBaseUser | None,
+    *,
+    withdrawn: bool,
+) -> MemberAbsence:
     return MemberAbsence.objects.create(
-        period=period,
-        stage=stage,
-        kecamatan=kecamatan,
-        member=member,
-        kind=kind,
-        reason=reason,
-        recorded_by=by,
-        recorded_at=timezone.now(),
-    )
+        period=period, stage=stage, kecamatan=kecamatan, member=member, kind=kind,
+        withdrawn=withdrawn, reason=reason, recorded_by=by, recorded_at=timezone.now(),
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -129,17 +137,7 @@ def absence_withdraw(
             )
             % where
         )
-    return MemberAbsence.objects.create(
-        period=period,
-        stage=stage,
-        kecamatan=kecamatan,
-        member=member,
-        kind=standing.kind,
-        withdrawn=True,
-        reason=reason,
-        recorded_by=by,
-        recorded_at=timezone.now(),
-    )
+    return _absence_row(period, stage, kecamatan, member, standing.kind, reason, by, withdrawn=True)
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,20 @@ from regions.services import notices_send
 REMIND_BEFORE = timedelta(hours=24)
 
 
-def _operators(sheet: Sheet) -> list[AbstractBaseUser]:
+def _operators_by_kecamatan(region_id: int, **only: int) -> dict[int, list[AbstractBaseUser]]:
+    """The active operators of the region's kecamatan (or of `kecamatan_id=` only)."""
     memberships = Membership.objects.filter(
-        region_id=sheet.period.region_id,
-        role=Role.OPERATOR,
-        kecamatan_id=sheet.kecamatan_id,
-        status=Membership.Status.ACTIVE,
+        region_id=region_id, role=Role.OPERATOR, status=Membership.Status.ACTIVE, **only
     ).select_related("user")
-    return [membership.user for membership in memberships]
+    found: dict[int, list[AbstractBaseUser]] = {}
+    for membership in memberships:
+        found.setdefault(membership.kecamatan_id, []).append(membership.user)
+    return found
+
+
+def _operators(sheet: Sheet) -> list[AbstractBaseUser]:
+    found = _operators_by_kecamatan(sheet.period.region_id, kecamatan_id=sheet.kecamatan_id)
+    return found.get(sheet.kecamatan_id, [])
 
 
 def _sheet_url(sheet: Sheet) -> str:
@@ -72,6 +78,7 @@ def deadline_reminders_send(*, now: datetime | None = None) -> int:
         regions = list(Region.objects.filter(is_active=True))
     for region in regions:
         with scope(region=region):
+            operators = _operators_by_kecamatan(region.pk)
             for deadline in StageDeadline.objects.filter(
                 period__status="open", submit_by__gt=now, submit_by__lte=now + REMIND_BEFORE
             ).select_related("period__region", "stage"):
@@ -80,7 +87,7 @@ def deadline_reminders_send(*, now: datetime | None = None) -> int:
                     state=Sheet.State.DRAFT,
                 ).select_related("period__region", "stage", "kecamatan")  # fmt: skip
                 for sheet in sheets:
-                    sent += _remind(sheet, deadline.submit_by)
+                    sent += _remind(sheet, deadline.submit_by, operators)
             repairs = RepairRequest.objects.filter(
                 sheet__state=Sheet.State.RETURNED,
                 repair_by__gt=now,
@@ -88,14 +95,14 @@ def deadline_reminders_send(*, now: datetime | None = None) -> int:
                 sheet__period__status="open",
             ).select_related("sheet__period__region", "sheet__stage", "sheet__kecamatan")
             for repair in repairs:
-                sent += _remind(repair.sheet, repair.repair_by)
+                sent += _remind(repair.sheet, repair.repair_by, operators)
     return sent
 
 
-def _remind(sheet: Sheet, deadline: datetime) -> int:
+def _remind(sheet: Sheet, deadline: datetime, operators: dict[int, list[AbstractBaseUser]]) -> int:
     notices = notices_send(
         region=sheet.period.region,
-        users=_operators(sheet),
+        users=operators.get(sheet.kecamatan_id, []),
         text=_("Batas waktu isian %(stage)s %(kecamatan)s: %(deadline)s. Isian belum diajukan.")
         % {
             "stage": sheet.stage.name,

@@ -157,12 +157,7 @@ def period_new(request: HttpRequest, region: str) -> HttpResponse:
 
 def period_team(request: HttpRequest, region: str, period: str) -> HttpResponse:
     obj = access_period(request=request, slug=period, action=_setup_action(request))
-    form = TeamForm(
-        posted_data(request),
-        stages=selectors.period_team_stages(period=obj),
-        penilai=selectors.penilai_list(),
-        seats=selectors.period_team_seats(period=obj),
-    )
+    form = _team_form(obj, posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             teams_set(period=obj, seats=form.seats())
@@ -183,13 +178,7 @@ def _team_page(
     withdraw_failed: tuple[int, AbsenceWithdrawForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    if form is None:
-        form = TeamForm(
-            None,
-            stages=selectors.period_team_stages(period=period),
-            penilai=selectors.penilai_list(),
-            seats=selectors.period_team_seats(period=period),
-        )
+    form = form or _team_form(period, None)
     book = absence_book(period=period)
     standing = [
         (row, withdraw_failed[1] if withdraw_failed and withdraw_failed[0] == row.pk else None)
@@ -208,6 +197,15 @@ def _team_page(
             "absence_history": book.history,
         },
         status=status,
+    )
+
+
+def _team_form(period: Period, data: dict | None) -> TeamForm:
+    return TeamForm(
+        data,
+        stages=selectors.period_team_stages(period=period),
+        penilai=selectors.penilai_list(),
+        seats=selectors.period_team_seats(period=period),
     )
 
 

@@ -1,10 +1,14 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from evaluations.management.commands._period import add_period_arguments, period_in_scope
-from evaluations.selectors import kecamatan_list, value_history
+from evaluations.management.commands._period import (
+    add_period_arguments,
+    kecamatan_named,
+    period_in_scope,
+)
+from evaluations.selectors import value_history
 
 
 class Command(BaseCommand):
@@ -22,19 +26,7 @@ class Command(BaseCommand):
         with period_in_scope(options["region"], options["period"]) as period:
             kecamatan = None
             if options["kecamatan"]:
-                wanted = options["kecamatan"].strip()
-                kecamatan = next(
-                    (
-                        k
-                        for k in kecamatan_list()
-                        if wanted.casefold() in (k.name.casefold(), k.slug)
-                    ),
-                    None,
-                )
-                if kecamatan is None:
-                    raise CommandError(
-                        f"Kecamatan '{wanted}' tidak ditemukan di {period.region.name}."
-                    )
+                kecamatan = kecamatan_named(options["kecamatan"], period)
             rows = value_history(period=period, kecamatan=kecamatan)
             if options["json"]:
                 data = [row.as_data() for row in rows]
