@@ -19,6 +19,7 @@ SET_FIELDS = (
     "predicate_rounding",
     "decision_basis",
     "award_for_others",
+    "working_days",
     "reference",
 )
 STAGE_FIELDS = (
@@ -34,6 +35,9 @@ STAGE_FIELDS = (
     "disqualify_if_incomplete",
     "min_team_size",
     "deadline_note",
+    "submit_days",
+    "verify_days",
+    "repair_days",
     "reference",
     "assumption",
 )
