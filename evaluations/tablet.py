@@ -33,59 +33,18 @@ from evaluations.models import (
 )
 from evaluations.scoring_input import standing_absences
 from evaluations.sheets import TEAM_SHEET, plain_decimal, sheet_cells
+from instruments.limits import PresentationLimits, presentation_limits_of
 from instruments.models import Aspect, Stage
 from regions.people import person_name
 from regions.transitions import transition_apply
 
 # ---------------------------------------------------------------- presentation limits
 
-# The set does not carry the presentation's limits yet (they are printed in its guidance
-# text only), so the scoring screen reads them here, keyed by set code and stage code.
-# They belong on the Stage (e.g. a `presentation_limits` field); until the instruments app
-# carries them, `KINERJA_PRESENTATION_LIMITS` in settings may replace this table.
-PRESENTATION_LIMITS: dict[str, dict[str, dict[str, Any]]] = {
-    "ekk-banggai": {
-        "T3": {
-            # Perbup Banggai 49/2022 Pasal 11 ayat (5)–(7); then the panel interview.
-            "source": "Perbup Banggai 49/2022 Pasal 11 ayat (5)–(7)",
-            "phases": [
-                {"code": "video", "label": "Video kewilayahan", "minutes": 10},
-                {"code": "paparan", "label": "Pemaparan Camat", "minutes": 30},
-                {"code": "wawancara", "label": "Wawancara panel", "minutes": None},
-            ],
-            "slides": 12,
-        }
-    }
-}
-
-
-@dataclass(frozen=True)
-class Phase:
-    code: str
-    label: str
-    minutes: int | None
-
-
-@dataclass(frozen=True)
-class PresentationLimits:
-    phases: tuple[Phase, ...]
-    slides: int | None
-    source: str
-
 
 def presentation_limits(stage: Stage) -> PresentationLimits | None:
-    """The limits of a stage's presentation, or None when it has none (a field visit)."""
-    table = getattr(settings, "KINERJA_PRESENTATION_LIMITS", None) or PRESENTATION_LIMITS
-    found = table.get(stage.instrument_set.code, {}).get(stage.code)
-    if not found:
-        return None
-    return PresentationLimits(
-        phases=tuple(
-            Phase(p["code"], _(p["label"]), p.get("minutes")) for p in found.get("phases", ())
-        ),
-        slides=found.get("slides"),
-        source=found.get("source", ""),
-    )
+    """The limits of a stage's presentation as its set gives them (`Stage.
+    presentation_limits`), or None when it has none (a field visit, a desk evaluation)."""
+    return presentation_limits_of(stage.presentation_limits)
 
 
 def disagreement_margin() -> Decimal:

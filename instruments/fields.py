@@ -34,6 +34,7 @@ STAGE_FIELDS = (
     "disqualify_if_incomplete",
     "min_team_size",
     "deadline_note",
+    "presentation_limits",
     "reference",
     "assumption",
 )

@@ -88,29 +88,25 @@ def test_the_scoring_screen_draws_every_cell_with_its_bounds(client, setup, tena
     assert 'id="timer"' not in text  # the tiny set's stage has no presentation limits
 
 
-def test_the_presentation_limits_come_from_the_configuration(client, setup, tenancy, settings):
-    settings.KINERJA_PRESENTATION_LIMITS = {
-        "uji": {
-            "T1": {
-                "phases": [{"code": "paparan", "label": "Pemaparan Camat", "minutes": 30}],
-                "slides": 12,
-                "source": "Perbup Banggai 49/2022 Pasal 11 ayat (5)–(7)",
-            }
+def test_the_timer_shows_the_limits_the_set_gives(client, setup, tenancy):
+    with scopes_disabled():
+        stage = setup.period.instrument_set.stages.get()
+        stage.presentation_limits = {
+            "phases": [
+                {"code": "paparan", "label": "Pemaparan Camat", "minutes": 25},
+                {"code": "tanya", "label": "Tanya jawab", "minutes": None},
+            ],
+            "slides": 8,
+            "reference": "Lampiran II angka 3",
         }
-    }
+        stage.save(update_fields=["presentation_limits"])
     member = tenancy.users["penilai_bekasi"]
     client.force_login(member)
     text = client.get(f"{PAGES}{sheet_of(setup, member).pk}/").content.decode()
-    assert 'data-minutes="30"' in text and "≤ 30 menit" in text
-    assert "Bahan paparan paling banyak 12 halaman." in text
-
-
-def test_banggai_stage_three_ships_its_limits():
-    from evaluations.tablet import PRESENTATION_LIMITS
-
-    limits = PRESENTATION_LIMITS["ekk-banggai"]["T3"]
-    assert [p["minutes"] for p in limits["phases"]] == [10, 30, None]
-    assert limits["slides"] == 12
+    assert 'data-minutes="25"' in text and "≤ 25 menit" in text
+    assert "Tanya jawab" in text
+    assert "Bahan paparan paling banyak 8 halaman." in text
+    assert "Lampiran II angka 3" in text
 
 
 def test_the_service_worker_covers_the_tablet_pages(client, setup, tenancy):
