@@ -466,33 +466,43 @@ def outbox_import(
     that holds neither the value the member saw nor theirs is a conflict, left for the Tim;
     refusals (a final sheet, a closed period) store nothing. The changes the member had not
     decided yet (the file's `conflicts`) are reported, never written."""
-    from evaluations.models import ValueChange
+    from evaluations.models import NoteChange, ValueChange
     from evaluations.sheets import SheetWriteError, sheet_as_data, sheet_write
 
     results: list[ImportedChange] = []
     for change in data.get("changes") or []:
         indicator, part = str(change.get("indicator", "")), str(change.get("part") or "")
         kind = change.get("kind", "number")
-        where = f"{indicator}:{part}" if part else indicator
+        is_notes = kind == "notes"
+        where = _("catatan") if is_notes else f"{indicator}:{part}" if part else indicator
         key = str(change.get("id") or "")[:100]
-        if key and ValueChange.objects.filter(sheet=sheet, idempotency_key=key).exists():
+        if key and (
+            ValueChange.objects.filter(sheet=sheet, idempotency_key=key).exists()
+            or NoteChange.objects.filter(sheet=sheet, idempotency_key=key).exists()
+        ):
             results.append(ImportedChange(where, "already"))
             continue
-        sheet.refresh_from_db(fields=["version", "state"])
-        current = next(
-            (
-                c
-                for c in sheet_as_data(sheet)["values"]
-                if c["indicator"] == indicator and c["part"] == part
-            ),
-            None,
+        sheet.refresh_from_db(fields=["version", "state", "notes"])
+        current = (
+            {"value": sheet.notes}
+            if is_notes
+            else next(
+                (
+                    c
+                    for c in sheet_as_data(sheet)["values"]
+                    if c["indicator"] == indicator and c["part"] == part
+                ),
+                None,
+            )
         )
         if current is None:
             results.append(
                 ImportedChange(where, "refused", _("Lembar ini tidak memiliki sel ini."))
             )
             continue
-        held = {"choice": current["option"], "text": current["text"]}.get(kind, current["value"])
+        held = {"choice": current.get("option"), "text": current.get("text")}.get(
+            kind, current["value"]
+        )
         if _same(held, change.get("value"), kind):
             results.append(ImportedChange(where, "already"))
             continue
@@ -511,7 +521,10 @@ def outbox_import(
             sheet_write(
                 sheet=sheet,
                 expected_version=sheet.version,
-                values=[{"indicator": indicator, "part": part, field_name: change.get("value")}],
+                values=[]
+                if is_notes
+                else [{"indicator": indicator, "part": part, field_name: change.get("value")}],
+                notes=str(change.get("value") or "") if is_notes else None,
                 by=by,
                 via="import",
                 key=key,
@@ -521,7 +534,7 @@ def outbox_import(
             continue
         results.append(ImportedChange(where, "stored"))
     for undecided in data.get("conflicts") or []:
-        where = undecided.get("indicator", "")
+        where = undecided.get("indicator", "") or _("catatan")
         if undecided.get("part"):
             where += f":{undecided['part']}"
         results.append(
