@@ -59,6 +59,9 @@ def main() -> None:
         help="only (f): PostgreSQL killed and restarted under the tablets' load, in a "
         "throw-away cluster of its own (never the shared server)",
     )
+    parser.add_argument(
+        "--skip-outage", action="store_true", help="leave out (f), the PostgreSQL outage run"
+    )
     parser.add_argument("--outage-tablets", type=int, default=30, help="(f): tablets")
     parser.add_argument(
         "--outage-load", type=float, default=20.0, help="(f): seconds of load before the kill "
@@ -122,6 +125,25 @@ def main() -> None:
     width = max(len(label) for label, _ in summary)
     for label, figure in summary:
         print(f"  {label.ljust(width)}  {figure}")
+    if not (args.sheets or args.documents or args.skip_outage):
+        # (f) needs Django on its own throw-away cluster: a process of its own.
+        import subprocess
+
+        subprocess.run(
+            [sys.executable, "-m", "bench", "--outage", *_outage_options(args)],
+            check=False,
+            timeout=1800,
+        )
+
+
+def _outage_options(args: argparse.Namespace) -> list[str]:
+    return [
+        f"--outage-tablets={args.outage_tablets}",
+        f"--outage-load={args.outage_load}",
+        f"--outage-down={args.outage_down}",
+        f"--outage-port={args.outage_port}",
+        f"--outage-pg-port={args.outage_pg_port}",
+    ]
 
 
 def outage(args: argparse.Namespace) -> None:

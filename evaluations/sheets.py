@@ -123,6 +123,9 @@ class SheetCell:
     # the code in several aspects (Banggai's stage 1 has "uraian" in all ten).
     name: str = ""
     label: str = ""  # the part as people read it, "Realisasi fisik 2025 (%)"; "" for one value
+    # In an aspect that only breaks ties (Bekasi's indikator penunjang): scored when the Tim
+    # uses it, never needed for the sheet to be complete (the engine's rule too).
+    tie_only: bool = False
 
     @property
     def is_text(self) -> bool:
@@ -152,6 +155,7 @@ def sheet_cells(sheet: Sheet) -> list[SheetCell]:
             "kind": indicator.kind,
             "evidence_required": indicator.evidence_required,
             "evidence_note": indicator.evidence_note,
+            "tie_only": not indicator.aspect.counts_toward_total,
         }
         if spec.kind == IndicatorKind.TEXT:
             cells.append(SheetCell(part="", rule=None, **common))
@@ -752,13 +756,17 @@ def sheet_get_or_create(
 
 
 def sheet_missing_cells(sheet: Sheet) -> list[SheetCell]:
-    """The cells of `sheet` still empty (a sheet is complete only when none is)."""
+    """The cells of `sheet` still empty (a sheet is complete only when none is). Cells of
+    an aspect that only breaks ties may stay empty: the Tim fills them when it uses them."""
     stored = _entries(sheet)
     return [
         cell
         for cell in sheet_cells(sheet)
-        if (entry := stored.get((cell.indicator_id, cell.part))) is None
-        or (cell.is_text and not entry.text)
+        if not cell.tie_only
+        and (
+            (entry := stored.get((cell.indicator_id, cell.part))) is None
+            or (cell.is_text and not entry.text)
+        )
     ]
 
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
 from evaluations.access import PeriodAction, period_ensure
@@ -77,6 +77,7 @@ class AspectCells:
     name: str
     assumption: str
     cells: list[CellInput]
+    tie_only: bool = False  # Bekasi's indikator penunjang: used only to break ties
 
 
 def sheet_aspects(sheet: Sheet) -> list[AspectCells]:
@@ -103,7 +104,13 @@ def sheet_aspects(sheet: Sheet) -> list[AspectCells]:
         step = "1" if rule and rule.integer_only else "any"
         grouped[cell.aspect_code].append(CellInput(cell, value, low, high, step))
     return [
-        AspectCells(code, aspects[code].name, aspects[code].assumption, grouped[code])
+        AspectCells(
+            code,
+            aspects[code].name,
+            aspects[code].assumption,
+            grouped[code],
+            tie_only=not aspects[code].counts_toward_total,
+        )
         for code in aspects
         if code in grouped
     ]
@@ -124,10 +131,14 @@ class OwnSheet:
 def own_sheets(*, period: Period, user: AbstractBaseUser) -> list[OwnSheet]:
     """A penilai's sheets of the period, with how many cells each still lacks and whether
     they are recused from it (a fixed number of queries)."""
+    # What is left counts the cells a complete sheet needs: not those of an aspect that
+    # only breaks ties (filled when the Tim uses it).
     sheets = list(
         Sheet.objects.filter(period=period, assessor=user)
         .select_related("stage", "kecamatan", "period__region")
-        .annotate(filled=Count("entries"))
+        .annotate(
+            filled=Count("entries", filter=Q(entries__indicator__aspect__counts_toward_total=True))
+        )
         .order_by("stage__order", "kecamatan__name")
     )
     recused = {
@@ -139,7 +150,7 @@ def own_sheets(*, period: Period, user: AbstractBaseUser) -> list[OwnSheet]:
     cells: dict[int, int] = {}
     for sheet in sheets:
         if sheet.stage_id not in cells:
-            cells[sheet.stage_id] = len(sheet_cells(sheet))
+            cells[sheet.stage_id] = sum(1 for c in sheet_cells(sheet) if not c.tie_only)
     return [
         OwnSheet(
             sheet,

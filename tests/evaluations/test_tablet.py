@@ -344,3 +344,36 @@ def test_tapem_uploads_a_downloaded_outbox_on_the_board(client, setup, tenancy):
     with scopes_disabled():
         assert {e.indicator.code: e.value for e in sheet.entries.all()} == {"A1": 70}
         assert sheet.changes.get().by == tenancy.users["tapem_bekasi"]
+
+
+def test_an_aspect_that_only_breaks_ties_is_labelled_and_may_stay_empty(
+    client, make_period, tenancy
+):
+    """Bekasi's indikator penunjang: scored on the tablet when the Tim uses it for a tie,
+    labelled as such, and not needed to finalise (the engine does not need it either)."""
+    from copy import deepcopy
+
+    from tests.instruments.builders import tiny_set
+
+    data = tiny_set()
+    aspects = data["stages"][0]["aspects"]
+    tie = deepcopy(aspects[0])
+    tie.update(order=3, code="IP", name="Indikator Penunjang", weight=None)
+    tie["counts_toward_total"] = False
+    tie["indicators"][0].update(code="IP1", text="Uji indikator penunjang")
+    aspects.append(tie)
+    setup = make_period(data)
+    member = tenancy.users["penilai_bekasi"]
+    sheet = sheet_of(setup, member)
+    client.force_login(member)
+    text = client.get(f"{PAGES}{sheet.pk}/").content.decode()
+    assert 'data-aspect="IP"' in text and "Hanya pemecah nilai seri" in text
+    assert 'data-indicator="IP1"' in text  # scored on the same screen
+    listing = client.get(PAGES).content.decode()
+    assert "2 dari 2" in listing  # what is left counts A1 and B1, not IP1
+    write(sheet, member, A1="80", B1="70")
+    with scope(region=setup.region):
+        sheet.refresh_from_db()
+        sheet_submit(sheet=sheet, expected_version=sheet.version, by=member)
+        sheet.refresh_from_db()
+    assert sheet.state == Sheet.State.FINAL
