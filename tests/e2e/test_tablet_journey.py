@@ -363,3 +363,37 @@ def test_tapems_board_follows_the_session_without_a_reload(browser, live_server,
     expect(where).to_have_text("Sedang dinilai", timeout=15000)  # htmx polls every 5 s
     assert violations == []
     context.close()
+
+
+def test_whole_numbers_and_bounds_are_checked_on_the_screen(browser, live_server, demo):
+    """Pekalongan's proposal parts are whole numbers within their maximum (mekanisme A.5,
+    A.6): the screen refuses 12,5 and 31 with the reason, the stepper stops at the bound,
+    and nothing refused is queued."""
+    with scopes_disabled():
+        sheet = Sheet.objects.get(
+            period__region__slug="pekalongan",
+            stage__code="DESK",
+            kecamatan__name="Bojong",
+            assessor__username="penilai-pekalongan-1",
+        )
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="id-ID")
+    page = context.new_page()
+    login(page, live_server, "penilai-pekalongan-1")
+    page.goto(f"{live_server.url}/pekalongan/periode/2026/penilaian/{sheet.pk}/")
+    page.wait_for_selector("#tablet[data-ready='1']")
+    part = cell(page, "A1")
+    expect(part.locator(".bounds")).to_have_text("0–30 · bilangan bulat")
+    expect(part.locator(".cell-input")).to_have_attribute("inputmode", "numeric")
+    type_score(page, "A1", "12,5")
+    expect(part.locator(".cell-error")).to_have_text("Isi dengan bilangan bulat.")
+    type_score(page, "A1", "31")
+    expect(part.locator(".cell-error")).to_have_text("Nilai paling besar 30.")
+    type_score(page, "A1", "tiga")
+    expect(part.locator(".cell-error")).to_have_text("Isi dengan angka.")
+    assert page.evaluate("() => document.querySelectorAll('.cell.pending').length") == 0
+    type_score(page, "A1", "28")
+    for _ in range(3):
+        part.locator("button[data-delta='1']").click()
+    expect(part.locator(".cell-input")).to_have_value("30")  # held at the maximum
+    eventually(page, lambda: stored(sheet) == {"A1": 30})
+    context.close()
