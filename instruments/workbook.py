@@ -283,7 +283,13 @@ def _guide_text(sheet: Sheet, column: Column) -> tuple[str, str]:
         "integer": _("bilangan bulat"),
         "boolean": _("ya / tidak"),
         "date": _("tanggal (TTTT-BB-HH)"),
-        "json": _('teks JSON, misalnya {"polarity": "higher_is_better"}'),
+        "json": _(
+            'teks JSON, misalnya {"phases": [{"code": "paparan", "label": "Pemaparan Camat", '
+            '"minutes": 30}], "slides": 12, "reference": "Pasal 11"}; kosong bila tanpa '
+            "pemaparan"
+        )
+        if column.key == "presentation_limits"
+        else _('teks JSON, misalnya {"polarity": "higher_is_better"}'),
         "choice": "; ".join(f"{value} = {label}" for value, label in column.choices),
     }.get(column.kind, _("teks"))
     return str(model_field.help_text or ""), accepted

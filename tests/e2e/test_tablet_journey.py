@@ -397,3 +397,34 @@ def test_whole_numbers_and_bounds_are_checked_on_the_screen(browser, live_server
     expect(part.locator(".cell-input")).to_have_value("30")  # held at the maximum
     eventually(page, lambda: stored(sheet) == {"A1": 30})
     context.close()
+
+
+def test_notes_changed_on_two_devices_are_a_conflict_not_an_overwrite(browser, live_server, demo):
+    sheet = banggai_sheet("Luwuk")
+    first, one = tablet(browser, live_server)
+    second, two = tablet(browser, live_server, viewport={"width": 768, "height": 1024})
+    open_sheet(one, live_server, sheet)
+    open_sheet(two, live_server, sheet)
+
+    def notes():
+        with scopes_disabled():
+            return Sheet.objects.get(pk=sheet.pk).notes
+
+    one.fill("#notes-input", "Dari tablet")
+    one.locator("#notes-input").evaluate("input => input.blur()")
+    eventually(one, lambda: notes() == "Dari tablet")
+    two.fill("#notes-input", "Dari laptop")
+    two.locator("#notes-input").evaluate("input => input.blur()")
+    expect(two.locator(".conflict-item")).to_contain_text(
+        "Catatan saya: nilai Anda Dari laptop, tersimpan Dari tablet"
+    )
+    assert notes() == "Dari tablet"  # nothing overwritten silently
+    two.click(".conflict-item .keep-mine")
+    eventually(two, lambda: notes() == "Dari laptop")
+    with scopes_disabled():
+        assert [c.new_text for c in NoteChange.objects.filter(sheet=sheet)] == [
+            "Dari tablet",
+            "Dari laptop",
+        ]
+    first.close()
+    second.close()
