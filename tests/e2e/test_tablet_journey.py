@@ -218,12 +218,20 @@ def test_scores_typed_offline_survive_a_reload_and_are_stored_once(browser, live
     context.close()
 
 
+def two_devices(browser, live_server, sheet):
+    """The member's landscape tablet and portrait second device, both on `sheet`."""
+    devices = [
+        tablet(browser, live_server),
+        tablet(browser, live_server, viewport={"width": 768, "height": 1024}),
+    ]
+    for _context, page in devices:
+        open_sheet(page, live_server, sheet)
+    return devices
+
+
 def test_two_devices_of_one_member_get_a_conflict(browser, live_server, demo):
     sheet = banggai_sheet("Batui")
-    first, one = tablet(browser, live_server)
-    second, two = tablet(browser, live_server, viewport={"width": 768, "height": 1024})
-    open_sheet(one, live_server, sheet)
-    open_sheet(two, live_server, sheet)
+    (first, one), (second, two) = two_devices(browser, live_server, sheet)
 
     type_score(one, "A1", "70")
     eventually(one, lambda: stored(sheet) == {"A1": 70})
@@ -401,10 +409,7 @@ def test_whole_numbers_and_bounds_are_checked_on_the_screen(browser, live_server
 
 def test_notes_changed_on_two_devices_are_a_conflict_not_an_overwrite(browser, live_server, demo):
     sheet = banggai_sheet("Luwuk")
-    first, one = tablet(browser, live_server)
-    second, two = tablet(browser, live_server, viewport={"width": 768, "height": 1024})
-    open_sheet(one, live_server, sheet)
-    open_sheet(two, live_server, sheet)
+    (first, one), (second, two) = two_devices(browser, live_server, sheet)
 
     def notes():
         with scopes_disabled():
