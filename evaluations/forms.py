@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from config.uploads import EvidenceRejected, EvidenceTooLarge, InspectedFile, inspect_evidence
 from evaluations.models import MemberAbsence, Sheet, TeamMember
 from evaluations.services import DeadlineInput
-from evaluations.sheets import SheetCell, SheetWriteError, plain_decimal, sheet_cells
+from evaluations.sheets import (
+    NOTES_MAX_CHARS,
+    SheetCell,
+    SheetWriteError,
+    plain_decimal,
+    sheet_cells,
+)
 from instruments.models import InstrumentSet, Stage
 from instruments.selectors import instrument_set_tree
 from instruments.validation import validate_instrument_set
@@ -231,6 +237,16 @@ class SheetForm(forms.Form):
                 self.fields[name].initial = _plain_number(entry.value) if entry else ""
             self.fields[name].help_text = cell.guidance
             self.fields[name].cell = cell
+        if not sheet.is_kecamatan_sheet:
+            self.fields["notes"] = forms.CharField(
+                label=_("Catatan penilai"),
+                required=False,
+                strip=True,
+                max_length=NOTES_MAX_CHARS,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text=_("Catatan Anda sendiri tentang kecamatan ini; dibaca Admin Tapem."),
+            )
+            self.fields["notes"].initial = sheet.notes
         if sheet.is_kecamatan_sheet:
             for cell in self._first_cells():
                 self.fields[self.file_field_name(cell)] = forms.FileField(
@@ -315,11 +331,18 @@ class SheetForm(forms.Form):
             values.append(item)
         return values
 
+    def notes_to_store(self, user: Any) -> str | None:
+        """The notes to store: only the member's own, and only when the form carries them."""
+        if "notes" not in self.fields or user.pk != self.sheet.assessor_id:
+            return None
+        return self.cleaned_data.get("notes") or ""
+
     def fingerprint(self) -> dict[str, Any]:
         return {
             "sheet": self.sheet.pk,
             "version": self.cleaned_data["version"],
             "values": self.values(),
+            "notes": self.cleaned_data.get("notes"),
         }
 
     def add_write_error(self, error: SheetWriteError) -> None:
@@ -327,6 +350,9 @@ class SheetForm(forms.Form):
         self.add_error(None, error.message)
         by_cell = {(cell.name, cell.part): cell for cell in self.cells}
         for problem in error.payload.get("errors") or ():
+            if problem.get("field") == "notes" and "notes" in self.fields:
+                self.add_error("notes", problem["message"])
+                continue
             cell = by_cell.get((problem.get("indicator"), problem.get("part")))
             if cell is not None:
                 self.add_error(self.field_name(cell), problem["message"])
@@ -338,6 +364,8 @@ class SheetForm(forms.Form):
                 if cell is not None:
                     shown = item.get("option") or item.get("value") or item.get("text") or "—"
                     self.latest[self.field_name(cell)] = shown
+            if "notes" in self.fields and error.payload.get("notes") is not None:
+                self.latest["notes"] = error.payload["notes"] or "—"
             data = self.data.copy()
             data["version"] = str(error.payload["version"])
             data["key"] = uuid.uuid4().hex

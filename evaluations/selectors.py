@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from evaluations.models import (
     Evidence,
+    NoteChange,
     Participation,
     Period,
     ScoreEntry,
@@ -296,6 +297,13 @@ def value_history(*, period: Period, kecamatan: Kecamatan | None = None) -> list
         )
         for change in changes
     ]
+
+
+def note_history(*, sheet: Sheet) -> list[NoteChange]:
+    """Every change of the member's notes on `sheet`, oldest first (one query)."""
+    if sheet.is_kecamatan_sheet:
+        return []
+    return list(sheet.note_changes.select_related("by__profile").order_by("at", "pk"))
 
 
 def _shown(option: str, value: Decimal | None, text: str) -> str | None:

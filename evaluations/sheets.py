@@ -8,7 +8,9 @@ is written here, whatever the path:
   replay returns the first answer and writes nothing), validates each cell with the
   instrument's rule (`score_workbook.cell_rules`, the rule the template and the engine
   read), refuses a sheet that is final or a period that is not open, and appends one
-  insert-only `ValueChange` per changed cell. An unchanged cell writes nothing.
+  insert-only `ValueChange` per changed cell. An unchanged cell writes nothing. The same
+  write may carry the member's notes on the sheet (`Sheet.notes`: same version, same key,
+  same refusals; one insert-only `NoteChange` per change).
 - `sheet_cells_apply` is the shared core (also used by the workbook import for many
   sheets at once): update in place, insert, or delete a cleared cell — never delete then
   insert — and raise each touched sheet's version.
@@ -36,6 +38,7 @@ from django.utils.translation import gettext as _
 from evaluations.access import PeriodAction, period_refusal, recusal_reason
 from evaluations.models import (
     Evidence,
+    NoteChange,
     Participation,
     Period,
     RepairRequest,
@@ -56,7 +59,7 @@ from evaluations.score_workbook import (
 from evaluations.scoring_input import indicator_spec
 from instruments.models import Indicator, Option, Stage
 from instruments.services import instrument_set_freeze
-from regions.formatting import date_time
+from regions.formatting import date_time, number
 from regions.transitions import StateMachine, transition_apply
 from scoring.rules import EnteredBy, IndicatorKind
 
@@ -121,6 +124,9 @@ class SheetCell:
     # the code in several aspects (Banggai's stage 1 has "uraian" in all ten).
     name: str = ""
     label: str = ""  # the part as people read it, "Realisasi fisik 2025 (%)"; "" for one value
+    # In an aspect that only breaks ties (Bekasi's indikator penunjang): scored when the Tim
+    # uses it, never needed for the sheet to be complete (the engine's rule too).
+    tie_only: bool = False
 
     @property
     def is_text(self) -> bool:
@@ -150,6 +156,7 @@ def sheet_cells(sheet: Sheet) -> list[SheetCell]:
             "kind": indicator.kind,
             "evidence_required": indicator.evidence_required,
             "evidence_note": indicator.evidence_note,
+            "tie_only": not indicator.aspect.counts_toward_total,
         }
         if spec.kind == IndicatorKind.TEXT:
             cells.append(SheetCell(part="", rule=None, **common))
@@ -200,6 +207,7 @@ def sheet_as_data(sheet: Sheet, *, values: bool = True) -> dict[str, Any]:
         ),
     }
     if values:
+        data["notes"] = sheet.notes
         stored = _entries(sheet)
         data["values"] = [
             _cell_data(cell, stored.get((cell.indicator_id, cell.part)))
@@ -359,10 +367,13 @@ def sheet_write(
     via: str,
     key: str = "",
     body_hash: str = "",
+    notes: str | None = None,
 ) -> WriteOutcome:
     """Change the listed cells of `sheet` (only those), as one write. See the module doc.
 
     `values`: `{"indicator", "part", "value" | "option" | "text"}` each; null clears.
+    `notes`: the member's new notes on the sheet (None: unchanged); only the member writes
+    them (or Tapem storing the member's downloaded outbox, `via` import).
     Raises SheetRefused (403), SheetVersionConflict (409), SheetInvalid (422).
     """
 
@@ -397,13 +408,19 @@ def sheet_write(
                 % {"current": locked.version, "yours": expected_version},
                 version=locked.version,
                 values=sheet_as_data(locked)["values"],
+                notes=locked.notes,
             )
+        new_notes = _validated_notes(locked, notes, by=by, via=via)
         changes = _validated(sheet_cells(locked), values)
         counts = sheet_cells_apply(
             planned={locked.pk: changes}, by=by, via=via, key=key, sheets={locked.pk: locked}
         )
-        locked.refresh_from_db(fields=["version", "updated_at"])
-        outcome = WriteOutcome(200, sheet_as_data(locked), changed=counts.changed)
+        changed = counts.changed
+        if new_notes is not None and new_notes != locked.notes:
+            _notes_apply(locked, new_notes, by=by, via=via, key=key, bump=not changed)
+            changed += 1
+        locked.refresh_from_db(fields=["version", "updated_at", "notes"])
+        outcome = WriteOutcome(200, sheet_as_data(locked), changed=changed)
         if key:
             try:
                 with transaction.atomic():
@@ -434,6 +451,65 @@ def _replay(receipt: Any, sheet: Sheet, body_hash: str) -> WriteOutcome:
             ),
         )
     return WriteOutcome(receipt.status, receipt.response, replayed=True)
+
+
+NOTES_MAX_CHARS = 10_000
+
+
+def _validated_notes(sheet: Sheet, notes: Any, *, by: AbstractBaseUser, via: str) -> str | None:
+    """The notes to store (stripped), None when the write leaves them alone; refuses notes
+    on a kecamatan's sheet, by anyone but the member, and text that is not text."""
+    if notes is None:
+        return None
+    if sheet.is_kecamatan_sheet:
+        raise SheetInvalid(
+            "invalid",
+            _("Catatan hanya ada pada lembar anggota tim penilai."),
+            errors=[
+                {
+                    "indicator": "",
+                    "part": "",
+                    "field": "notes",
+                    "message": _("Tidak ada catatan pada lembar ini."),
+                }
+            ],
+        )
+    if by.pk != sheet.assessor_id and via != ValueChange.Via.IMPORT:
+        raise SheetRefused(
+            "notes_not_yours", _("Catatan lembar ini hanya dapat diubah oleh penilainya.")
+        )
+    if not isinstance(notes, str):
+        message = _("Catatan harus berupa teks.")
+    elif len(notes) > NOTES_MAX_CHARS:
+        message = _("Catatan paling panjang %(n)s karakter.") % {"n": number(NOTES_MAX_CHARS)}
+    else:
+        return notes.strip()
+    raise SheetInvalid(
+        "invalid",
+        _("Ada isian yang tidak dapat disimpan; tidak ada yang diubah."),
+        errors=[{"indicator": "", "part": "", "field": "notes", "message": message}],
+    )
+
+
+def _notes_apply(
+    sheet: Sheet, notes: str, *, by: AbstractBaseUser, via: str, key: str, bump: bool
+) -> None:
+    """Store the new notes with their history row; raise the version unless the cells of
+    the same write already did."""
+    now = timezone.now()
+    NoteChange.objects.create(
+        sheet=sheet,
+        old_text=sheet.notes,
+        new_text=notes,
+        by=by,
+        at=now,
+        via=via,
+        idempotency_key=key,
+    )
+    update: dict[str, Any] = {"notes": notes, "updated_at": now}
+    if bump:
+        update["version"] = F("version") + 1
+    Sheet.objects.filter(pk=sheet.pk).update(**update)
 
 
 def _validated(cells: Sequence[SheetCell], values: Sequence[Mapping[str, Any]]) -> list[CellChange]:
@@ -699,13 +775,17 @@ def sheet_get_or_create(
 
 
 def sheet_missing_cells(sheet: Sheet) -> list[SheetCell]:
-    """The cells of `sheet` still empty (a sheet is complete only when none is)."""
+    """The cells of `sheet` still empty (a sheet is complete only when none is). Cells of
+    an aspect that only breaks ties may stay empty: the Tim fills them when it uses them."""
     stored = _entries(sheet)
     return [
         cell
         for cell in sheet_cells(sheet)
-        if (entry := stored.get((cell.indicator_id, cell.part))) is None
-        or (cell.is_text and not entry.text)
+        if not cell.tie_only
+        and (
+            (entry := stored.get((cell.indicator_id, cell.part))) is None
+            or (cell.is_text and not entry.text)
+        )
     ]
 
 
@@ -773,6 +853,7 @@ def sheet_submit(*, sheet: Sheet, expected_version: int, by: AbstractBaseUser) -
                 _("Lembar ini sudah diubah di tempat lain; periksa nilai terbaru lebih dulu."),
                 version=locked.version,
                 values=sheet_as_data(locked)["values"],
+                notes=locked.notes,
             )
         if locked.is_kecamatan_sheet:
             late = sheet_submit_late(sheet=locked)

@@ -617,6 +617,7 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
                 via=ValueChange.Via.FORM,
                 key=form.cleaned_data["key"],
                 body_hash=request_fingerprint(form.fingerprint()),
+                notes=form.notes_to_store(request.user),
             )
             if form.evidence_files:
                 evidence_attach(sheet=obj, files=form.evidence_files, by=request.user)
@@ -637,6 +638,8 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
         "sheet": obj,
         "form": form,
         "refusal": sheet_write_refusal(sheet=obj, user=request.user),
+        "notes_editable": obj.assessor_id == request.user.pk,
+        "note_history": selectors.note_history(sheet=obj),
     }
     if obj.is_kecamatan_sheet:
         state = selectors.self_assessment_state(sheet=obj)

@@ -38,6 +38,7 @@ STAGE_FIELDS = (
     "submit_days",
     "verify_days",
     "repair_days",
+    "presentation_limits",
     "reference",
     "assumption",
 )

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from instruments.limits import validate_presentation_limits
 from regions import formatting
 from scoring.rules import (
     AspectCombine,
@@ -232,6 +233,17 @@ class Stage(AssumptionMixin):
         null=True,
         blank=True,
         help_text=_("Sejak lembar dikembalikan sampai batas pengajuan ulang."),
+    )
+    presentation_limits = models.JSONField(
+        _("batas waktu pemaparan"),
+        default=dict,
+        blank=True,
+        validators=[validate_presentation_limits],
+        help_text=_(
+            "Fase pemaparan dengan batas menitnya, batas halaman bahan paparan dan rujukannya; "
+            "penghitung waktu di layar tablet penilai membacanya. Kosongkan ({}) bila tahap ini "
+            "tanpa pemaparan."
+        ),
     )
 
     objects = ScopedManager(region="instrument_set__region")

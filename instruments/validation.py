@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from instruments.limits import presentation_limit_problems
 from instruments.models import Aspect, Indicator, InstrumentSet, Stage
 from regions.formatting import number, percent
 from scoring.rules import AspectCombine, IndicatorKind, Polarity
@@ -63,6 +64,8 @@ def validate_instrument_set(instrument_set: InstrumentSet) -> list[Finding]:
         if not aspects:
             error(where_stage, _("Tahap tidak memiliki aspek."))
         _duplicates(aspects, where_stage + " · " + _("aspek"), error)
+        for problem in presentation_limit_problems(stage.presentation_limits):
+            error(where_stage + " · " + _("batas waktu pemaparan"), problem)
         counting = [a for a in aspects if a.counts_toward_total]
         if stage.aspect_combine == AspectCombine.WEIGHTED_SUM:
             _check_weights([a.weight for a in counting], where_stage, stage.name, error, warning)

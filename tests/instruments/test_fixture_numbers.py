@@ -43,8 +43,8 @@ SET_KEYS = {
 STAGE_KEYS = {
     "order", "code", "name", "scorer_label", "member_combine", "aspect_combine", "weight",
     "max_score", "shortlist_size", "disqualify_if_incomplete", "min_team_size",
-    "deadline_note", "submit_days", "verify_days", "repair_days", "reference", "assumption",
-    "aspects",
+    "deadline_note", "submit_days", "verify_days", "repair_days", "presentation_limits",
+    "reference", "assumption", "aspects",
 }  # fmt: skip
 ASPECT_KEYS = {
     "order", "code", "name", "weight", "max_score", "indicator_combine",
@@ -512,6 +512,16 @@ def test_banggai_numbers():
     assert [s["code"] for s in data["stages"]] == ["T1", "T2", "T3"]
 
     t1, t2, t3 = data["stages"]
+    # Pasal 11 ayat (5)–(8): video ≤ 10 menit, bahan ≤ 12 halaman, pemaparan ≤ 30 menit,
+    # then the panel interview; stages 1 and 2 have no presentation.
+    limits = t3["presentation_limits"]
+    assert [(p["code"], p["minutes"]) for p in limits["phases"]] == [
+        ("video", 10),
+        ("paparan", 30),
+        ("wawancara", None),
+    ]
+    assert limits["slides"] == 12 and limits["reference"] == "Pasal 11 ayat (5)–(8)"
+    assert t1["presentation_limits"] == t2["presentation_limits"] == {}
     assert t1["scorer_label"] == "Penilai Kinerja Mandiri"
     assert t1["disqualify_if_incomplete"] is True
     assert t1["min_team_size"] == 1
@@ -921,3 +931,10 @@ def test_tegal_assumptions():
         + [f"T1/INO/{c}" for c in "ABCD"],
     )
     assert_printed(data, ["T1/KEU", "T1/INO"])
+
+
+@pytest.mark.parametrize("slug", ["bekasi", "pekalongan", "tegal"])
+def test_no_other_text_gives_a_presentation_time_limit(slug):
+    # Bekasi II.C.2.a names the Camat's presentation, Pekalongan B the paparan of the 5
+    # besar, Tegal none; none of them sets minutes or pages, so no stage carries a limit.
+    assert all(stage["presentation_limits"] == {} for stage in load(slug)["stages"])
