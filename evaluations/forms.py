@@ -11,7 +11,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from config.uploads import EvidenceRejected, EvidenceTooLarge, InspectedFile, inspect_evidence
+from config.uploads import (
+    EvidenceRejected,
+    EvidenceTooLarge,
+    InspectedFile,
+    evidence_accept,
+    evidence_type_refusal,
+    inspect_evidence,
+)
 from evaluations.models import MemberAbsence, Sheet, TeamMember
 from evaluations.services import DeadlineInput
 from evaluations.sheets import SheetCell, SheetWriteError, plain_decimal, sheet_cells
@@ -238,7 +245,7 @@ class SheetForm(forms.Form):
                     required=False,
                     help_text=cell.evidence_note,
                     widget=forms.ClearableFileInput(
-                        attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}
+                        attrs={"accept": evidence_accept(cell.evidence_types)}
                     ),
                 )
 
@@ -267,10 +274,16 @@ class SheetForm(forms.Form):
             if not upload:
                 continue
             try:
-                self.evidence_files[cell.indicator_id] = inspect_evidence(upload)
+                inspected = inspect_evidence(upload)
             except EvidenceRejected as error:
                 self.too_large = self.too_large or isinstance(error, EvidenceTooLarge)
                 self.add_error(name, error.message)
+                continue
+            refused = evidence_type_refusal(inspected, cell.evidence_types)
+            if refused is not None:
+                self.add_error(name, refused)
+                continue
+            self.evidence_files[cell.indicator_id] = inspected
         return cleaned
 
     def indicators(self) -> Iterator[dict[str, Any]]:

@@ -15,6 +15,7 @@ from evaluations.scoring_input import (
     assemble_scoring_input,
     entries_from_rows,
     indicator_cells,
+    kecamatan_answers,
     team_usernames,
 )
 from scoring.memory import collector_paused
@@ -212,11 +213,14 @@ def summed_scoring_input_from_layout(*, layout: PeriodScoreLayout) -> ScoringInp
     select += [f"COUNT(*) FILTER (WHERE {_id_test(stage.pks())})" for stage in plan.stages]
     select += ["COUNT(*)", f"COUNT(*) FILTER (WHERE {refused})"]
     table = ScoreEntry._meta.db_table
+    answered = kecamatan_answers(layout)
+    # The kecamatan's answers to team indicators are never values of the ranking.
+    own_answers = f" AND NOT (assessor_id IS NULL AND {_id_test(answered)})" if answered else ""
     try:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT kecamatan_id, assessor_id, {', '.join(select)} FROM {table} "
-                f"WHERE period_id = %s GROUP BY kecamatan_id, assessor_id",
+                f"WHERE period_id = %s{own_answers} GROUP BY kecamatan_id, assessor_id",
                 [*refused_params, layout.period.pk],
             )
             groups = cursor.fetchall()
@@ -235,9 +239,14 @@ def summed_scoring_input_from_layout(*, layout: PeriodScoreLayout) -> ScoringInp
         if sums is None:
             return None
         keys = {ref.kecamatan_id: ref.participant.key for ref in layout.participants}
-        rows = ScoreEntry.objects.filter(
+        read_rows = ScoreEntry.objects.filter(
             period=layout.period, indicator_id__in=plan.entry_pks + plan.text_pks
-        ).values_list("kecamatan_id", "indicator_id", "assessor_id", "part", "value", "option_code")
+        )
+        if answered:
+            read_rows = read_rows.exclude(assessor__isnull=True, indicator_id__in=answered)
+        rows = read_rows.values_list(
+            "kecamatan_id", "indicator_id", "assessor_id", "part", "value", "option_code"
+        )
         read = 0
 
         def counted(rows: Iterable[Any]) -> Iterator[Any]:

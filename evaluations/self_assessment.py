@@ -24,7 +24,12 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.uploads import EvidenceRejected, InspectedFile, inspect_evidence
+from config.uploads import (
+    EvidenceRejected,
+    InspectedFile,
+    evidence_type_refusal,
+    inspect_evidence,
+)
 from evaluations.access import PeriodAction, period_refusal
 from evaluations.models import (
     Evidence,
@@ -157,9 +162,13 @@ def evidence_attach(
         refusal = sheet_write_refusal(sheet=locked, user=by)
         if refusal is not None:
             raise SheetRefused(refusal.code, refusal.message)
-        on_sheet = {cell.indicator_id for cell in sheet_cells(locked)}
-        if set(files) - on_sheet:
+        on_sheet = {cell.indicator_id: cell for cell in sheet_cells(locked)}
+        if set(files) - set(on_sheet):
             raise EvidenceRejected(_("Lembar ini tidak memiliki indikator tersebut."))
+        for indicator_id, file in files.items():
+            refused = evidence_type_refusal(file, on_sheet[indicator_id].evidence_types)
+            if refused is not None:  # the set allows fewer types here (a proposal: PDF)
+                raise EvidenceRejected(refused)
         return [
             _evidence_store(sheet=locked, indicator_id=indicator_id, file=file, by=by)
             for indicator_id, file in files.items()
