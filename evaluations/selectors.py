@@ -335,7 +335,11 @@ def sheet_completeness(*, sheet: Sheet) -> Completeness:
     cells = sheet_cells(sheet)
     empty = sheet_missing_cells(sheet)
     no_file = {c.indicator_id for c in sheet_missing_evidence(sheet)}
-    total = len(cells) + len({c.indicator_id for c in cells if c.evidence_required})
+    # Informational figures and file-only items are no cells to fill (a file is counted
+    # below when the indicator requires one).
+    total = len([c for c in cells if c.required]) + len(
+        {c.indicator_id for c in cells if c.evidence_required}
+    )
     gaps: dict[int, list[str]] = {}
     for cell in empty:
         what = _("%(part)s belum diisi") % {"part": cell.part} if cell.part else _("belum diisi")

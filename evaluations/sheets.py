@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.uploads import evidence_types_allowed
+from config.uploads import EVIDENCE_TYPE_LABELS, evidence_types_allowed
 from evaluations.access import PeriodAction, period_refusal, recusal_reason
 from evaluations.models import (
     Evidence,
@@ -132,6 +132,7 @@ class SheetCell:
     polarity: str = ""  # a capaian's
     scale: str = ""  # a capaian's scale (`params["scale"]`) as JSON, for the live reading
     group: str = ""
+    aspect_name: str = ""
 
     @property
     def is_text(self) -> bool:
@@ -144,6 +145,11 @@ class SheetCell:
     @property
     def is_capaian(self) -> bool:
         return self.kind == IndicatorKind.CAPAIAN
+
+    @property
+    def evidence_types_text(self) -> str:
+        """The accepted file types as the form names them: "PDF" or "PDF, JPG, PNG, …"."""
+        return ", ".join(EVIDENCE_TYPE_LABELS[t] for t in self.evidence_types)
 
 
 def sheet_cells(sheet: Sheet) -> list[SheetCell]:
@@ -168,6 +174,7 @@ def sheet_cells(sheet: Sheet) -> list[SheetCell]:
             "indicator_id": indicator.pk,
             "code": indicator.code,
             "aspect_code": indicator.aspect.code,
+            "aspect_name": indicator.aspect.name,
             "text": indicator.text,
             "guidance": indicator.guidance,
             "kind": indicator.kind,
