@@ -155,8 +155,7 @@ def _description(cell: SheetCell, sheet: Sheet, rng: random.Random) -> str:
     opening = rng.choice(_OPENINGS).format(
         year=sheet.period.year_evaluated or "lalu", kecamatan=sheet.kecamatan.name
     )
-    topic = cell.aspect_name if cell.code in ("uraian", "DP") else cell.text
-    return f"{topic}: {opening} {rng.choice(_FINDINGS)}"
+    return f"{opening} {rng.choice(_FINDINGS)}"
 
 
 def _file_name(cell: SheetCell, sheet: Sheet) -> str:
