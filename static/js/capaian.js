@@ -25,8 +25,11 @@ function shown(value) {
 }
 
 function update(fieldset) {
-  const target = parse(fieldset.querySelector('[data-part="target"] input')?.value);
-  const realisasi = parse(fieldset.querySelector('[data-part="realisasi"] input')?.value);
+  const targetInput = fieldset.querySelector('[data-part="target"] input');
+  const realisasiInput = fieldset.querySelector('[data-part="realisasi"] input');
+  if (!targetInput || !realisasiInput) return; // a locked sheet: the server's reading stands
+  const target = parse(targetInput.value);
+  const realisasi = parse(realisasiInput.value);
   const output = fieldset.querySelector(".capaian-value");
   const badge = fieldset.querySelector(".capaian-band");
   if (!output) return;
