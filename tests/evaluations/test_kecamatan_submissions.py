@@ -129,13 +129,16 @@ SHOWN = {
     "tegal": ("1. Alasan pengembangan", "12. Perspektif reformasi birokrasi", "B. Pelaksanaan"),
     "bekasi": ("Bahan presentasi Camat", 'accept=".pdf"', "Data pendukung kriteria"),
 }
-FIRST = {"banggai": "balantak", "pekalongan": "bojong", "tegal": "adiwerna", "bekasi": "bantargebang"}
+FIRST = {
+    "banggai": "balantak",
+    "pekalongan": "bojong",
+    "tegal": "adiwerna",
+    "bekasi": "bantargebang",
+}
 
 
 @pytest.mark.parametrize("region", sorted(SHOWN))
-def test_each_region_operator_form_shows_and_saves_what_its_kecamatan_submits(
-    client, demo, region
-):
+def test_each_region_operator_form_shows_and_saves_what_its_kecamatan_submits(client, demo, region):
     sheet = own_sheet(region, FIRST[region])
     client.force_login(user(f"op-{region}-{FIRST[region]}"))
     response = client.get(page(sheet))
@@ -163,9 +166,7 @@ def test_each_region_operator_form_shows_and_saves_what_its_kecamatan_submits(
         assert entries["K6", "DP", ""].text.startswith("Uraian K6/DP")
 
 
-def test_the_meter_asks_for_descriptions_and_files_not_for_the_informational_figures(
-    client, demo
-):
+def test_the_meter_asks_for_descriptions_and_files_not_for_the_informational_figures(client, demo):
     sheet = own_sheet("banggai", "balantak")
     client.force_login(user("op-banggai-balantak"))
     completeness = client.get(page(sheet)).context["completeness"]
@@ -246,12 +247,10 @@ def test_the_form_shows_the_stored_capaian_with_its_band(client, demo):
     assert '<span class="badge capaian-band">Baik</span>' in html
 
 
-# ---------------------------------------------------------------- Pekalongan: start from the answers
+# ---------------------------------------------------------------- Pekalongan: the answers first
 
 
-def test_pekalongan_evaluators_start_from_the_kecamatan_answers_and_keep_their_own(
-    client, demo
-):
+def test_pekalongan_evaluators_start_from_the_kecamatan_answers_and_keep_their_own(client, demo):
     own = own_sheet("pekalongan", "bojong")
     mine = member_sheet("pekalongan", "bojong", "penilai-pekalongan-1", "DESK")
     client.force_login(user("penilai-pekalongan-1"))
@@ -296,9 +295,7 @@ def test_the_kecamatan_answers_never_count_in_the_score(demo):
     submit_and_accept(own, user("op-pekalongan-bojong"), user("tapem-pekalongan"))
     with scope(region=period.region):
         data = scoring_input_for_period(period=period)
-        desk = {
-            (e.aspect_code, e.indicator_code) for e in data.entries if e.stage_code == "DESK"
-        }
+        desk = {(e.aspect_code, e.indicator_code) for e in data.entries if e.stage_code == "DESK"}
         assert ("K1", "VMM.1") not in desk  # the kecamatan's answer is no value of it
         assert not data.warnings or all("side" not in w.code for w in data.warnings)
         for trace in (True, False):
@@ -338,7 +335,9 @@ def test_the_panel_shows_an_accepted_submission_to_the_team_and_nobody_else(clie
 
     # Later stages read it too; another kecamatan's operator and another region do not.
     later = member_sheet("banggai", "balantak", "penilai-banggai-1", "T2")
-    assert "Uraian a/uraian dengan data dukung terlampir." in client.get(page(later)).content.decode()
+    assert (
+        "Uraian a/uraian dengan data dukung terlampir." in client.get(page(later)).content.decode()
+    )
     client.force_login(user("op-banggai-batui"))
     assert client.get(page(mine)).status_code == 404
     assert client.get(link).status_code == 404
