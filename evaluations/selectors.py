@@ -446,7 +446,8 @@ def sheet_review_rows(*, sheet: Sheet) -> list[ReviewRow]:
         elif cell.is_text:
             shown = entry.text
         elif entry.option_code:
-            shown = entry.option_code
+            label = dict(cell.options).get(entry.option_code, "")
+            shown = f"{entry.option_code}) {label}" if label else entry.option_code
         else:
             shown = plain_decimal(entry.value) if entry.value is not None else ""
         if cell.indicator_id not in rows:
@@ -465,7 +466,8 @@ def sheet_review_rows(*, sheet: Sheet) -> list[ReviewRow]:
                 earlier=[e for e in history if e is not current],
                 review=reviews.get(cell.indicator_id),
             )
-        rows[cell.indicator_id].values.append((cell.part, shown))
+        if not cell.is_file:  # a file-only item has its file, no answer
+            rows[cell.indicator_id].values.append((cell.part, shown))
     return list(rows.values())
 
 
