@@ -24,10 +24,10 @@ from evaluations.models import MemberAbsence, Sheet, TeamMember
 from evaluations.self_assessment import capaian_reading
 from evaluations.services import DeadlineInput
 from evaluations.sheets import SheetCell, SheetWriteError, plain_decimal, sheet_cells
+from instruments.descriptions import scale_in_print
 from instruments.models import InstrumentSet, Stage
 from instruments.selectors import instrument_set_tree
 from instruments.validation import validate_instrument_set
-from regions.formatting import band
 from regions.models import Kecamatan
 from regions.people import person_name
 
@@ -345,7 +345,7 @@ class SheetForm(forms.Form):
                     polarity=cell.polarity,
                     scale=json.loads(cell.scale or "[]"),
                 )
-                group["scale"] = capaian_scale_shown(cell.scale)
+                group["scale"] = scale_in_print(json.loads(cell.scale or "[]"))
         yield from by_indicator.values()
 
     @staticmethod
@@ -408,24 +408,6 @@ def _typed_number(raw: object) -> Decimal | None:
         return Decimal(str(raw).strip().replace(",", "."))
     except ArithmeticError:
         return None
-
-
-def capaian_scale_shown(scale: str) -> list[tuple[str, str]]:
-    """A cell's capaian scale (JSON) as (range, label) in print: ("> 100", "Sangat Baik")."""
-    bands = json.loads(scale or "[]")
-    return [
-        (
-            band(
-                b.get("lower"),
-                b.get("lower_inclusive", True),
-                b.get("upper"),
-                b.get("upper_inclusive", True),
-            ),
-            str(b.get("label", "")),
-        )
-        for b in bands
-        if isinstance(b, dict)
-    ]
 
 
 def _plain_number(value: Decimal | None) -> str:

@@ -134,20 +134,25 @@ def indicator_formula(indicator: Indicator) -> str:
 
 
 def capaian_scale(indicator: Indicator) -> list[tuple[str, str]]:
-    """The capaian scale of the set (`params["scale"]`) as (label, range) in print:
-    ("Sangat Baik", "> 100"), ("Baik", "76 – 100"); [] when the indicator has none."""
-    scale = (indicator.params or {}).get("scale")
+    """The capaian scale of the set (`params["scale"]`) in print, as (range, label):
+    ("> 100", "Sangat Baik"), ("76 – 100", "Baik"); [] when the indicator has none."""
+    return scale_in_print((indicator.params or {}).get("scale"))
+
+
+def scale_in_print(scale: object) -> list[tuple[str, str]]:
+    """A capaian scale (a list of bands with "label", "lower", "upper" and their
+    "…_inclusive", true unless said otherwise) as (range, label) pairs."""
     if not isinstance(scale, list):
         return []
     return [
         (
-            str(band.get("label", "")),
             formatting.band(
                 band.get("lower"),
                 band.get("lower_inclusive", True),
                 band.get("upper"),
                 band.get("upper_inclusive", True),
             ),
+            str(band.get("label", "")),
         )
         for band in scale
         if isinstance(band, dict)
