@@ -479,7 +479,10 @@ def period_self_assessment_stages(*, period: Period) -> list[Stage]:
     """The period's stages the kecamatan fills itself, in order, each with `deadline` (its
     StageDeadline or None). Two queries."""
     stages = list(
-        period.instrument_set.stages.filter(aspects__indicators__entered_by=EnteredBy.KECAMATAN)
+        period.instrument_set.stages.filter(
+            Q(aspects__indicators__entered_by=EnteredBy.KECAMATAN)
+            | Q(aspects__indicators__kecamatan_answers=True)
+        )
         .distinct()
         .order_by("order")
     )

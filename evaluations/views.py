@@ -609,7 +609,14 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
     # A member's sheet shows the kecamatan's accepted self-assessment beside it, and starts
     # the choices the kecamatan answered first from its answers (Pekalongan K1).
     submissions = [] if obj.is_kecamatan_sheet else submission_for(sheet=obj)
-    answers = {k: v for submission in submissions for k, v in submission.answers.items()}
+    refusal = sheet_write_refusal(sheet=obj, user=request.user)
+    answers = (
+        {  # a locked sheet shows what is stored, nothing prefilled
+            k: v for submission in submissions for k, v in submission.answers.items()
+        }
+        if refusal is None
+        else {}
+    )
     form = SheetForm(
         posted_data(request),
         request.FILES or None,
@@ -647,6 +654,7 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
         "period": obj.period,
         "sheet": obj,
         "form": form,
+        # Asked again: a refused write may have met a state the page must now show.
         "refusal": sheet_write_refusal(sheet=obj, user=request.user),
         "submissions": submissions,
     }
