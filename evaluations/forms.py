@@ -1,3 +1,4 @@
+import json
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -11,8 +12,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from config.uploads import EvidenceRejected, EvidenceTooLarge, InspectedFile, inspect_evidence
+from config.uploads import (
+    EvidenceRejected,
+    EvidenceTooLarge,
+    InspectedFile,
+    evidence_accept,
+    evidence_type_refusal,
+    inspect_evidence,
+)
 from evaluations.models import MemberAbsence, Sheet, TeamMember
+from evaluations.self_assessment import capaian_reading
 from evaluations.services import DeadlineInput
 from evaluations.sheets import (
     NOTES_MAX_CHARS,
@@ -21,6 +30,7 @@ from evaluations.sheets import (
     plain_decimal,
     sheet_cells,
 )
+from instruments.descriptions import scale_in_print
 from instruments.models import InstrumentSet, Stage
 from instruments.selectors import instrument_set_tree
 from instruments.validation import validate_instrument_set
@@ -200,11 +210,22 @@ class SheetForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, sheet: Sheet, evidence: dict[int, Any] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        sheet: Sheet,
+        evidence: dict[int, Any] | None = None,
+        answers: dict[int, str] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """`answers`: on a member's sheet, the kecamatan's accepted answers to the team
+        indicators it answers first ({indicator id: option code}); a cell the member has
+        not stored yet starts from it, marked, and saving makes it the member's."""
         super().__init__(*args, **kwargs)
         self.sheet = sheet
-        self.cells = sheet_cells(sheet)
+        self.all_cells = sheet_cells(sheet)  # in instrument order
+        self.cells = [c for c in self.all_cells if not c.is_file]  # the ones taking values
+        self.file_cells = [c for c in self.all_cells if c.is_file]
+        self.answers = answers or {}
         self.evidence = evidence or {}  # indicator id → its current Evidence
         self.evidence_files: dict[int, InspectedFile] = {}  # checked uploads, after clean
         self.too_large = False
@@ -223,12 +244,27 @@ class SheetForm(forms.Form):
                 )
                 self.fields[name].initial = entry.text if entry else ""
             elif cell.rule.choice:
+                labels = dict(cell.options)
                 self.fields[name] = forms.ChoiceField(
                     label=label,
                     required=False,
-                    choices=[("", "—"), *((code, code) for code in cell.rule.options)],
+                    choices=[
+                        (code, f"{code}) {labels[code]}" if labels.get(code) else code)
+                        for code in cell.rule.options
+                    ],
+                    widget=forms.RadioSelect,
                 )
-                self.fields[name].initial = entry.option_code if entry else ""
+                answer = self.answers.get(cell.indicator_id, "")
+                self.fields[name].initial = entry.option_code if entry else answer
+                # "jawaban kecamatan": what the kecamatan answered, and whether the member's
+                # choice still only starts from it (nothing stored yet).
+                self.fields[name].answer = (
+                    f"{answer}) {labels.get(answer, '')}".strip() if answer else ""
+                )
+                self.fields[name].prefilled = bool(answer) and entry is None
+                self.fields[name].differs = (
+                    bool(answer) and entry is not None and entry.option_code != answer
+                )
             else:
                 attrs = {"inputmode": "numeric" if cell.rule.integer_only else "decimal"}
                 self.fields[name] = forms.CharField(
@@ -248,13 +284,13 @@ class SheetForm(forms.Form):
             )
             self.fields["notes"].initial = sheet.notes
         if sheet.is_kecamatan_sheet:
-            for cell in self._first_cells():
+            for cell in self._first_cells() + self.file_cells:
                 self.fields[self.file_field_name(cell)] = forms.FileField(
                     label=_("Data dukung %(code)s") % {"code": cell.name},
                     required=False,
                     help_text=cell.evidence_note,
                     widget=forms.ClearableFileInput(
-                        attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}
+                        attrs={"accept": evidence_accept(cell.evidence_types)}
                     ),
                 )
 
@@ -277,23 +313,29 @@ class SheetForm(forms.Form):
         cleaned = super().clean()
         if not self.sheet.is_kecamatan_sheet:
             return cleaned
-        for cell in self._first_cells():
+        for cell in self._first_cells() + self.file_cells:
             name = self.file_field_name(cell)
             upload = cleaned.get(name)
             if not upload:
                 continue
             try:
-                self.evidence_files[cell.indicator_id] = inspect_evidence(upload)
+                inspected = inspect_evidence(upload)
             except EvidenceRejected as error:
                 self.too_large = self.too_large or isinstance(error, EvidenceTooLarge)
                 self.add_error(name, error.message)
+                continue
+            refused = evidence_type_refusal(inspected, cell.evidence_types)
+            if refused is not None:
+                self.add_error(name, refused)
+                continue
+            self.evidence_files[cell.indicator_id] = inspected
         return cleaned
 
     def indicators(self) -> Iterator[dict[str, Any]]:
         """The form by indicator: its cells (cell, field, latest stored value after a
         conflict), its file field and current evidence (kecamatan sheets)."""
         by_indicator: dict[int, dict[str, Any]] = {}
-        for cell in self.cells:
+        for cell in self.all_cells:
             group = by_indicator.get(cell.indicator_id)
             if group is None:
                 file_name = self.file_field_name(cell)
@@ -303,9 +345,23 @@ class SheetForm(forms.Form):
                     "file": self[file_name] if file_name in self.fields else None,
                     "evidence": self.evidence.get(cell.indicator_id),
                     "comment": self.comments.get(cell.indicator_id, ""),
+                    "capaian": None,
                 }
+            if cell.is_file:
+                continue
             name = self.field_name(cell)
             group["cells"].append((cell, self[name], self.latest.get(name)))
+        for group in by_indicator.values():
+            cell = group["cell"]
+            if cell.is_capaian:
+                figures = {c.part: _typed_number(f.value()) for c, f, _ in group["cells"]}
+                group["capaian"] = capaian_reading(
+                    target=figures.get("target"),
+                    realisasi=figures.get("realisasi"),
+                    polarity=cell.polarity,
+                    scale=json.loads(cell.scale or "[]"),
+                )
+                group["scale"] = scale_in_print(json.loads(cell.scale or "[]"))
         yield from by_indicator.values()
 
     @staticmethod
@@ -370,6 +426,16 @@ class SheetForm(forms.Form):
             data["version"] = str(error.payload["version"])
             data["key"] = uuid.uuid4().hex
             self.data = data
+
+
+def _typed_number(raw: object) -> Decimal | None:
+    """A number as the form holds it ("85,5", a Decimal), or None."""
+    if raw in (None, ""):
+        return None
+    try:
+        return Decimal(str(raw).strip().replace(",", "."))
+    except ArithmeticError:
+        return None
 
 
 def _plain_number(value: Decimal | None) -> str:

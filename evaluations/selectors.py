@@ -343,7 +343,11 @@ def sheet_completeness(*, sheet: Sheet) -> Completeness:
     cells = sheet_cells(sheet)
     empty = sheet_missing_cells(sheet)
     no_file = {c.indicator_id for c in sheet_missing_evidence(sheet)}
-    total = len(cells) + len({c.indicator_id for c in cells if c.evidence_required})
+    # Informational figures and file-only items are no cells to fill (a file is counted
+    # below when the indicator requires one).
+    total = len([c for c in cells if c.required]) + len(
+        {c.indicator_id for c in cells if c.evidence_required}
+    )
     gaps: dict[int, list[str]] = {}
     for cell in empty:
         what = _("%(part)s belum diisi") % {"part": cell.part} if cell.part else _("belum diisi")
@@ -450,7 +454,8 @@ def sheet_review_rows(*, sheet: Sheet) -> list[ReviewRow]:
         elif cell.is_text:
             shown = entry.text
         elif entry.option_code:
-            shown = entry.option_code
+            label = dict(cell.options).get(entry.option_code, "")
+            shown = f"{entry.option_code}) {label}" if label else entry.option_code
         else:
             shown = plain_decimal(entry.value) if entry.value is not None else ""
         if cell.indicator_id not in rows:
@@ -469,7 +474,8 @@ def sheet_review_rows(*, sheet: Sheet) -> list[ReviewRow]:
                 earlier=[e for e in history if e is not current],
                 review=reviews.get(cell.indicator_id),
             )
-        rows[cell.indicator_id].values.append((cell.part, shown))
+        if not cell.is_file:  # a file-only item has its file, no answer
+            rows[cell.indicator_id].values.append((cell.part, shown))
     return list(rows.values())
 
 
@@ -481,7 +487,10 @@ def period_self_assessment_stages(*, period: Period) -> list[Stage]:
     """The period's stages the kecamatan fills itself, in order, each with `deadline` (its
     StageDeadline or None). Two queries."""
     stages = list(
-        period.instrument_set.stages.filter(aspects__indicators__entered_by=EnteredBy.KECAMATAN)
+        period.instrument_set.stages.filter(
+            Q(aspects__indicators__entered_by=EnteredBy.KECAMATAN)
+            | Q(aspects__indicators__kecamatan_answers=True)
+        )
         .distinct()
         .order_by("order")
     )

@@ -6,7 +6,7 @@ is written here, whatever the path:
 - `sheet_write` changes the cells of one sheet: it takes the version the writer last saw
   (a stale one is a conflict that returns the current values) and an idempotency key (a
   replay returns the first answer and writes nothing), validates each cell with the
-  instrument's rule (`score_workbook.cell_rules`, the rule the template and the engine
+  instrument's rule (`score_workbook.entry_rules`, the rule the template and the engine
   read), refuses a sheet that is final or a period that is not open, and appends one
   insert-only `ValueChange` per changed cell. An unchanged cell writes nothing. The same
   write may carry the member's notes on the sheet (`Sheet.notes`: same version, same key,
@@ -30,11 +30,12 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.uploads import EVIDENCE_TYPE_LABELS, evidence_types_allowed
 from evaluations.access import PeriodAction, period_refusal, recusal_reason
 from evaluations.models import (
     Evidence,
@@ -52,8 +53,8 @@ from evaluations.models import (
 from evaluations.score_workbook import (
     CellRule,
     SheetCellError,
-    cell_rules,
     cell_value,
+    entry_rules,
     part_label,
 )
 from evaluations.scoring_input import indicator_spec
@@ -61,7 +62,7 @@ from instruments.models import Indicator, Option, Stage
 from instruments.services import instrument_set_freeze
 from regions.formatting import date_time, number
 from regions.transitions import StateMachine, transition_apply
-from scoring.rules import EnteredBy, IndicatorKind
+from scoring.rules import UNSCORED_KINDS, EnteredBy, IndicatorKind
 
 TEAM_SHEET = StateMachine(
     field="state",
@@ -127,18 +128,47 @@ class SheetCell:
     # In an aspect that only breaks ties (Bekasi's indikator penunjang): scored when the Tim
     # uses it, never needed for the sheet to be complete (the engine's rule too).
     tie_only: bool = False
+    # Filled for the sheet to be complete: not informational figures, not a file-only item
+    # (its file is counted by `evidence_required`).
+    required: bool = True
+    informational: bool = False
+    # A team indicator the kecamatan answers first (`Indicator.kecamatan_answers`).
+    kecamatan_answers: bool = False
+    options: tuple[tuple[str, str], ...] = ()  # a choice's (code, label), in order
+    evidence_types: tuple[str, ...] = ()  # content types accepted as its evidence
+    polarity: str = ""  # a capaian's
+    scale: str = ""  # a capaian's scale (`params["scale"]`) as JSON, for the live reading
+    group: str = ""
+    aspect_name: str = ""
 
     @property
     def is_text(self) -> bool:
-        return self.rule is None
+        return self.rule is None and self.kind != IndicatorKind.FILE
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind == IndicatorKind.FILE
+
+    @property
+    def is_capaian(self) -> bool:
+        return self.kind == IndicatorKind.CAPAIAN
+
+    @property
+    def evidence_types_text(self) -> str:
+        """The accepted file types as the form names them: "PDF" or "PDF, JPG, PNG, …"."""
+        return ", ".join(EVIDENCE_TYPE_LABELS[t] for t in self.evidence_types)
 
 
 def sheet_cells(sheet: Sheet) -> list[SheetCell]:
     """The cells of `sheet` in instrument order: the stage's indicators entered by the
     kecamatan (its own sheet) or by the team (a member's sheet). Two queries."""
-    entered_by = EnteredBy.KECAMATAN if sheet.is_kecamatan_sheet else EnteredBy.TEAM
+    if sheet.is_kecamatan_sheet:
+        # The kecamatan's own indicators, and the team's it answers first (Pekalongan K1).
+        side = Q(entered_by=EnteredBy.KECAMATAN) | Q(kecamatan_answers=True)
+    else:
+        side = Q(entered_by=EnteredBy.TEAM)
     indicators = (
-        Indicator.objects.filter(aspect__stage_id=sheet.stage_id, entered_by=entered_by)
+        Indicator.objects.filter(side, aspect__stage_id=sheet.stage_id)
         .select_related("aspect")
         .prefetch_related("options")
         .order_by("aspect__order", "aspect__pk", "order", "pk")
@@ -151,17 +181,26 @@ def sheet_cells(sheet: Sheet) -> list[SheetCell]:
             "indicator_id": indicator.pk,
             "code": indicator.code,
             "aspect_code": indicator.aspect.code,
+            "aspect_name": indicator.aspect.name,
             "text": indicator.text,
             "guidance": indicator.guidance,
             "kind": indicator.kind,
             "evidence_required": indicator.evidence_required,
             "evidence_note": indicator.evidence_note,
             "tie_only": not indicator.aspect.counts_toward_total,
+            "required": not indicator.informational and spec.kind != IndicatorKind.FILE,
+            "informational": indicator.informational,
+            "kecamatan_answers": indicator.kecamatan_answers,
+            "options": tuple((o.code, o.label) for o in indicator.options.all()),
+            "evidence_types": evidence_types_allowed(indicator.evidence_types),
+            "polarity": str((indicator.params or {}).get("polarity") or ""),
+            "scale": json.dumps((indicator.params or {}).get("scale") or []),
+            "group": indicator.group,
         }
-        if spec.kind == IndicatorKind.TEXT:
+        if spec.kind in UNSCORED_KINDS:
             cells.append(SheetCell(part="", rule=None, **common))
         else:
-            rules = cell_rules(spec)
+            rules = entry_rules(spec)
             if year is None and any(rule.part for rule in rules):
                 year = sheet.period.year_evaluated  # read only when a part needs it
             cells.extend(
@@ -552,6 +591,10 @@ def _validated(cells: Sequence[SheetCell], values: Sequence[Mapping[str, Any]]) 
 
 
 def _change(cell: SheetCell, item: Mapping[str, Any]) -> CellChange:
+    if cell.is_file:
+        if any(item.get(key) not in (None, "") for key in ("text", "value", "option")):
+            raise SheetCellError(_("indikator ini hanya menerima berkas data dukung"))
+        return CellChange(cell.indicator_id, cell.part)
     if cell.rule is None:
         text = item.get("text")
         if text is not None and not isinstance(text, str):
@@ -718,12 +761,14 @@ def sheets_sync(*, period: Period) -> int:
     Empty draft sheets no longer expected (a member left the team) go. Returns the number
     created."""
     stage_entered: dict[int, set[str]] = {}
-    for stage_id, entered_by in (
+    for stage_id, entered_by, answered in (
         Indicator.objects.filter(aspect__stage__instrument_set_id=period.instrument_set_id)
-        .values_list("aspect__stage_id", "entered_by")
+        .values_list("aspect__stage_id", "entered_by", "kecamatan_answers")
         .distinct()
     ):
         stage_entered.setdefault(stage_id, set()).add(entered_by)
+        if answered:  # the kecamatan answers a team indicator first: it has a sheet
+            stage_entered[stage_id].add(EnteredBy.KECAMATAN)
     kecamatan_ids = list(
         Participation.objects.filter(period=period).values_list("kecamatan_id", flat=True)
     )
@@ -781,7 +826,8 @@ def sheet_missing_cells(sheet: Sheet) -> list[SheetCell]:
     return [
         cell
         for cell in sheet_cells(sheet)
-        if not cell.tie_only
+        if cell.required
+        and not cell.tie_only
         and (
             (entry := stored.get((cell.indicator_id, cell.part))) is None
             or (cell.is_text and not entry.text)

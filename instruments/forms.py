@@ -188,7 +188,10 @@ class IndicatorForm(PartForm):
                 'bagian = rata-rata tahunnya). Jumlah yang dibandingkan: "recorded": '
                 '["institusi"] untuk isian yang dicatat tanpa dinilai. "labels": {"fisik": '
                 '"Realisasi fisik"} menamai bagian. Capaian: {"polarity": "higher_is_better"} '
-                'atau {"polarity": "lower_is_better"}. Selain itu kosongkan atau isi {}.'
+                'atau {"polarity": "lower_is_better"}, ditambah "scale": [{"label": "Baik", '
+                '"lower": "76", "upper": "100"}, …] untuk skala yang ditampilkan (batas '
+                'termasuk kecuali "lower_inclusive"/"upper_inclusive": false). Selain itu '
+                "kosongkan atau isi {}."
             )
         }
 

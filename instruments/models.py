@@ -20,6 +20,7 @@ from django_scopes import ScopedManager
 from instruments.limits import validate_presentation_limits
 from regions import formatting
 from scoring.rules import (
+    UNSCORED_KINDS,
     AspectCombine,
     DecisionBasis,
     EnteredBy,
@@ -46,6 +47,7 @@ LABELS = {
     IndicatorKind.COUNT_NORMALISED: _("Jumlah dibandingkan dengan peserta tertinggi"),
     IndicatorKind.CAPAIAN: _("Capaian target/realisasi"),
     IndicatorKind.TEXT: _("Uraian (tanpa skor)"),
+    IndicatorKind.FILE: _("Berkas saja (tanpa skor)"),
     EnteredBy.TEAM: _("Setiap anggota tim"),
     EnteredBy.KECAMATAN: _("Kecamatan (mandiri)"),
     AspectCombine.WEIGHTED_SUM: _("Jumlah berbobot"),
@@ -308,6 +310,31 @@ class Indicator(AssumptionMixin):
     weight = models.DecimalField(_("bobot dalam aspek (%)"), null=True, blank=True, **SCORE_FIELD)
     evidence_required = models.BooleanField(_("wajib data dukung"), default=False)
     evidence_note = models.CharField(_("data dukung"), max_length=500, blank=True)
+    evidence_types = models.CharField(
+        _("jenis berkas data dukung"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Jenis berkas yang diterima, dipisah koma: pdf, jpeg, png, docx, xlsx. Kosongkan "
+            "untuk menerima semuanya."
+        ),
+    )
+    informational = models.BooleanField(
+        _("hanya informasi (tanpa skor)"),
+        default=False,
+        help_text=_(
+            "Isian kecamatan yang ditampilkan kepada penilai tetapi tidak dinilai dan tidak "
+            "wajib untuk kelengkapan, misalnya IKU dengan target dan realisasi."
+        ),
+    )
+    kecamatan_answers = models.BooleanField(
+        _("dijawab juga oleh kecamatan"),
+        default=False,
+        help_text=_(
+            "Indikator tim yang juga dijawab kecamatan pada penilaian mandiri: jawaban itu "
+            "menjadi titik awal lembar setiap penilai dan tidak pernah dihitung."
+        ),
+    )
     params = models.JSONField(
         _("parameter rumus"),
         default=dict,
@@ -327,6 +354,11 @@ class Indicator(AssumptionMixin):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
+
+    @property
+    def scored(self) -> bool:
+        """Whether the indicator's values make a score (`IndicatorSpec.scored`)."""
+        return self.kind not in UNSCORED_KINDS and not self.informational
 
 
 class Option(AssumptionMixin):

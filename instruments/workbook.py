@@ -79,7 +79,16 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 _VALIDATED_ROWS = 1000  # rows below the header that get drop-down lists
 # Columns added after workbooks were in use: a workbook without them still imports, each
 # item then taking the field's default (no reference; the published score decides).
-OPTIONAL_KEYS = frozenset({"reference", "decision_basis", "presentation_limits"})
+OPTIONAL_KEYS = frozenset(
+    {
+        "reference",
+        "decision_basis",
+        "presentation_limits",
+        "evidence_types",
+        "informational",
+        "kecamatan_answers",
+    }
+)
 
 
 @dataclass(frozen=True)

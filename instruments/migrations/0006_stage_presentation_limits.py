@@ -28,7 +28,7 @@ def fill_former_table(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('instruments', '0004_reference_and_decision_basis'),
+        ('instruments', '0005_kecamatan_submissions'),
     ]
 
     operations = [

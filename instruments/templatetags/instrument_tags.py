@@ -66,3 +66,8 @@ def diff_value(value: object) -> str:
         return formatting.number(text)
     except ValueError:
         return text
+
+
+@register.filter
+def capaian_scale(indicator: Indicator) -> list[tuple[str, str]]:
+    return descriptions.capaian_scale(indicator)
