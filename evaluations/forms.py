@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from config.uploads import EvidenceRejected, EvidenceTooLarge, InspectedFile, inspect_evidence
+from config.uploads import EvidenceRejected, EvidenceTooLarge, inspect_evidence
 from evaluations.models import MemberAbsence, Sheet, TeamMember
+from evaluations.self_assessment import NewEvidence
 from evaluations.services import DeadlineInput
 from evaluations.sheets import SheetCell, SheetWriteError, plain_decimal, sheet_cells
 from instruments.models import InstrumentSet, Stage
@@ -183,6 +184,21 @@ class PeriodStatusForm(forms.Form):
             )
 
 
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none was chosen)."""
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(_MultipleFileField, self).clean(file, initial) for file in files]
+
+
+EVIDENCE_ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"
+
+
 class SheetForm(forms.Form):
     """Every cell of a sheet as a field; the sheet service validates the values (the
     instrument's one rule), so the fields only carry what was typed."""
@@ -194,13 +210,18 @@ class SheetForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, sheet: Sheet, evidence: dict[int, Any] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        sheet: Sheet,
+        evidence: dict[int, list[Any]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.sheet = sheet
         self.cells = sheet_cells(sheet)
-        self.evidence = evidence or {}  # indicator id → its current Evidence
-        self.evidence_files: dict[int, InspectedFile] = {}  # checked uploads, after clean
+        self.evidence = evidence or {}  # indicator id → its current Evidence files
+        self.evidence_files: list[NewEvidence] = []  # checked uploads, after clean
+        self.withdraw: list[int] = []  # ids of current files to withdraw, after clean
         self.too_large = False
         self.comments: dict[int, str] = {}  # indicator id → what Tapem asked to repair
         stored = {(e.indicator_id, e.part): e for e in sheet.entries.all()}
@@ -233,14 +254,23 @@ class SheetForm(forms.Form):
             self.fields[name].cell = cell
         if sheet.is_kecamatan_sheet:
             for cell in self._first_cells():
-                self.fields[self.file_field_name(cell)] = forms.FileField(
+                self.fields[self.file_field_name(cell)] = _MultipleFileField(
                     label=_("Data dukung %(code)s") % {"code": cell.name},
                     required=False,
                     help_text=cell.evidence_note,
-                    widget=forms.ClearableFileInput(
-                        attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}
-                    ),
+                    widget=_MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
                 )
+                # Each current file: a file to put in its place, or withdraw it.
+                for evidence in self.evidence.get(cell.indicator_id, []):
+                    self.fields[f"ganti-{evidence.pk}"] = forms.FileField(
+                        label=_("Ganti %(name)s") % {"name": evidence.original_name},
+                        required=False,
+                        widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
+                    )
+                    self.fields[f"tarik-{evidence.pk}"] = forms.BooleanField(
+                        label=_("Tarik %(name)s") % {"name": evidence.original_name},
+                        required=False,
+                    )
 
     def _first_cells(self) -> list[SheetCell]:
         seen: set[int] = set()
@@ -263,15 +293,25 @@ class SheetForm(forms.Form):
             return cleaned
         for cell in self._first_cells():
             name = self.file_field_name(cell)
-            upload = cleaned.get(name)
-            if not upload:
-                continue
-            try:
-                self.evidence_files[cell.indicator_id] = inspect_evidence(upload)
-            except EvidenceRejected as error:
-                self.too_large = self.too_large or isinstance(error, EvidenceTooLarge)
-                self.add_error(name, error.message)
+            for upload in cleaned.get(name) or []:
+                self._inspect(name, NewEvidence(cell.indicator_id, upload))
+            for evidence in self.evidence.get(cell.indicator_id, []):
+                replacement = cleaned.get(f"ganti-{evidence.pk}")
+                if replacement:
+                    item = NewEvidence(cell.indicator_id, replacement, evidence.pk)
+                    self._inspect(f"ganti-{evidence.pk}", item)
+                elif cleaned.get(f"tarik-{evidence.pk}"):
+                    self.withdraw.append(evidence.pk)
         return cleaned
+
+    def _inspect(self, name: str, item: NewEvidence) -> None:
+        try:
+            checked = inspect_evidence(item.file)
+        except EvidenceRejected as error:
+            self.too_large = self.too_large or isinstance(error, EvidenceTooLarge)
+            self.add_error(name, error.message)
+        else:
+            self.evidence_files.append(NewEvidence(item.indicator_id, checked, item.replaces))
 
     def indicators(self) -> Iterator[dict[str, Any]]:
         """The form by indicator: its cells (cell, field, latest stored value after a
@@ -285,12 +325,20 @@ class SheetForm(forms.Form):
                     "cell": cell,
                     "cells": [],
                     "file": self[file_name] if file_name in self.fields else None,
-                    "evidence": self.evidence.get(cell.indicator_id),
+                    "evidence": [
+                        (evidence, *self._file_controls(evidence))
+                        for evidence in self.evidence.get(cell.indicator_id, [])
+                    ],
                     "comment": self.comments.get(cell.indicator_id, ""),
                 }
             name = self.field_name(cell)
             group["cells"].append((cell, self[name], self.latest.get(name)))
         yield from by_indicator.values()
+
+    def _file_controls(self, evidence: Any) -> tuple[Any, Any]:
+        """The replace and withdraw fields of one current file (None where absent)."""
+        names = (f"ganti-{evidence.pk}", f"tarik-{evidence.pk}")
+        return tuple(self[name] if name in self.fields else None for name in names)  # type: ignore[return-value]
 
     @staticmethod
     def field_name(cell: SheetCell) -> str:
@@ -517,6 +565,24 @@ class DisqualifyForm(forms.Form):
             "perbaikan, sehingga kecamatan tidak dinilai."
         ),
         error_messages={"required": _("Centang pernyataan ini untuk melanjutkan.")},
+    )
+
+
+class ProposalDismissForm(forms.Form):
+    """Tapem declines the proposal to disqualify: why, and optionally a new repair deadline."""
+
+    reason = forms.CharField(
+        label=_("Alasan menolak usulan"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Tuliskan alasan penolakan usulan.")},
+    )
+    repair_by = forms.DateTimeField(
+        label=_("Batas perbaikan baru (WIB)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("Kosongkan bila batas perbaikan tidak diperpanjang."),
+        error_messages={"invalid": _("Tulis tanggal dan jam, misalnya 2026-04-20 23:59.")},
     )
 
 

@@ -40,6 +40,11 @@ urlpatterns = [
         name="sheet_disqualify",
     ),
     path(
+        "periode/<slug:period>/verifikasi/<int:sheet>/tidak-dinilai/tolak/",
+        views.proposal_dismiss_view,
+        name="proposal_dismiss",
+    ),
+    path(
         "periode/<slug:period>/lembar/<int:sheet>/buka-kembali/",
         tablet_views.sheet_reopen_view,
         name="sheet_reopen",

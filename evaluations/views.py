@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,6 +35,7 @@ from evaluations.forms import (
     NotScoredForm,
     PeriodForm,
     PeriodStatusForm,
+    ProposalDismissForm,
     ReviewForm,
     ScoreWorkbookForm,
     SheetForm,
@@ -46,11 +48,14 @@ from evaluations.score_template import NotOnTeam, score_template_bytes
 from evaluations.score_workbook import part_label
 from evaluations.scoring_input import instrument_spec_for
 from evaluations.self_assessment import (
-    DISQUALIFICATION_REASON,
     ReviewRefused,
+    disqualification_reason,
     evidence_attach,
-    evidence_current,
+    evidence_by_indicator,
+    evidence_refusal,
     handover_record,
+    proposal_dismiss,
+    proposals_open,
     sheet_disqualify,
     sheet_verify,
 )
@@ -598,28 +603,35 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
     service with the version shown and a key made when the page was drawn, so pressing
     Save twice stores once and a change made elsewhere meanwhile is shown, not lost.
 
-    A kecamatan's own sheet also takes one evidence file per indicator in the same post
-    (plain multipart, no script needed): every file is checked first, and a refused one
-    stores nothing of the post, keeping what was typed."""
+    A kecamatan's own sheet also takes its operator's evidence in the same post (plain
+    multipart, no script needed): new files per indicator, a file in place of a current
+    one, a current one withdrawn. Every file is checked first, and a refused one stores
+    nothing of the post, keeping what was typed."""
     obj = access_sheet(request=request, sheet_id=sheet)
     if obj.period.slug != period:
         raise Http404
-    evidence = evidence_current(sheet=obj) if obj.is_kecamatan_sheet else {}
+    evidence = evidence_by_indicator(sheet=obj) if obj.is_kecamatan_sheet else {}
     form = SheetForm(posted_data(request), request.FILES or None, sheet=obj, evidence=evidence)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            sheet_write(
-                sheet=obj,
-                expected_version=form.cleaned_data["version"],
-                values=form.values(),
-                by=request.user,
-                via=ValueChange.Via.FORM,
-                key=form.cleaned_data["key"],
-                body_hash=request_fingerprint(form.fingerprint()),
-            )
-            if form.evidence_files:
-                evidence_attach(sheet=obj, files=form.evidence_files, by=request.user)
+            with transaction.atomic():  # values and files together, or nothing
+                sheet_write(
+                    sheet=obj,
+                    expected_version=form.cleaned_data["version"],
+                    values=form.values(),
+                    by=request.user,
+                    via=ValueChange.Via.FORM,
+                    key=form.cleaned_data["key"],
+                    body_hash=request_fingerprint(form.fingerprint()),
+                )
+                if form.evidence_files or form.withdraw:
+                    evidence_attach(
+                        sheet=obj,
+                        files=form.evidence_files,
+                        withdraw=form.withdraw,
+                        by=request.user,
+                    )
             done = _("Lembar disimpan.")
             if form.cleaned_data["action"] == "submit":
                 sheet_submit(sheet=obj, expected_version=obj.version, by=request.user)
@@ -639,6 +651,7 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
         "refusal": sheet_write_refusal(sheet=obj, user=request.user),
     }
     if obj.is_kecamatan_sheet:
+        context["evidence_refusal"] = evidence_refusal(sheet=obj, user=request.user)
         state = selectors.self_assessment_state(sheet=obj)
         if state["repair"] is not None:
             form.comments = state["repair"].comments
@@ -758,9 +771,13 @@ def sheet_review(request: HttpRequest, region: str, period: str, sheet: int) -> 
 def sheet_disqualify_confirm(
     request: HttpRequest, region: str, period: str, sheet: int
 ) -> HttpResponse:
-    """Tapem confirms that the kecamatan is not scored: the sheet and the participation."""
+    """Tapem confirms that the kecamatan is not scored: the sheet and the participation.
+    The reason starts as the set's for the stage; an open proposal of the deadline sweep is
+    shown with the deadline that passed, and may be dismissed instead."""
     obj, kecamatan_sheet = _review_sheet(request, period, sheet)
-    form = DisqualifyForm(posted_data(request), initial={"reason": DISQUALIFICATION_REASON})
+    form = DisqualifyForm(
+        posted_data(request), initial={"reason": disqualification_reason(sheet=kecamatan_sheet)}
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -779,18 +796,65 @@ def sheet_disqualify_confirm(
             return redirect("verification_queue", region=region, period=period)
     elif form.errors:
         status = 422
+    return _disqualify_page(request, obj, kecamatan_sheet, form, ProposalDismissForm(), status)
+
+
+def _disqualify_page(
+    request: HttpRequest,
+    period: Period,
+    sheet: Sheet,
+    form: DisqualifyForm,
+    dismiss_form: ProposalDismissForm,
+    status: int,
+) -> HttpResponse:
     return render(
         request,
         "evaluations/sheet_disqualify.html",
         {
-            "period": obj,
-            "sheet": kecamatan_sheet,
+            "period": period,
+            "sheet": sheet,
             "form": form,
-            "movable": KECAMATAN_SHEET.allows(kecamatan_sheet.state, Sheet.State.DISQUALIFIED),
-            **selectors.self_assessment_state(sheet=kecamatan_sheet),
+            "dismiss_form": dismiss_form,
+            "proposal": proposals_open(period=period).get(sheet.pk),
+            "movable": KECAMATAN_SHEET.allows(sheet.state, Sheet.State.DISQUALIFIED),
+            **selectors.self_assessment_state(sheet=sheet),
         },
         status=status,
     )
+
+
+@require_POST
+def proposal_dismiss_view(
+    request: HttpRequest, region: str, period: str, sheet: int
+) -> HttpResponse:
+    """Tapem declines the sweep's proposal to disqualify, with a reason (and perhaps a new
+    repair deadline)."""
+    obj, kecamatan_sheet = _review_sheet(request, period, sheet)
+    proposal = proposals_open(period=obj).get(kecamatan_sheet.pk)
+    if proposal is None:
+        raise Http404
+    dismiss_form = ProposalDismissForm(request.POST)
+    status = 422
+    if dismiss_form.is_valid():
+        try:
+            proposal_dismiss(
+                proposal=proposal,
+                reason=dismiss_form.cleaned_data["reason"],
+                repair_by=dismiss_form.cleaned_data["repair_by"],
+                by=request.user,
+            )
+        except ReviewRefused as error:
+            dismiss_form.add_error(None, error.message)
+            status = error.status
+        else:
+            messages.success(
+                request,
+                _("Usulan tidak dinilai untuk %(kecamatan)s ditolak.")
+                % {"kecamatan": kecamatan_sheet.kecamatan},
+            )
+            return redirect("verification_queue", region=region, period=period)
+    form = DisqualifyForm(initial={"reason": disqualification_reason(sheet=kecamatan_sheet)})
+    return _disqualify_page(request, obj, kecamatan_sheet, form, dismiss_form, status)
 
 
 def period_deadlines(request: HttpRequest, region: str, period: str) -> HttpResponse:

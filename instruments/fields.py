@@ -32,6 +32,7 @@ STAGE_FIELDS = (
     "max_score",
     "shortlist_size",
     "disqualify_if_incomplete",
+    "disqualification_reason",
     "min_team_size",
     "deadline_note",
     "reference",

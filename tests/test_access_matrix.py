@@ -185,6 +185,7 @@ MATRIX: dict[str, Expect] = {
     "period_deadlines": tapem_page(post=302),  # an empty grid sets no deadline
     "sheet_review": tapem_page(post=409),
     "sheet_disqualify": tapem_page(post=422),  # needs the reason and the confirmation
+    "proposal_dismiss": tapem_page(get=405, post=404),  # the probed sheet has no proposal
     # People of the region: Admin Tapem's (the probed person is the region's operator).
     "user_list": tapem_page(),
     "user_new": tapem_page(post=422),
@@ -253,6 +254,11 @@ MATRIX: dict[str, Expect] = {
         post=statuses(401, 404, all=405),
         api=True,
         seated=True,  # a penilai scoring that kecamatan may read its evidence
+    ),
+    "api:api_evidence_withdraw": Expect(  # only the kecamatan's operator; others see no sheet
+        get=statuses(401, 404, all=405),
+        post=statuses(401, 404, all=404, operator=200, tapem=403),
+        api=True,
     ),
     "api:api_sheet_return": Expect(
         get=statuses(401, 404, all=405),

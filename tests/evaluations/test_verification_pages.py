@@ -6,12 +6,13 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from evaluations.models import IndicatorReview, Participation, RepairRequest, Sheet
-from evaluations.self_assessment import DISQUALIFICATION_REASON, evidence_upload
+from evaluations.self_assessment import evidence_upload
 from evaluations.sheets import sheet_submit, sheet_write
 from tests.evaluations.conftest import add_kecamatan
 from tests.evaluations.selfassessment import (
     EVIDENCE_REQUIRED,
     FILLED,
+    SET_REASON,
     indicator_ids,
     kecamatan_sheet,
     mandiri_set,
@@ -134,22 +135,22 @@ def test_disqualify_needs_confirmation_and_marks_the_participant(tapem, setup, t
     sheet = submitted(setup, tenancy)
     url = review_url(sheet) + "tidak-dinilai/"
     page = tapem.get(url).content.decode()
-    assert DISQUALIFICATION_REASON in page
-    unconfirmed = tapem.post(url, {"reason": DISQUALIFICATION_REASON})
+    assert SET_REASON in page
+    unconfirmed = tapem.post(url, {"reason": SET_REASON})
     assert unconfirmed.status_code == 422
     assert state(sheet) == "submitted"
-    assert tapem.post(url, {"reason": DISQUALIFICATION_REASON, "confirm": "on"}).status_code == 302
+    assert tapem.post(url, {"reason": SET_REASON, "confirm": "on"}).status_code == 302
     assert state(sheet) == "disqualified"
     with scopes_disabled():
         participation = Participation.objects.get(
             period=setup.period, kecamatan__name="Bantargebang"
         )
     assert participation.disqualified
-    assert participation.disqualification_reason == DISQUALIFICATION_REASON
+    assert participation.disqualification_reason == SET_REASON
     # The operator reads it on their sheet.
     tapem.force_login(tenancy.users["operator_bantargebang"])
     page = tapem.get(f"/bekasi/periode/2026/lembar/{sheet.pk}/").content.decode()
-    assert f"Tidak dinilai: {DISQUALIFICATION_REASON}" in page
+    assert f"Tidak dinilai: {SET_REASON}" in page
 
 
 def test_the_ranking_leaves_a_disqualified_kecamatan_out(tapem, setup, tenancy):
@@ -157,7 +158,7 @@ def test_the_ranking_leaves_a_disqualified_kecamatan_out(tapem, setup, tenancy):
 
     sheet = submitted(setup, tenancy)
     url = review_url(sheet) + "tidak-dinilai/"
-    tapem.post(url, {"reason": DISQUALIFICATION_REASON, "confirm": "on"})
+    tapem.post(url, {"reason": SET_REASON, "confirm": "on"})
     with scope(region=setup.region):
         result = ranking_for_period(period=setup.period, trace=False)
     statuses = {r.key: r.status for r in result.results}

@@ -41,7 +41,8 @@ SET_KEYS = {
 }  # fmt: skip
 STAGE_KEYS = {
     "order", "code", "name", "scorer_label", "member_combine", "aspect_combine", "weight",
-    "max_score", "shortlist_size", "disqualify_if_incomplete", "min_team_size",
+    "max_score", "shortlist_size", "disqualify_if_incomplete", "disqualification_reason",
+    "min_team_size",
     "deadline_note", "reference", "assumption", "aspects",
 }  # fmt: skip
 ASPECT_KEYS = {
@@ -250,7 +251,8 @@ REQUIRED_DECIMALS = {("stage", "max_score"), ("aspect", "max_score"), ("option",
 MAX_LENGTHS = {
     "set": {"name": 250, "legal_number": 200, "legal_title": 500, "predicate_name": 120,
             "award_for_others": 250, "code": 60},
-    "stage": {"code": 30, "name": 250, "scorer_label": 250, "deadline_note": 250},
+    "stage": {"code": 30, "name": 250, "scorer_label": 250, "deadline_note": 250,
+              "disqualification_reason": 250},
     "aspect": {"code": 30, "name": 250},
     "indicator": {"code": 30, "group": 250, "evidence_note": 500},
     "option": {"code": 10},
