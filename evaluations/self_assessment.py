@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -36,9 +37,11 @@ from evaluations.models import (
     Period,
     ProposalDismissal,
     RepairRequest,
+    ScoreEntry,
     Sheet,
     StageDeadline,
     TeamMember,
+    ValueChange,
 )
 from evaluations.notices import (
     each_region_scoped,
@@ -50,11 +53,13 @@ from evaluations.sheets import (
     KECAMATAN_SHEET,
     Refusal,
     SheetCell,
+    SheetInvalid,
     SheetRefused,
     SheetVersionConflict,
     sheet_cells,
     sheet_missing_cells,
     sheet_missing_evidence,
+    sheet_write,
     sheet_write_refusal,
 )
 from instruments.models import Stage
@@ -121,9 +126,10 @@ class NewEvidence:
 
 
 def evidence_refusal(*, sheet: Sheet, user: AbstractBaseUser) -> Refusal | None:
-    """Why `user` may not attach, replace or withdraw evidence of `sheet` now, or None:
-    only an operator of the sheet's kecamatan, while the sheet takes values (draft or
-    returned, the period open, the kecamatan scored)."""
+    """Why `user` may not attach, replace or withdraw evidence of `sheet` (or copy last
+    period's answers into it) now, or None: only an operator of the sheet's kecamatan,
+    while the sheet takes values (draft or returned, the period open, the kecamatan
+    scored)."""
     refusal = sheet_write_refusal(sheet=sheet, user=user)
     if refusal is not None:
         return refusal
@@ -137,7 +143,7 @@ def evidence_refusal(*, sheet: Sheet, user: AbstractBaseUser) -> Refusal | None:
     if not is_operator:
         return Refusal(
             "not_operator",
-            _("Hanya operator Kecamatan %(kecamatan)s yang dapat mengubah data dukungnya.")
+            _("Hanya operator Kecamatan %(kecamatan)s yang dapat mengubah lembar ini.")
             % {"kecamatan": sheet.kecamatan.name},
         )
     return None
@@ -312,6 +318,110 @@ def _evidence_store(*, sheet: Sheet, item: NewEvidence, by: AbstractBaseUser) ->
         uploaded_by=by,
         uploaded_at=timezone.now(),
     )
+
+
+# ---------------------------------------------------------------- last period's answers
+
+
+def sheet_copy_source(*, sheet: Sheet) -> Sheet | None:
+    """The kecamatan's own sheet of the same stage code in the region's latest earlier
+    period (created before this one), or None: where "copy last period's answers" reads."""
+    if not sheet.is_kecamatan_sheet:
+        return None
+    return (
+        Sheet.objects.filter(
+            assessor__isnull=True,
+            kecamatan_id=sheet.kecamatan_id,
+            stage__code=sheet.stage.code,
+            period__created_at__lt=sheet.period.created_at,
+        )
+        .exclude(period_id=sheet.period_id)
+        .select_related("period", "stage")
+        .order_by("-period__created_at", "-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CopyOutcome:
+    source: Sheet | None
+    copied: int  # cells written
+    skipped: int  # answers the current set refuses (a range or option that changed)
+
+
+def sheet_copy_previous(*, sheet: Sheet, by: AbstractBaseUser) -> CopyOutcome:
+    """Copy the answers of `sheet_copy_source` into the empty cells of the operator's own
+    draft sheet, matched by aspect code, indicator code and part (only indicators both sets
+    have). Through `sheet_write` with `via="copy"`, so every cell gets its history row;
+    evidence is not copied. A filled cell is never overwritten, so pressing it twice copies
+    nothing the second time. Raises SheetRefused (403) unless `by` is an operator of the
+    kecamatan and the sheet is a draft that takes values."""
+    if not sheet.is_kecamatan_sheet:
+        raise NotAKecamatanSheet
+    refusal = evidence_refusal(sheet=sheet, user=by)
+    if refusal is None and sheet.state != Sheet.State.DRAFT:
+        refusal = Refusal(
+            f"sheet_{sheet.state}",
+            _("Jawaban periode sebelumnya hanya dapat disalin ke lembar yang masih draf."),
+        )
+    if refusal is not None:
+        raise SheetRefused(refusal.code, refusal.message)
+    source = sheet_copy_source(sheet=sheet)
+    if source is None:
+        return CopyOutcome(None, 0, 0)
+    earlier = {(e.indicator_id, e.part): e for e in source.entries.all()}
+    answers = {}
+    for cell in sheet_cells(source):
+        entry = earlier.get((cell.indicator_id, cell.part))
+        if entry is not None:
+            answers[(cell.aspect_code, cell.code, cell.part)] = (cell, entry)
+    values = []
+    for cell in sheet_missing_cells(sheet):
+        found = answers.get((cell.aspect_code, cell.code, cell.part))
+        if found is None or (found[0].rule is None) != (cell.rule is None):
+            continue  # not in the earlier set, or another kind of answer now
+        item = _copied(cell, found[1])
+        if item is not None:
+            values.append(item)
+    skipped = 0
+    while values:
+        try:
+            outcome = sheet_write(
+                sheet=sheet,
+                expected_version=sheet.version,
+                values=values,
+                by=by,
+                via=ValueChange.Via.COPY,
+            )
+        except SheetInvalid as error:
+            refused = {
+                (p.get("indicator"), p.get("part")) for p in error.payload.get("errors") or ()
+            }
+            kept = [v for v in values if (v["indicator"], v["part"]) not in refused]
+            if not refused or len(kept) == len(values):
+                raise
+            skipped += len(values) - len(kept)
+            values = kept
+            continue
+        return CopyOutcome(source, outcome.changed, skipped)
+    return CopyOutcome(source, 0, skipped)
+
+
+def _copied(cell: SheetCell, entry: ScoreEntry) -> dict[str, Any] | None:
+    item: dict[str, Any] = {"indicator": f"{cell.aspect_code}/{cell.code}", "part": cell.part}
+    if cell.rule is None:
+        if not entry.text:
+            return None
+        item["text"] = entry.text
+    elif cell.rule.choice:
+        if not entry.option_code:
+            return None
+        item["option"] = entry.option_code
+    else:
+        if entry.value is None:
+            return None
+        item["value"] = format(entry.value.normalize(), "f")
+    return item
 
 
 # ---------------------------------------------------------------- verification

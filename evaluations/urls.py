@@ -30,6 +30,11 @@ urlpatterns = [
     ),
     path("periode/<slug:period>/lembar/", views.sheet_list, name="sheet_list"),
     path("periode/<slug:period>/lembar/<int:sheet>/", views.sheet_edit, name="sheet_edit"),
+    path(
+        "periode/<slug:period>/lembar/<int:sheet>/salin-periode-sebelumnya/",
+        views.sheet_copy_previous_view,
+        name="sheet_copy_previous",
+    ),
     path("periode/<slug:period>/verifikasi/", views.verification_queue, name="verification_queue"),
     path("periode/<slug:period>/verifikasi/serahkan/", views.handover_add, name="handover_add"),
     path("periode/<slug:period>/batas-waktu/", views.period_deadlines, name="period_deadlines"),

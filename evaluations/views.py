@@ -56,6 +56,8 @@ from evaluations.self_assessment import (
     handover_record,
     proposal_dismiss,
     proposals_open,
+    sheet_copy_previous,
+    sheet_copy_source,
     sheet_disqualify,
     sheet_verify,
 )
@@ -652,11 +654,41 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
     }
     if obj.is_kecamatan_sheet:
         context["evidence_refusal"] = evidence_refusal(sheet=obj, user=request.user)
+        if context["evidence_refusal"] is None and obj.state == Sheet.State.DRAFT:
+            context["copy_source"] = sheet_copy_source(sheet=obj)
         state = selectors.self_assessment_state(sheet=obj)
         if state["repair"] is not None:
             form.comments = state["repair"].comments
         context.update(state)
     return render(request, "evaluations/sheet_edit.html", context, status=status)
+
+
+@require_POST
+def sheet_copy_previous_view(
+    request: HttpRequest, region: str, period: str, sheet: int
+) -> HttpResponse:
+    """The operator copies last period's answers into the empty cells of their draft."""
+    obj = access_sheet(request=request, sheet_id=sheet)
+    if obj.period.slug != period or not obj.is_kecamatan_sheet:
+        raise Http404
+    try:
+        outcome = sheet_copy_previous(sheet=obj, by=request.user)
+    except SheetWriteError as error:
+        messages.error(request, error.message)
+    else:
+        if outcome.source is None:
+            messages.error(request, _("Tidak ada lembar periode sebelumnya untuk disalin."))
+        else:
+            done = _(
+                "%(n)s isian disalin dari %(period)s. Data dukung tidak ikut disalin; unggah "
+                "berkasnya lagi."
+            ) % {"n": outcome.copied, "period": outcome.source.period.name}
+            if outcome.skipped:
+                done += " " + _(
+                    "%(n)s jawaban lama tidak sesuai aturan set sekarang dan tidak disalin."
+                ) % {"n": outcome.skipped}
+            messages.success(request, done)
+    return redirect("sheet_edit", region=region, period=period, sheet=obj.pk)
 
 
 # ---------------------------------------------------------------- Tapem verifies self-assessments

@@ -184,6 +184,7 @@ MATRIX: dict[str, Expect] = {
     "verification_queue": tapem_page(),
     "period_deadlines": tapem_page(post=302),  # an empty grid sets no deadline
     "sheet_review": tapem_page(post=409),
+    "sheet_copy_previous": region_page(get_all=405, post_all=404),  # probed: a team sheet
     "sheet_disqualify": tapem_page(post=422),  # needs the reason and the confirmation
     "proposal_dismiss": tapem_page(get=405, post=404),  # the probed sheet has no proposal
     # People of the region: Admin Tapem's (the probed person is the region's operator).

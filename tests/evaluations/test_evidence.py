@@ -214,7 +214,7 @@ def test_only_the_kecamatans_operator_changes_its_evidence(client, operator, she
     refused = upload(client, sheet, "KEU", pdf_bytes("tapem"))
     assert refused.status_code == 403
     assert refused.json()["message"] == (
-        "Hanya operator Kecamatan Bantargebang yang dapat mengubah data dukungnya."
+        "Hanya operator Kecamatan Bantargebang yang dapat mengubah lembar ini."
     )
     withdraw = client.post(f"/api/v1/bekasi/sheets/{sheet.pk}/evidence/{mine['id']}/withdraw/")
     assert withdraw.status_code == 403
