@@ -463,7 +463,8 @@ def indicator_review(
     *, sheet: Sheet, indicator_code: str, verdict: str, comment: str, by: AbstractBaseUser
 ) -> IndicatorReview:
     """Record Tapem's verdict on one indicator of a submitted sheet (a comment is needed
-    for "needs repair")."""
+    for "needs repair"). The same verdict and comment as the latest are not recorded again
+    (a retry is harmless): the latest is returned."""
     if not sheet.is_kecamatan_sheet:
         raise NotAKecamatanSheet
     comment = comment.strip()
@@ -487,6 +488,9 @@ def indicator_review(
             cell = _cell_for(sheet_cells(locked), indicator_code)
         except EvidenceRejected as error:
             raise ReviewRefused(422, "invalid", error.message) from None
+        latest = sheet_reviews_latest(sheet=locked).get(cell.indicator_id)
+        if latest is not None and (latest.verdict, latest.comment) == (verdict, comment):
+            return latest
         return IndicatorReview.objects.create(
             sheet=locked,
             indicator_id=cell.indicator_id,

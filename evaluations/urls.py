@@ -40,6 +40,11 @@ urlpatterns = [
     path("periode/<slug:period>/batas-waktu/", views.period_deadlines, name="period_deadlines"),
     path("periode/<slug:period>/verifikasi/<int:sheet>/", views.sheet_review, name="sheet_review"),
     path(
+        "periode/<slug:period>/verifikasi/<int:sheet>/indikator/<int:indicator>/",
+        views.sheet_review_mark,
+        name="sheet_review_mark",
+    ),
+    path(
         "periode/<slug:period>/verifikasi/<int:sheet>/tidak-dinilai/",
         views.sheet_disqualify_confirm,
         name="sheet_disqualify",

@@ -54,6 +54,7 @@ from evaluations.self_assessment import (
     evidence_by_indicator,
     evidence_refusal,
     handover_record,
+    indicator_review,
     proposal_dismiss,
     proposals_open,
     sheet_copy_previous,
@@ -753,6 +754,13 @@ def _review_sheet(request: HttpRequest, period: str, sheet: int) -> tuple[Period
     return obj, kecamatan_sheet
 
 
+def _reviewable(period: Period, sheet: Sheet) -> bool:
+    return (
+        sheet.state == Sheet.State.SUBMITTED
+        and period_refusal(period=period, action=PeriodAction.ENTER_VALUES) is None
+    )
+
+
 def sheet_review(request: HttpRequest, region: str, period: str, sheet: int) -> HttpResponse:
     """One kecamatan's answers and evidence side by side; Tapem marks each indicator
     verified or needing repair, then returns the sheet for repair or accepts it."""
@@ -792,12 +800,76 @@ def sheet_review(request: HttpRequest, region: str, period: str, sheet: int) -> 
             "period": obj,
             "sheet": kecamatan_sheet,
             "form": form,
-            "reviewable": kecamatan_sheet.state == Sheet.State.SUBMITTED
-            and period_refusal(period=obj, action=PeriodAction.ENTER_VALUES) is None,
+            "reviewable": _reviewable(obj, kecamatan_sheet),
             **selectors.self_assessment_state(sheet=kecamatan_sheet),
         },
         status=status,
     )
+
+
+@require_POST
+def sheet_review_mark(
+    request: HttpRequest, region: str, period: str, sheet: int, indicator: int
+) -> HttpResponse:
+    """Tapem marks one indicator verified or needing repair (with a comment). From htmx
+    (the row's button) the answer is the row's verification cell, saved or with the
+    reason it was not; without JavaScript the button posts the whole page's form here and
+    is sent back to the page at that indicator."""
+    obj, kecamatan_sheet = _review_sheet(request, period, sheet)
+    rows = selectors.sheet_review_rows(sheet=kecamatan_sheet)
+    row = next((r for r in rows if r.indicator_id == indicator), None)
+    if row is None:
+        raise Http404
+    verdict = request.POST.get(f"verdict-{indicator}", "")
+    comment = request.POST.get(f"comment-{indicator}", "")
+    error = ""
+    try:
+        indicator_review(
+            sheet=kecamatan_sheet,
+            indicator_code=row.code,
+            verdict=verdict,
+            comment=comment,
+            by=request.user,
+        )
+    except ReviewRefused as refused:
+        error, status = refused.message, refused.status
+    else:
+        status = 200
+    if not request.headers.get("HX-Request"):
+        if error:
+            messages.error(request, f"{row.code}: {error}")
+        else:
+            messages.success(request, _("Verifikasi %(code)s disimpan.") % {"code": row.code})
+        back = reverse("sheet_review", kwargs={"region": region, "period": period, "sheet": sheet})
+        return redirect(f"{back}#indikator-{indicator}")
+    if error:  # keep what was typed, say why beside it
+        form = ReviewForm(request.POST, rows=[row])
+        form.is_valid()
+    else:
+        row = next(
+            r
+            for r in selectors.sheet_review_rows(sheet=kecamatan_sheet)
+            if r.indicator_id == indicator
+        )
+        form = ReviewForm(rows=[row])
+    [(row, verdict_field, comment_field)] = form.grouped()
+    # htmx swaps only a 2xx answer; the refusal is in the cell, status in a header.
+    response = render(
+        request,
+        "evaluations/_partials/review_mark.html",
+        {
+            "period": obj,
+            "sheet": kecamatan_sheet,
+            "row": row,
+            "verdict": verdict_field,
+            "comment": comment_field,
+            "reviewable": _reviewable(obj, kecamatan_sheet),
+            "error": error,
+            "saved": not error,
+        },
+    )
+    response["X-Kinerja-Status"] = str(status)
+    return response
 
 
 def sheet_disqualify_confirm(
