@@ -556,7 +556,7 @@ class DisqualifyForm(forms.Form):
     reason = forms.CharField(
         label=_("Alasan tidak dinilai"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Tercantum pada hasil penilaian (Perbup Banggai 49/2022 Pasal 8 ayat 5)."),
+        help_text=_("Tercantum pada hasil penilaian; diisi dari alasan yang ditetapkan set."),
         error_messages={"required": _("Tuliskan alasannya; alasan ini tercantum pada hasil.")},
     )
     confirm = forms.BooleanField(
