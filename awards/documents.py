@@ -241,7 +241,10 @@ def recap_xlsx(context: dict[str, Any]) -> bytes:
 
     book = Workbook(write_only=True)
     ranking = book.create_sheet("peringkat")
-    ranking.append(["peringkat", "kecamatan", "nilai_akhir", "predikat", "penghargaan", "status"])
+    ranking.append(
+        ["peringkat", "kecamatan", "nilai_akhir", "predikat", "penghargaan", "status", "keterangan"]
+    )
+    why = dict(context["not_scored"])
     for result in context["results"]:
         ranking.append(
             [
@@ -251,6 +254,7 @@ def recap_xlsx(context: dict[str, Any]) -> bytes:
                 formula_safe(result["predikat"]),
                 formula_safe(result["award"]),
                 result["status"],
+                formula_safe(why.get(result["kecamatan"], "")),
             ]
         )
     stages = book.create_sheet("tahap")

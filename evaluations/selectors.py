@@ -26,6 +26,7 @@ from evaluations.scoring_input import (
     scoring_input_from_layout,
 )
 from evaluations.self_assessment import (
+    evidence_by_indicator,
     evidence_history,
     indicator_name,
     proposals_open,
@@ -394,7 +395,7 @@ def verification_queue(*, period: Period) -> list[QueueStage]:
     sheets = (
         Sheet.objects.filter(period=period, assessor__isnull=True)
         .select_related("stage", "kecamatan")
-        .annotate(
+        .annotate(  # the count of `Evidence.objects.current()`, in the same query
             files=Count(
                 "evidence",
                 filter=Q(evidence__replaced_by__isnull=True, evidence__withdrawal__isnull=True),
@@ -436,13 +437,15 @@ class ReviewRow:
 
 
 def sheet_review_rows(*, sheet: Sheet) -> list[ReviewRow]:
-    """Answers and evidence side by side, per indicator, in sheet order (four queries)."""
+    """Answers and evidence side by side, per indicator, in sheet order (five queries)."""
     cells = sheet_cells(sheet)
     stored = {(e.indicator_id, e.part): e for e in sheet.entries.all()}
-    history: dict[int, list[Any]] = {}
+    current = evidence_by_indicator(sheet=sheet)
+    current_ids = {e.pk for files in current.values() for e in files}
+    earlier: dict[int, list[Any]] = {}
     for evidence in evidence_history(sheet=sheet).order_by("-uploaded_at", "-pk"):
-        history.setdefault(evidence.indicator_id, []).append(evidence)
-    current = {e.pk for files in history.values() for e in files if _counts(e, files)}
+        if evidence.pk not in current_ids:
+            earlier.setdefault(evidence.indicator_id, []).append(evidence)
     reviews = sheet_reviews_latest(sheet=sheet)
     rows: dict[int, ReviewRow] = {}
     for cell in cells:
@@ -456,7 +459,6 @@ def sheet_review_rows(*, sheet: Sheet) -> list[ReviewRow]:
         else:
             shown = plain_decimal(entry.value) if entry.value is not None else ""
         if cell.indicator_id not in rows:
-            files = history.get(cell.indicator_id, [])
             rows[cell.indicator_id] = ReviewRow(
                 indicator_id=cell.indicator_id,
                 code=indicator_name(cells, cell.indicator_id),
@@ -464,20 +466,12 @@ def sheet_review_rows(*, sheet: Sheet) -> list[ReviewRow]:
                 evidence_required=cell.evidence_required,
                 evidence_note=cell.evidence_note,
                 values=[],
-                files=[e for e in reversed(files) if e.pk in current],
-                earlier=[e for e in files if e.pk not in current],
+                files=current.get(cell.indicator_id, []),
+                earlier=earlier.get(cell.indicator_id, []),
                 review=reviews.get(cell.indicator_id),
             )
         rows[cell.indicator_id].values.append((cell.part, shown))
     return list(rows.values())
-
-
-def _counts(evidence: Any, history: list[Any]) -> bool:
-    """Whether `evidence` is current: nothing in `history` replaces it, nobody withdrew it
-    (the in-memory twin of `Evidence.objects.current()`)."""
-    if hasattr(evidence, "withdrawal"):
-        return False
-    return not any(other.replaces_id == evidence.pk for other in history)
 
 
 def period_self_assessment_stages(*, period: Period) -> list[Stage]:

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -289,6 +290,14 @@ def test_a_kecamatan_not_scored_is_named_with_its_reason_on_the_page_and_the_ber
     text = " ".join(pdf_text(open(berita, "rb").read()).split())  # noqa: SIM115
     assert "Kecamatan yang tidak dinilai:" in text
     assert "Mustikajaya — Didiskualifikasi: tidak dilakukan penilaian" in text
+    sk = next(line.split()[1] for line in lines if line.startswith("sk_draft"))
+    sk_text = " ".join(pdf_text(open(sk, "rb").read()).split())  # noqa: SIM115
+    assert "Mustikajaya — Didiskualifikasi: tidak dilakukan penilaian" in sk_text
+    recap = next(line.split()[1] for line in lines if line.startswith("rekap"))
+    book = openpyxl.load_workbook(recap, read_only=True)
+    rows = {row[1]: row for row in book["peringkat"].iter_rows(values_only=True)}
+    assert rows["kecamatan"][6] == "keterangan"
+    assert rows["Mustikajaya"][5:] == ("disqualified", f"Didiskualifikasi: {reason}")
     run("publish_ranking", setup.period)
     page = client.get(f"/publik/bekasi/{setup.period.slug}/").content.decode()
     assert f"Tidak dinilai — Didiskualifikasi: {reason}" in page
