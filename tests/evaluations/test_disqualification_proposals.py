@@ -8,11 +8,13 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from evaluations.models import (
     DisqualificationProposal,
+    EvidenceWithdrawal,
     Participation,
     ProposalDismissal,
     RepairRequest,
@@ -20,7 +22,7 @@ from evaluations.models import (
     StageDeadline,
 )
 from evaluations.tasks import deadline_reminders
-from regions.models import Notice, Transition
+from regions.models import InsertOnlyError, Notice, Transition
 from tests.evaluations.selfassessment import (
     EVIDENCE_REQUIRED,
     FILLED,
@@ -252,3 +254,26 @@ def test_a_stage_that_does_not_disqualify_is_never_proposed(client, clock, make_
     clock.advance(days=5)
     deadline_reminders()
     assert proposals(sheet) == []
+
+
+def test_proposals_dismissals_and_withdrawals_are_permanent(client, clock, setup, sheet, tenancy):
+    files = submitted_then_returned(client, tenancy, sheet)
+    client.force_login(tenancy.users["operator_bantargebang"])
+    client.post(api(sheet, f"evidence/{files['URAI']['id']}/withdraw"))
+    clock.advance(days=3)
+    deadline_reminders()
+    client.force_login(tenancy.users["tapem_bekasi"])
+    client.post(disqualify_url(sheet) + "tolak/", {"reason": "Diberi kesempatan"})
+    with scopes_disabled():
+        records = [
+            (EvidenceWithdrawal, {"at": clock.now}),
+            (DisqualificationProposal, {"at": clock.now}),
+            (ProposalDismissal, {"reason": "diubah"}),
+        ]
+        for model, change in records:
+            record = model.objects.get()
+            with pytest.raises(InsertOnlyError):
+                record.delete()
+            # Written around the ORM, the database trigger refuses it.
+            with pytest.raises(DatabaseError), transaction.atomic():
+                model.objects.filter(pk=record.pk).update(**change)

@@ -292,6 +292,16 @@ def test_no_upload_once_submitted(operator, sheet, tenancy):
     assert response.status_code == 403
     assert response.json()["code"] == "sheet_submitted"
     assert evidence_rows(sheet) == before
+    # Neither replacing nor withdrawing: refused in Indonesian, nothing recorded.
+    keu = before[0]
+    replace = upload(operator, sheet, "KEU", pdf_bytes("ganti"), replaces=keu.pk)
+    assert replace.status_code == 403
+    withdraw = operator.post(f"/api/v1/bekasi/sheets/{sheet.pk}/evidence/{keu.pk}/withdraw/")
+    assert withdraw.status_code == 403
+    assert "tidak dapat diubah" in withdraw.json()["message"]
+    assert evidence_rows(sheet) == before
+    with scopes_disabled():
+        assert not EvidenceWithdrawal.objects.exists()
 
 
 def test_no_upload_while_the_period_does_not_take_values(operator, sheet, setup):
