@@ -124,14 +124,18 @@ def submitted_then_returned(client, tenancy, sheet):
     return files
 
 
-def test_not_repaired_in_time_is_proposed_then_confirmed_and_not_scored(
-    client, clock, setup, sheet, tenancy
-):
+def left_incomplete(client, tenancy, sheet):
+    """Returned, then the operator withdraws the wrong URAI file and attaches no other."""
     files = submitted_then_returned(client, tenancy, sheet)
-    # The operator withdraws the wrong file and never attaches another.
     client.force_login(tenancy.users["operator_bantargebang"])
     withdrawn = client.post(api(sheet, f"evidence/{files['URAI']['id']}/withdraw"))
     assert withdrawn.status_code == 200
+
+
+def test_not_repaired_in_time_is_proposed_then_confirmed_and_not_scored(
+    client, clock, setup, sheet, tenancy
+):
+    left_incomplete(client, tenancy, sheet)
 
     clock.advance(days=2)  # 8 April 09.00: the repair deadline has not passed
     assert deadline_reminders() == 1  # only the reminder a day before; no proposal
@@ -198,9 +202,7 @@ def test_resubmitted_in_time_is_never_proposed(client, clock, setup, sheet, tena
 
 
 def test_tapem_dismisses_with_a_reason_and_a_new_deadline(client, clock, setup, sheet, tenancy):
-    files = submitted_then_returned(client, tenancy, sheet)
-    client.force_login(tenancy.users["operator_bantargebang"])
-    client.post(api(sheet, f"evidence/{files['URAI']['id']}/withdraw"))
+    left_incomplete(client, tenancy, sheet)
     clock.advance(days=3)
     deadline_reminders()
     [proposal] = proposals(sheet)
@@ -248,18 +250,14 @@ def test_a_stage_that_does_not_disqualify_is_never_proposed(client, clock, make_
     sheet = kecamatan_sheet(setup.period)
     with scopes_disabled():
         StageDeadline.objects.create(period=setup.period, stage=sheet.stage, repair_days=2)
-    files = submitted_then_returned(client, tenancy, sheet)
-    client.force_login(tenancy.users["operator_bantargebang"])
-    client.post(api(sheet, f"evidence/{files['URAI']['id']}/withdraw"))
+    left_incomplete(client, tenancy, sheet)
     clock.advance(days=5)
     deadline_reminders()
     assert proposals(sheet) == []
 
 
 def test_proposals_dismissals_and_withdrawals_are_permanent(client, clock, setup, sheet, tenancy):
-    files = submitted_then_returned(client, tenancy, sheet)
-    client.force_login(tenancy.users["operator_bantargebang"])
-    client.post(api(sheet, f"evidence/{files['URAI']['id']}/withdraw"))
+    left_incomplete(client, tenancy, sheet)
     clock.advance(days=3)
     deadline_reminders()
     client.force_login(tenancy.users["tapem_bekasi"])
