@@ -587,7 +587,8 @@ class ProposalDismissForm(forms.Form):
 
 
 class DeadlinesForm(forms.Form):
-    """Per stage the kecamatan fills: submit by, verify by (Asia/Jakarta), repair days."""
+    """Per stage the kecamatan fills: the date it received the form, submit by, verify by
+    (Asia/Jakarta), repair days."""
 
     def __init__(self, *args: Any, stages: Sequence[Stage], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -595,6 +596,18 @@ class DeadlinesForm(forms.Form):
         widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
         for stage in self.stages:
             deadline = getattr(stage, "deadline", None)
+            self.fields[f"received-{stage.pk}"] = forms.DateField(
+                label=_("Format isian diterima kecamatan"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+                initial=deadline.form_received_on if deadline else None,
+                help_text=(
+                    _("Batas pengajuan dan verifikasi yang dikosongkan dihitung dari tanggal ini.")
+                    if stage.submit_days is not None
+                    else ""
+                ),
+            )
             self.fields[f"submit-{stage.pk}"] = forms.DateTimeField(
                 label=_("Batas pengajuan"),
                 required=False,
@@ -620,7 +633,8 @@ class DeadlinesForm(forms.Form):
 
     def grouped(self) -> Iterator[tuple[Stage, list[forms.BoundField]]]:
         for stage in self.stages:
-            yield stage, [self[f"{kind}-{stage.pk}"] for kind in ("submit", "verify", "repair")]
+            kinds = ("received", "submit", "verify", "repair")
+            yield stage, [self[f"{kind}-{stage.pk}"] for kind in kinds]
 
     def deadlines(self) -> list[DeadlineInput]:
         return [
@@ -629,6 +643,7 @@ class DeadlinesForm(forms.Form):
                 submit_by=self.cleaned_data.get(f"submit-{stage.pk}"),
                 verify_by=self.cleaned_data.get(f"verify-{stage.pk}"),
                 repair_days=self.cleaned_data.get(f"repair-{stage.pk}"),
+                form_received_on=self.cleaned_data.get(f"received-{stage.pk}"),
             )
             for stage in self.stages
         ]

@@ -588,12 +588,15 @@ class ProposalDismissal(InsertOnlyModel):
 
 
 class StageDeadline(models.Model):
-    """A period's deadlines for one stage the kecamatan fills (the set's `deadline_note` only
-    describes them): submit by, Tapem verifies by, and how many days a returned sheet has
-    for repair (Banggai Pasal 8: 5 days to fill, 2 to verify, at most 2 to repair)."""
+    """A period's deadlines for one stage the kecamatan fills: submit by, Tapem verifies by,
+    and how many days a returned sheet has for repair. The set gives the rule in days
+    (Banggai Pasal 6–8: 5 to fill after receiving the form, 2 to verify, 2 to repair, in
+    working days); the date the kecamatan received the form turns it into dates here, and
+    Tapem may set other dates."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="stage_deadlines")
     stage = models.ForeignKey("instruments.Stage", on_delete=models.PROTECT, related_name="+")
+    form_received_on = models.DateField(_("format isian diterima kecamatan"), null=True, blank=True)
     submit_by = models.DateTimeField(_("batas pengajuan"), null=True, blank=True)
     verify_by = models.DateTimeField(_("batas verifikasi"), null=True, blank=True)
     repair_days = models.PositiveSmallIntegerField(

@@ -13,7 +13,7 @@ import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -66,6 +66,7 @@ from instruments.models import Stage
 from regions.models import Membership, Role
 from regions.people import person_name
 from regions.transitions import TransitionRefused, transition_apply
+from regions.workdays import deadline_after
 
 
 class NotAKecamatanSheet(Exception):
@@ -449,14 +450,17 @@ def _refuse_move(error: TransitionRefused) -> ReviewRefused:
 
 
 def repair_deadline(*, sheet: Sheet, start: datetime) -> datetime | None:
-    """The end of the last repair day (Asia/Jakarta) counted from `start`, or None when the
-    period sets no repair days for the sheet's stage."""
+    """The end of the last repair day (Asia/Jakarta) counted from the day after `start`:
+    the period's repair days for the stage, else the set's (Banggai Pasal 8(2): 2 days, in
+    working days by Pasal 1 angka 9); None when neither gives any."""
     deadline = StageDeadline.objects.filter(period_id=sheet.period_id, stage_id=sheet.stage_id)
     days = deadline.values_list("repair_days", flat=True).first()
+    stage = Stage.objects.select_related("instrument_set").get(pk=sheet.stage_id)
+    if days is None:
+        days = stage.repair_days
     if days is None:
         return None
-    last_day = timezone.localtime(start).date() + timedelta(days=days)
-    return timezone.make_aware(datetime.combine(last_day, time(23, 59, 59)))
+    return deadline_after(start, days, working=stage.instrument_set.working_days)
 
 
 def indicator_review(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -577,15 +578,33 @@ def sheet_cells_apply(
                 )
     for start in range(0, len(doomed), 2000):
         ScoreEntry.objects.filter(pk__in=doomed[start : start + 2000]).delete()
-    ScoreEntry.objects.bulk_update(
-        updated, ["value", "option_code", "text", "updated_by", "updated_at"], batch_size=2000
-    )
+    _update_in_place(updated, by=by, at=now)
     ScoreEntry.objects.bulk_create(new, batch_size=2000)
     ValueChange.objects.bulk_create(history, batch_size=2000)
     if touched:
         Sheet.objects.filter(pk__in=touched).update(version=F("version") + 1, updated_at=now)
         _freeze_set_on_first_value(next(iter(sheets.values())).period, by)
     return counts
+
+
+def _update_in_place(
+    entries: Sequence[ScoreEntry], *, by: AbstractBaseUser | None, at: datetime
+) -> None:
+    """One UPDATE per distinct stored value, not Django's `bulk_update`.
+
+    `bulk_update` writes one `CASE WHEN id = … THEN …` branch per row and field, which Django
+    builds and resolves in Python: 6 of 8.5 s of a 4,960-row re-import in a profile. Scores
+    take few distinct values (whole numbers, an option's score), so grouping the rows by what
+    they become needs a handful of plain `UPDATE … WHERE id IN (…)` statements.
+    """
+    rows_by_content: dict[tuple[Decimal | None, str, str], list[int]] = defaultdict(list)
+    for entry in entries:
+        rows_by_content[(entry.value, entry.option_code, entry.text)].append(entry.pk)
+    for (value, option_code, text), ids in rows_by_content.items():
+        for start in range(0, len(ids), 2000):
+            ScoreEntry.objects.filter(pk__in=ids[start : start + 2000]).update(
+                value=value, option_code=option_code, text=text, updated_by=by, updated_at=at
+            )
 
 
 def _option_scores(planned: Mapping[int, Sequence[CellChange]]) -> dict[tuple[int, str], Decimal]:

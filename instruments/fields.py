@@ -19,6 +19,7 @@ SET_FIELDS = (
     "predicate_rounding",
     "decision_basis",
     "award_for_others",
+    "working_days",
     "reference",
 )
 STAGE_FIELDS = (
@@ -35,6 +36,9 @@ STAGE_FIELDS = (
     "disqualification_reason",
     "min_team_size",
     "deadline_note",
+    "submit_days",
+    "verify_days",
+    "repair_days",
     "reference",
     "assumption",
 )

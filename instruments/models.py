@@ -150,6 +150,14 @@ class InstrumentSet(AssumptionMixin):
         blank=True,
         help_text=_("Penghargaan bagi peserta yang tidak mendapat peringkat berhadiah."),
     )
+    working_days = models.BooleanField(
+        _("batas waktu dihitung dalam hari kerja"),
+        default=False,
+        help_text=_(
+            "Hari kerja: Senin sampai Jumat, di luar hari libur nasional dan cuti bersama. "
+            "Bila tidak dicentang, hari kalender."
+        ),
+    )
     previous_version = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_versions"
     )
@@ -217,6 +225,24 @@ class Stage(AssumptionMixin):
     )
     min_team_size = models.PositiveSmallIntegerField(_("anggota tim minimal"), default=1)
     deadline_note = models.CharField(_("batas waktu"), max_length=250, blank=True)
+    submit_days = models.PositiveSmallIntegerField(
+        _("lama pengisian (hari)"),
+        null=True,
+        blank=True,
+        help_text=_("Sejak kecamatan menerima format isian sampai batas pengajuan."),
+    )
+    verify_days = models.PositiveSmallIntegerField(
+        _("lama verifikasi (hari)"),
+        null=True,
+        blank=True,
+        help_text=_("Sejak lembar diajukan sampai Tapem selesai memeriksa kelengkapannya."),
+    )
+    repair_days = models.PositiveSmallIntegerField(
+        _("lama perbaikan (hari)"),
+        null=True,
+        blank=True,
+        help_text=_("Sejak lembar dikembalikan sampai batas pengajuan ulang."),
+    )
 
     objects = ScopedManager(region="instrument_set__region")
 

@@ -10,7 +10,7 @@ from regions.migration_operations import InsertOnlyTable
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0010_handover'),
+        ('evaluations', '0014_stagedeadline_form_received'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

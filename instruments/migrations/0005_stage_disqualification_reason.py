@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('instruments', '0004_reference_and_decision_basis'),
+        ('instruments', '0007_stage_deadline_days'),
     ]
 
     operations = [

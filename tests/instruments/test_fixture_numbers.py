@@ -36,14 +36,15 @@ REGIONS = ("bekasi", "banggai", "pekalongan", "tegal")
 SET_KEYS = {
     "code", "version", "name", "legal_number", "legal_date", "legal_title", "description",
     "assumption", "regulation_conflict", "final_combine", "predicate_name",
-    "predicate_rounding", "decision_basis", "award_for_others", "reference", "stages",
+    "predicate_rounding", "decision_basis", "award_for_others", "working_days", "reference",
+    "stages",
     "predicate_bands", "tie_break_rules", "award_tiers",
 }  # fmt: skip
 STAGE_KEYS = {
     "order", "code", "name", "scorer_label", "member_combine", "aspect_combine", "weight",
     "max_score", "shortlist_size", "disqualify_if_incomplete", "disqualification_reason",
-    "min_team_size",
-    "deadline_note", "reference", "assumption", "aspects",
+    "min_team_size", "deadline_note", "submit_days", "verify_days", "repair_days",
+    "reference", "assumption", "aspects",
 }  # fmt: skip
 ASPECT_KEYS = {
     "order", "code", "name", "weight", "max_score", "indicator_combine",
@@ -517,6 +518,10 @@ def test_banggai_numbers():
     assert t1["min_team_size"] == 1
     assert t1["aspect_combine"] == AspectCombine.SUM
     assert "April" in t1["deadline_note"] and "2" in t1["deadline_note"]
+    # Pasal 6(3), 7(2), 8(2), in working days (Pasal 1 angka 9: "Hari adalah hari kerja").
+    assert (t1["submit_days"], t1["verify_days"], t1["repair_days"]) == (5, 2, 2)
+    assert data["working_days"] is True
+    assert all(load(region)["working_days"] is False for region in REGIONS if region != "banggai")
     assert [a["code"] for a in t1["aspects"]] == PASAL_9_2
     for aspect in t1["aspects"]:
         text, score = aspect["indicators"]
