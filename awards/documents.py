@@ -105,6 +105,16 @@ def verification_url(document: Document) -> str:
     return settings.KINERJA_PUBLIC_URL.rstrip("/") + path
 
 
+def not_scored(results: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(kecamatan, why) of every kecamatan of a snapshot's ranking that is not scored, the
+    reason as the ranking recorded it (e.g. Banggai Pasal 8(5))."""
+    return [
+        (r["kecamatan"], "; ".join(note["text"] for note in r["notes"]))
+        for r in results
+        if r["status"] == "disqualified"
+    ]
+
+
 def document_context(document: Document, options: DocumentSettings) -> dict[str, Any]:
     snapshot = document.snapshot
     data = snapshot.data
@@ -157,6 +167,7 @@ def document_context(document: Document, options: DocumentSettings) -> dict[str,
             for a in absences
         ],
         "decisions": data["ranking"]["tie_decisions"],
+        "not_scored": not_scored(results),
         "stage_rows": _stage_rows(results, document.subject, data),
         "handovers": [
             {**h, "at_text": formatting.date_time(datetime.fromisoformat(h["at"]))}
@@ -230,7 +241,10 @@ def recap_xlsx(context: dict[str, Any]) -> bytes:
 
     book = Workbook(write_only=True)
     ranking = book.create_sheet("peringkat")
-    ranking.append(["peringkat", "kecamatan", "nilai_akhir", "predikat", "penghargaan", "status"])
+    ranking.append(
+        ["peringkat", "kecamatan", "nilai_akhir", "predikat", "penghargaan", "status", "keterangan"]
+    )
+    why = dict(context["not_scored"])
     for result in context["results"]:
         ranking.append(
             [
@@ -240,6 +254,7 @@ def recap_xlsx(context: dict[str, Any]) -> bytes:
                 formula_safe(result["predikat"]),
                 formula_safe(result["award"]),
                 result["status"],
+                formula_safe(why.get(result["kecamatan"], "")),
             ]
         )
     stages = book.create_sheet("tahap")

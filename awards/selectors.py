@@ -37,9 +37,20 @@ class PublishedResult:
         ]
 
     @property
-    def scores(self) -> list[tuple[dict[str, Any], Decimal | None]]:
+    def scores(self) -> list[tuple[dict[str, Any], Decimal | None, str]]:
+        """(row, final score, why it is not scored or "") per kecamatan, for the page."""
+        why = {
+            result["kecamatan"]: "; ".join(note["text"] for note in result["notes"])
+            for result in self.data["ranking"]["results"]
+            if result["status"] == "disqualified"
+        }
         return [
-            (row, Decimal(row["nilai_akhir"]) if row["nilai_akhir"] else None) for row in self.rows
+            (
+                row,
+                Decimal(row["nilai_akhir"]) if row["nilai_akhir"] else None,
+                why.get(row["kecamatan"], ""),
+            )
+            for row in self.rows
         ]
 
 

@@ -27,6 +27,7 @@ from evaluations.self_assessment import (
     ReviewItem,
     ReviewRefused,
     evidence_upload,
+    evidence_withdraw,
     indicator_name,
     sheet_accept,
     sheet_return,
@@ -239,7 +240,7 @@ def _kecamatan_sheet(request: HttpRequest, sheet_id: int) -> Sheet:
 
 @router.post(
     "/{region}/sheets/{sheet_id}/evidence/",
-    response={201: EvidenceOut, 403: Problem, 413: Problem, 422: Problem},
+    response={201: EvidenceOut, 403: Problem, 409: Problem, 413: Problem, 422: Problem},
     url_name="api_sheet_evidence",
 )
 def evidence_post(
@@ -248,15 +249,24 @@ def evidence_post(
     sheet_id: int,
     indicator: Form[str],
     file: File[UploadedFile],
+    replaces: Form[int | None] = None,
 ) -> Status:
-    """Upload the evidence file of one indicator of the kecamatan's sheet (multipart:
-    `indicator`, the indicator code as in `values`, and `file`). A later upload replaces the
-    current file; the replaced one stays in the history. 422 for a refused type, 413 for a
-    file too large, 403 when the sheet may not be changed now."""
+    """Upload an evidence file of one indicator of the kecamatan's sheet (multipart:
+    `indicator`, the indicator code as in `values`, and `file`). An indicator may hold
+    several files: without `replaces` the file is added beside the others; with `replaces`
+    (the id of a current file of that indicator) it takes that file's place, which stays in
+    the history. The same bytes again answer the stored file. 422 for a refused type or a
+    `replaces` not of that indicator, 413 for a file too large, 403 when the sheet may not
+    be changed now or by this user, 409 when `replaces` was replaced or withdrawn."""
     sheet = _kecamatan_sheet(request, sheet_id)
     try:
         evidence = evidence_upload(
-            sheet=sheet, indicator_code=indicator, upload=file, name=file.name, by=request.user
+            sheet=sheet,
+            indicator_code=indicator,
+            upload=file,
+            name=file.name,
+            replaces=replaces,
+            by=request.user,
         )
     except EvidenceRejected as error:
         code = "too_large" if error.status == 413 else "file_refused"
@@ -267,6 +277,29 @@ def evidence_post(
         raise Http404 from None
     name = indicator_name(sheet_cells(sheet), evidence.indicator_id)
     return Status(201, evidence_as_data(evidence, name))
+
+
+@router.post(
+    "/{region}/sheets/{sheet_id}/evidence/{evidence_id}/withdraw/",
+    response={200: EvidenceOut, 403: Problem, 404: Problem, 409: Problem},
+    url_name="api_evidence_withdraw",
+)
+def evidence_withdraw_view(
+    request: HttpRequest, region: str, sheet_id: int, evidence_id: int
+) -> Status:
+    """Withdraw one current evidence file: it no longer counts toward completeness; its
+    record and download stay in the history. Again on a withdrawn file: 200, nothing new.
+    403 when the sheet may not be changed now or by this user, 409 for a replaced file."""
+    sheet = _kecamatan_sheet(request, sheet_id)
+    try:
+        evidence = evidence_withdraw(sheet=sheet, evidence_id=evidence_id, by=request.user)
+    except EvidenceRejected:
+        raise Http404 from None
+    except SheetWriteError as error:
+        return _answer(error)
+    names = {cell.indicator_id: cell.name for cell in reversed(sheet_cells(sheet))}
+    name = names.get(evidence.indicator_id) or evidence.indicator.code  # no longer on the sheet
+    return Status(200, evidence_as_data(evidence, name))
 
 
 @router.get(

@@ -15,13 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from config.uploads import (
     EvidenceRejected,
     EvidenceTooLarge,
-    InspectedFile,
     evidence_accept,
     evidence_type_refusal,
     inspect_evidence,
 )
 from evaluations.models import MemberAbsence, Sheet, TeamMember
-from evaluations.self_assessment import capaian_reading
+from evaluations.self_assessment import NewEvidence, capaian_reading
 from evaluations.services import DeadlineInput
 from evaluations.sheets import (
     NOTES_MAX_CHARS,
@@ -199,6 +198,18 @@ class PeriodStatusForm(forms.Form):
             )
 
 
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none was chosen)."""
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(_MultipleFileField, self).clean(file, initial) for file in files]
+
+
 class SheetForm(forms.Form):
     """Every cell of a sheet as a field; the sheet service validates the values (the
     instrument's one rule), so the fields only carry what was typed."""
@@ -213,7 +224,7 @@ class SheetForm(forms.Form):
         self,
         *args: Any,
         sheet: Sheet,
-        evidence: dict[int, Any] | None = None,
+        evidence: dict[int, list[Any]] | None = None,
         answers: dict[int, str] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -226,8 +237,9 @@ class SheetForm(forms.Form):
         self.cells = [c for c in self.all_cells if not c.is_file]  # the ones taking values
         self.file_cells = [c for c in self.all_cells if c.is_file]
         self.answers = answers or {}
-        self.evidence = evidence or {}  # indicator id → its current Evidence
-        self.evidence_files: dict[int, InspectedFile] = {}  # checked uploads, after clean
+        self.evidence = evidence or {}  # indicator id → its current Evidence files
+        self.evidence_files: list[NewEvidence] = []  # checked uploads, after clean
+        self.withdraw: list[int] = []  # ids of current files to withdraw, after clean
         self.too_large = False
         self.comments: dict[int, str] = {}  # indicator id → what Tapem asked to repair
         stored = {(e.indicator_id, e.part): e for e in sheet.entries.all()}
@@ -285,14 +297,24 @@ class SheetForm(forms.Form):
             self.fields["notes"].initial = sheet.notes
         if sheet.is_kecamatan_sheet:
             for cell in self._first_cells() + self.file_cells:
-                self.fields[self.file_field_name(cell)] = forms.FileField(
+                accept = evidence_accept(cell.evidence_types)
+                self.fields[self.file_field_name(cell)] = _MultipleFileField(
                     label=_("Data dukung %(code)s") % {"code": cell.name},
                     required=False,
                     help_text=cell.evidence_note,
-                    widget=forms.ClearableFileInput(
-                        attrs={"accept": evidence_accept(cell.evidence_types)}
-                    ),
+                    widget=_MultipleFileInput(attrs={"accept": accept}),
                 )
+                # Each current file: a file to put in its place, or withdraw it.
+                for evidence in self.evidence.get(cell.indicator_id, []):
+                    self.fields[f"ganti-{evidence.pk}"] = forms.FileField(
+                        label=_("Ganti %(name)s") % {"name": evidence.original_name},
+                        required=False,
+                        widget=forms.ClearableFileInput(attrs={"accept": accept}),
+                    )
+                    self.fields[f"tarik-{evidence.pk}"] = forms.BooleanField(
+                        label=_("Tarik %(name)s") % {"name": evidence.original_name},
+                        required=False,
+                    )
 
     def _first_cells(self) -> list[SheetCell]:
         seen: set[int] = set()
@@ -315,21 +337,29 @@ class SheetForm(forms.Form):
             return cleaned
         for cell in self._first_cells() + self.file_cells:
             name = self.file_field_name(cell)
-            upload = cleaned.get(name)
-            if not upload:
-                continue
-            try:
-                inspected = inspect_evidence(upload)
-            except EvidenceRejected as error:
-                self.too_large = self.too_large or isinstance(error, EvidenceTooLarge)
-                self.add_error(name, error.message)
-                continue
-            refused = evidence_type_refusal(inspected, cell.evidence_types)
-            if refused is not None:
-                self.add_error(name, refused)
-                continue
-            self.evidence_files[cell.indicator_id] = inspected
+            for upload in cleaned.get(name) or []:
+                self._inspect(name, NewEvidence(cell.indicator_id, upload), cell)
+            for evidence in self.evidence.get(cell.indicator_id, []):
+                replacement = cleaned.get(f"ganti-{evidence.pk}")
+                if replacement:
+                    item = NewEvidence(cell.indicator_id, replacement, evidence.pk)
+                    self._inspect(f"ganti-{evidence.pk}", item, cell)
+                elif cleaned.get(f"tarik-{evidence.pk}"):
+                    self.withdraw.append(evidence.pk)
         return cleaned
+
+    def _inspect(self, name: str, item: NewEvidence, cell: SheetCell) -> None:
+        try:
+            checked = inspect_evidence(item.file)
+        except EvidenceRejected as error:
+            self.too_large = self.too_large or isinstance(error, EvidenceTooLarge)
+            self.add_error(name, error.message)
+            return
+        refused = evidence_type_refusal(checked, cell.evidence_types)
+        if refused is not None:
+            self.add_error(name, refused)
+            return
+        self.evidence_files.append(NewEvidence(item.indicator_id, checked, item.replaces))
 
     def indicators(self) -> Iterator[dict[str, Any]]:
         """The form by indicator: its cells (cell, field, latest stored value after a
@@ -343,7 +373,10 @@ class SheetForm(forms.Form):
                     "cell": cell,
                     "cells": [],
                     "file": self[file_name] if file_name in self.fields else None,
-                    "evidence": self.evidence.get(cell.indicator_id),
+                    "evidence": [
+                        (evidence, *self._file_controls(evidence))
+                        for evidence in self.evidence.get(cell.indicator_id, [])
+                    ],
                     "comment": self.comments.get(cell.indicator_id, ""),
                     "capaian": None,
                 }
@@ -363,6 +396,11 @@ class SheetForm(forms.Form):
                 )
                 group["scale"] = scale_in_print(json.loads(cell.scale or "[]"))
         yield from by_indicator.values()
+
+    def _file_controls(self, evidence: Any) -> tuple[Any, Any]:
+        """The replace and withdraw fields of one current file (None where absent)."""
+        names = (f"ganti-{evidence.pk}", f"tarik-{evidence.pk}")
+        return tuple(self[name] if name in self.fields else None for name in names)  # type: ignore[return-value]
 
     @staticmethod
     def field_name(cell: SheetCell) -> str:
@@ -602,7 +640,7 @@ class DisqualifyForm(forms.Form):
     reason = forms.CharField(
         label=_("Alasan tidak dinilai"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Tercantum pada hasil penilaian (Perbup Banggai 49/2022 Pasal 8 ayat 5)."),
+        help_text=_("Tercantum pada hasil penilaian; diisi dari alasan yang ditetapkan set."),
         error_messages={"required": _("Tuliskan alasannya; alasan ini tercantum pada hasil.")},
     )
     confirm = forms.BooleanField(
@@ -611,6 +649,24 @@ class DisqualifyForm(forms.Form):
             "perbaikan, sehingga kecamatan tidak dinilai."
         ),
         error_messages={"required": _("Centang pernyataan ini untuk melanjutkan.")},
+    )
+
+
+class ProposalDismissForm(forms.Form):
+    """Tapem declines the proposal to disqualify: why, and optionally a new repair deadline."""
+
+    reason = forms.CharField(
+        label=_("Alasan menolak usulan"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Tuliskan alasan penolakan usulan.")},
+    )
+    repair_by = forms.DateTimeField(
+        label=_("Batas perbaikan baru (WIB)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("Kosongkan bila batas perbaikan tidak diperpanjang."),
+        error_messages={"invalid": _("Tulis tanggal dan jam, misalnya 2026-04-20 23:59.")},
     )
 
 

@@ -292,6 +292,7 @@ class ValueChange(InsertOnlyModel):
         TABLET = "tablet", _("tablet")
         API = "api", _("API")
         IMPORT = "import", _("unggah xlsx")
+        COPY = "copy", _("salinan periode sebelumnya")
 
     sheet = models.ForeignKey(Sheet, on_delete=models.PROTECT, related_name="changes")
     indicator = models.ForeignKey(
@@ -446,12 +447,23 @@ def _private_storage():  # a callable, so tests' storage settings apply
     return storages["private"]
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def current(self) -> "EvidenceQuerySet":
+        """The files that count: neither replaced nor withdrawn."""
+        return self.filter(replaced_by__isnull=True, withdrawal__isnull=True)
+
+
+EvidenceManager = models.Manager.from_queryset(EvidenceQuerySet)
+
+
 class Evidence(InsertOnlyModel):
     """One evidence file (data dukung) uploaded for one indicator of a kecamatan's sheet.
 
-    Insert-only: a new upload for the same (sheet, indicator) `replaces` the current one,
-    which stays in the history (and downloadable by the same people). The current file of
-    an indicator is the one nothing replaces. The bytes live in the private storage under
+    Insert-only. An indicator may hold several files; an upload either adds one or
+    `replaces` one of them, which stays in the history (and downloadable by the same
+    people). A file the operator withdraws keeps its row and gets an `EvidenceWithdrawal`.
+    The current files of an indicator are those nothing replaces and nobody withdrew
+    (`Evidence.objects.current()`). The bytes live in the private storage under
     `stored_name` (generated, never derived from the uploaded name); `original_name` is the
     sanitised name for display and the download's file name.
     """
@@ -473,7 +485,7 @@ class Evidence(InsertOnlyModel):
     )
     uploaded_at = models.DateTimeField(_("diunggah"))
 
-    objects = ScopedManager(region="sheet__period__region")
+    objects = ScopedManager(region="sheet__period__region", _manager_class=EvidenceManager)
 
     class Meta:
         ordering = ["sheet", "indicator", "uploaded_at", "pk"]
@@ -486,6 +498,26 @@ class Evidence(InsertOnlyModel):
 
     def open(self):  # noqa: ANN201 - a storage File
         return _private_storage().open(self.stored_name, "rb")
+
+
+class EvidenceWithdrawal(InsertOnlyModel):
+    """The operator takes one evidence file back (a wrong file, one too many). A row of its
+    own rather than a flag on `Evidence`, so the file's record stays exactly as uploaded and
+    the withdrawal has its own who and when; a file is withdrawn at most once."""
+
+    evidence = models.OneToOneField(Evidence, on_delete=models.PROTECT, related_name="withdrawal")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("ditarik pada"))
+
+    objects = ScopedManager(region="evidence__sheet__period__region")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("penarikan data dukung")
+        verbose_name_plural = _("penarikan data dukung")
+
+    def __str__(self) -> str:
+        return f"{self.evidence} · {self.at:%Y-%m-%d}"
 
 
 class RepairRequest(InsertOnlyModel):
@@ -533,6 +565,51 @@ class IndicatorReview(InsertOnlyModel):
         ordering = ["sheet", "at", "pk"]
         verbose_name = _("verifikasi indikator")
         verbose_name_plural = _("verifikasi indikator")
+
+
+class DisqualificationProposal(InsertOnlyModel):
+    """The deadline sweep's finding that a returned kecamatan sheet was still incomplete when
+    its repair deadline (`repair_request.repair_by`) passed: a proposal to Tapem to mark the
+    kecamatan "tidak dinilai" (Perbup Banggai 49/2022 Pasal 8(5)). At most one per repair
+    request; `by` is null (the system). Tapem confirms through `sheet_disqualify` or answers
+    with a `ProposalDismissal`."""
+
+    sheet = models.ForeignKey(Sheet, on_delete=models.PROTECT, related_name="proposals")
+    repair_request = models.OneToOneField(
+        RepairRequest, on_delete=models.PROTECT, related_name="proposal"
+    )
+    deadline = models.DateTimeField(_("batas perbaikan yang lewat"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("diusulkan pada"))
+
+    objects = ScopedManager(region="sheet__period__region")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("usulan tidak dinilai")
+        verbose_name_plural = _("usulan tidak dinilai")
+
+
+class ProposalDismissal(InsertOnlyModel):
+    """Tapem declines a disqualification proposal, with the reason; `repair_by`, when set,
+    is the new repair deadline (a new `RepairRequest` carries it)."""
+
+    proposal = models.OneToOneField(
+        DisqualificationProposal, on_delete=models.PROTECT, related_name="dismissal"
+    )
+    reason = models.TextField(_("alasan"))
+    repair_by = models.DateTimeField(_("batas perbaikan baru"), null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    objects = ScopedManager(region="proposal__sheet__period__region")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("penolakan usulan tidak dinilai")
+        verbose_name_plural = _("penolakan usulan tidak dinilai")
 
 
 class StageDeadline(models.Model):

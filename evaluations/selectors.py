@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.models import (
-    Evidence,
     NoteChange,
     Participation,
     Period,
@@ -28,7 +27,10 @@ from evaluations.scoring_input import (
     scoring_input_from_layout,
 )
 from evaluations.self_assessment import (
+    evidence_by_indicator,
+    evidence_history,
     indicator_name,
+    proposals_open,
     sheet_open_repair,
     sheet_reviews_latest,
 )
@@ -393,23 +395,31 @@ def sheet_state_history(*, sheet: Sheet) -> list[Any]:
 class QueueStage:
     stage: Stage
     deadline: Any  # StageDeadline or None
-    rows: list[Any]  # kecamatan sheets, each with `files` (current evidence count)
+    rows: list[Any]  # kecamatan sheets, each with `files` (current evidence count) and
+    # `proposal` (the open DisqualificationProposal or None)
     counts: list[tuple[str, str, int]]  # (state, label, how many), every state of the machine
 
 
 def verification_queue(*, period: Period) -> list[QueueStage]:
     """Every kecamatan's own sheet of the period by stage, with its state and current file
-    count, the counts per state and the stage's deadlines. Three queries, however many
-    kecamatan."""
+    count and any open proposal to disqualify, the counts per state and the stage's
+    deadlines. Four queries, however many kecamatan."""
     sheets = (
         Sheet.objects.filter(period=period, assessor__isnull=True)
         .select_related("stage", "kecamatan")
-        .annotate(files=Count("evidence", filter=Q(evidence__replaced_by__isnull=True)))
+        .annotate(  # the count of `Evidence.objects.current()`, in the same query
+            files=Count(
+                "evidence",
+                filter=Q(evidence__replaced_by__isnull=True, evidence__withdrawal__isnull=True),
+            )
+        )
         .order_by("stage__order", "kecamatan__name")
     )
     deadlines = {d.stage_id: d for d in StageDeadline.objects.filter(period=period)}
+    proposals = proposals_open(period=period)
     stages: dict[int, QueueStage] = {}
     for sheet in sheets:
+        sheet.proposal = proposals.get(sheet.pk)
         if sheet.stage_id not in stages:
             stages[sheet.stage_id] = QueueStage(sheet.stage, deadlines.get(sheet.stage_id), [], [])
         stages[sheet.stage_id].rows.append(sheet)
@@ -433,18 +443,21 @@ class ReviewRow:
     evidence_required: bool
     evidence_note: str
     values: list[tuple[str, str]]  # (part, the stored answer as typed)
-    evidence: Any  # the current Evidence or None
-    earlier: list[Any]  # replaced files, newest first
+    files: list[Any]  # the current Evidence files, oldest first
+    earlier: list[Any]  # replaced or withdrawn files, newest first
     review: Any  # Tapem's latest IndicatorReview or None
 
 
 def sheet_review_rows(*, sheet: Sheet) -> list[ReviewRow]:
-    """Answers and evidence side by side, per indicator, in sheet order (four queries)."""
+    """Answers and evidence side by side, per indicator, in sheet order (five queries)."""
     cells = sheet_cells(sheet)
     stored = {(e.indicator_id, e.part): e for e in sheet.entries.all()}
-    files: dict[int, list[Any]] = {}
-    for evidence in Evidence.objects.filter(sheet=sheet).select_related("uploaded_by"):
-        files.setdefault(evidence.indicator_id, []).append(evidence)
+    current = evidence_by_indicator(sheet=sheet)
+    current_ids = {e.pk for files in current.values() for e in files}
+    earlier: dict[int, list[Any]] = {}
+    for evidence in evidence_history(sheet=sheet).order_by("-uploaded_at", "-pk"):
+        if evidence.pk not in current_ids:
+            earlier.setdefault(evidence.indicator_id, []).append(evidence)
     reviews = sheet_reviews_latest(sheet=sheet)
     rows: dict[int, ReviewRow] = {}
     for cell in cells:
@@ -459,10 +472,6 @@ def sheet_review_rows(*, sheet: Sheet) -> list[ReviewRow]:
         else:
             shown = plain_decimal(entry.value) if entry.value is not None else ""
         if cell.indicator_id not in rows:
-            history = sorted(
-                files.get(cell.indicator_id, []), key=lambda e: (e.uploaded_at, e.pk), reverse=True
-            )
-            current = next((e for e in history if not _is_replaced(e, history)), None)
             rows[cell.indicator_id] = ReviewRow(
                 indicator_id=cell.indicator_id,
                 code=indicator_name(cells, cell.indicator_id),
@@ -470,17 +479,13 @@ def sheet_review_rows(*, sheet: Sheet) -> list[ReviewRow]:
                 evidence_required=cell.evidence_required,
                 evidence_note=cell.evidence_note,
                 values=[],
-                evidence=current,
-                earlier=[e for e in history if e is not current],
+                files=current.get(cell.indicator_id, []),
+                earlier=earlier.get(cell.indicator_id, []),
                 review=reviews.get(cell.indicator_id),
             )
         if not cell.is_file:  # a file-only item has its file, no answer
             rows[cell.indicator_id].values.append((cell.part, shown))
     return list(rows.values())
-
-
-def _is_replaced(evidence: Any, history: list[Any]) -> bool:
-    return any(other.replaces_id == evidence.pk for other in history)
 
 
 def period_self_assessment_stages(*, period: Period) -> list[Stage]:

@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,26 +35,43 @@ from config.uploads import (
 )
 from evaluations.access import PeriodAction, period_refusal
 from evaluations.models import (
+    DisqualificationProposal,
     Evidence,
+    EvidenceWithdrawal,
     HandOver,
     IndicatorReview,
     Participation,
     Period,
+    ProposalDismissal,
     RepairRequest,
+    ScoreEntry,
     Sheet,
     StageDeadline,
     TeamMember,
+    ValueChange,
 )
-from evaluations.notices import notify_accepted, notify_returned
+from evaluations.notices import (
+    each_region_scoped,
+    notify_accepted,
+    notify_proposed,
+    notify_returned,
+)
 from evaluations.sheets import (
     KECAMATAN_SHEET,
+    Refusal,
     SheetCell,
+    SheetInvalid,
     SheetRefused,
+    SheetVersionConflict,
     sheet_cells,
+    sheet_missing_cells,
+    sheet_missing_evidence,
+    sheet_write,
     sheet_write_refusal,
 )
 from instruments.models import Stage
 from regions import formatting
+from regions.models import Membership, Role
 from regions.people import person_name
 from regions.transitions import TransitionRefused, transition_apply
 from regions.workdays import deadline_after
@@ -62,10 +79,6 @@ from scoring import formulas
 from scoring.rounding import in_band
 from scoring.rules import CAPAIAN_PARTS, IndicatorKind, Polarity
 from scoring.structures import BandSpec
-
-# Pasal 8(5) Perbup Banggai 49/2022: what the results print for a kecamatan whose form is
-# still incomplete after repair.
-DISQUALIFICATION_REASON = "tidak dilakukan penilaian dan tidak mendapatkan bobot nilai"
 
 
 class NotAKecamatanSheet(Exception):
@@ -89,17 +102,64 @@ def _ensure_period_open(sheet: Sheet) -> None:
 # ---------------------------------------------------------------- evidence
 
 
+def evidence_by_indicator(*, sheet: Sheet) -> dict[int, list[Evidence]]:
+    """{indicator id: its current evidence files, oldest first} of a kecamatan's sheet: the
+    one reading of "which files count" every page and the completeness meter use (one
+    query). Indicators without a current file are absent."""
+    found: dict[int, list[Evidence]] = {}
+    current = Evidence.objects.current().filter(sheet=sheet).select_related("uploaded_by")
+    for evidence in current.order_by("uploaded_at", "pk"):
+        found.setdefault(evidence.indicator_id, []).append(evidence)
+    return found
+
+
 def evidence_current(*, sheet: Sheet) -> dict[int, Evidence]:
-    """{indicator id: the current evidence file} of a kecamatan's sheet (one query)."""
-    return {
-        evidence.indicator_id: evidence
-        for evidence in Evidence.objects.filter(sheet=sheet, replaced_by__isnull=True)
-    }
+    """{indicator id: its newest current file}. Kept for callers that show one file per
+    indicator; an indicator may hold several, see `evidence_by_indicator`."""
+    return {key: files[-1] for key, files in evidence_by_indicator(sheet=sheet).items()}
 
 
 def evidence_history(*, sheet: Sheet) -> QuerySet[Evidence]:
-    """Every file ever uploaded to the sheet, oldest first, with who uploaded it."""
-    return Evidence.objects.filter(sheet=sheet).select_related("uploaded_by", "indicator")
+    """Every file ever uploaded to the sheet, oldest first, with who uploaded it and its
+    withdrawal, if any (`evidence.withdrawal` raises when there is none: use
+    `hasattr(evidence, "withdrawal")`)."""
+    return Evidence.objects.filter(sheet=sheet).select_related(
+        "uploaded_by", "indicator", "withdrawal__by"
+    )
+
+
+@dataclass(frozen=True)
+class NewEvidence:
+    """A checked file for one indicator; `replaces` is the id of the current file it takes
+    the place of, or None to add a file beside the others."""
+
+    indicator_id: int
+    file: InspectedFile
+    replaces: int | None = None
+
+
+def evidence_refusal(*, sheet: Sheet, user: AbstractBaseUser) -> Refusal | None:
+    """Why `user` may not attach, replace or withdraw evidence of `sheet` (or copy last
+    period's answers into it) now, or None: only an operator of the sheet's kecamatan,
+    while the sheet takes values (draft or returned, the period open, the kecamatan
+    scored)."""
+    refusal = sheet_write_refusal(sheet=sheet, user=user)
+    if refusal is not None:
+        return refusal
+    is_operator = Membership.objects.filter(
+        user_id=user.pk,
+        region_id=sheet.period.region_id,
+        role=Role.OPERATOR,
+        kecamatan_id=sheet.kecamatan_id,
+        status=Membership.Status.ACTIVE,
+    ).exists()
+    if not is_operator:
+        return Refusal(
+            "not_operator",
+            _("Hanya operator Kecamatan %(kecamatan)s yang dapat mengubah lembar ini.")
+            % {"kecamatan": sheet.kecamatan.name},
+        )
+    return None
 
 
 def _cell_for(cells: Sequence[SheetCell], code: str) -> SheetCell:
@@ -142,73 +202,243 @@ def indicator_name(cells: Sequence[SheetCell], indicator_id: int) -> str:
 
 
 def evidence_upload(
-    *, sheet: Sheet, indicator_code: str, upload: object, name: str = "", by: AbstractBaseUser
+    *,
+    sheet: Sheet,
+    indicator_code: str,
+    upload: object,
+    name: str = "",
+    replaces: int | None = None,
+    by: AbstractBaseUser,
 ) -> Evidence:
-    """Store `upload` as the current evidence of one indicator of a kecamatan's sheet.
+    """Store `upload` as an evidence file of one indicator of a kecamatan's sheet: beside
+    its other files, or in place of the current file `replaces` (an id).
 
-    Raises EvidenceRejected (422; EvidenceTooLarge 413) for a refused file or an unknown
-    indicator, SheetRefused (403) when the sheet may not be changed now (submitted,
-    accepted, the period not open). Uploading the very file that is current again stores
-    nothing and returns the current record, so a retry is harmless.
+    Raises EvidenceRejected (422; EvidenceTooLarge 413) for a refused file, an unknown
+    indicator or a `replaces` that is not a file of that indicator, SheetRefused (403) when
+    `by` may not change the evidence now (see `evidence_refusal`), SheetVersionConflict
+    (409) when `replaces` was replaced or withdrawn meanwhile. Uploading a file that is
+    already current for the indicator stores nothing and returns its record, so a retry is
+    harmless.
     """
     if not sheet.is_kecamatan_sheet:
         raise NotAKecamatanSheet
     inspected = inspect_evidence(upload, name=name)  # before any lock: it reads the bytes
     cell = _cell_for(sheet_cells(sheet), indicator_code)
-    return evidence_attach(sheet=sheet, files={cell.indicator_id: inspected}, by=by)[0]
+    item = NewEvidence(cell.indicator_id, inspected, replaces)
+    return evidence_attach(sheet=sheet, files=[item], by=by)[0]
 
 
 def evidence_attach(
-    *, sheet: Sheet, files: Mapping[int, InspectedFile], by: AbstractBaseUser
+    *,
+    sheet: Sheet,
+    files: Sequence[NewEvidence] | Mapping[int, InspectedFile],
+    withdraw: Sequence[int] = (),
+    by: AbstractBaseUser,
 ) -> list[Evidence]:
-    """Store checked files ({indicator id: file}, see `config.uploads.inspect_evidence`) as
-    the current evidence of their indicators, all or none. Raises SheetRefused (403) when
-    the sheet may not be changed now, EvidenceRejected for an indicator not on the sheet."""
+    """Store checked files (see `config.uploads.inspect_evidence`; a mapping {indicator id:
+    file} adds each beside the indicator's others) and withdraw the current files listed in
+    `withdraw` (ids), all or none. Raises as `evidence_upload`."""
+    if not sheet.is_kecamatan_sheet:
+        raise NotAKecamatanSheet
+    if isinstance(files, Mapping):
+        files = [NewEvidence(indicator_id, file) for indicator_id, file in files.items()]
+    with transaction.atomic():
+        locked = _locked(sheet)
+        refusal = evidence_refusal(sheet=locked, user=by)
+        if refusal is not None:
+            raise SheetRefused(refusal.code, refusal.message)
+        on_sheet = {cell.indicator_id: cell for cell in sheet_cells(locked)}
+        if {item.indicator_id for item in files} - set(on_sheet):
+            raise EvidenceRejected(_("Lembar ini tidak memiliki indikator tersebut."))
+        for item in files:
+            refused = evidence_type_refusal(item.file, on_sheet[item.indicator_id].evidence_types)
+            if refused is not None:  # the set allows fewer types here (a proposal: PDF)
+                raise EvidenceRejected(refused)
+        stored = [_evidence_store(sheet=locked, item=item, by=by) for item in files]
+        for evidence_id in withdraw:
+            _evidence_withdraw(sheet=locked, evidence_id=evidence_id, by=by)
+        return stored
+
+
+def evidence_withdraw(*, sheet: Sheet, evidence_id: int, by: AbstractBaseUser) -> Evidence:
+    """Withdraw one current evidence file of a kecamatan's sheet: it no longer counts, its
+    record and bytes stay in the history. Withdrawing it again changes nothing. Raises
+    EvidenceRejected (422) for a file not on the sheet, SheetVersionConflict (409) for one
+    already replaced, SheetRefused (403) as `evidence_refusal`."""
     if not sheet.is_kecamatan_sheet:
         raise NotAKecamatanSheet
     with transaction.atomic():
         locked = _locked(sheet)
-        refusal = sheet_write_refusal(sheet=locked, user=by)
+        refusal = evidence_refusal(sheet=locked, user=by)
         if refusal is not None:
             raise SheetRefused(refusal.code, refusal.message)
-        on_sheet = {cell.indicator_id: cell for cell in sheet_cells(locked)}
-        if set(files) - set(on_sheet):
-            raise EvidenceRejected(_("Lembar ini tidak memiliki indikator tersebut."))
-        for indicator_id, file in files.items():
-            refused = evidence_type_refusal(file, on_sheet[indicator_id].evidence_types)
-            if refused is not None:  # the set allows fewer types here (a proposal: PDF)
-                raise EvidenceRejected(refused)
-        return [
-            _evidence_store(sheet=locked, indicator_id=indicator_id, file=file, by=by)
-            for indicator_id, file in files.items()
-        ]
+        return _evidence_withdraw(sheet=locked, evidence_id=evidence_id, by=by)
 
 
-def _evidence_store(
-    *, sheet: Sheet, indicator_id: int, file: InspectedFile, by: AbstractBaseUser
-) -> Evidence:
-    digest = hashlib.sha256(file.data).hexdigest()
-    current = Evidence.objects.filter(
-        sheet=sheet, indicator_id=indicator_id, replaced_by__isnull=True
-    ).first()
-    if current is not None and current.sha256 == digest:
-        return current
+def _evidence_of(sheet: Sheet, evidence_id: int | None) -> Evidence:
+    evidence = (
+        Evidence.objects.filter(sheet=sheet, pk=evidence_id or 0)
+        .select_related("withdrawal")
+        .first()
+    )
+    if evidence is None:
+        raise EvidenceRejected(_("Berkas tersebut tidak ada pada lembar ini."))
+    return evidence
+
+
+def _gone(evidence: Evidence) -> SheetVersionConflict:
+    return SheetVersionConflict(
+        "evidence_gone",
+        _("Berkas %(name)s sudah diganti atau ditarik; muat ulang halaman.")
+        % {"name": evidence.original_name},
+    )
+
+
+def _evidence_withdraw(*, sheet: Sheet, evidence_id: int, by: AbstractBaseUser) -> Evidence:
+    evidence = _evidence_of(sheet, evidence_id)
+    if hasattr(evidence, "withdrawal"):
+        return evidence
+    if Evidence.objects.filter(replaces=evidence).exists():
+        raise _gone(evidence)
+    evidence.withdrawal = EvidenceWithdrawal.objects.create(
+        evidence=evidence, by=by, at=timezone.now()
+    )
+    return evidence
+
+
+def _evidence_store(*, sheet: Sheet, item: NewEvidence, by: AbstractBaseUser) -> Evidence:
+    digest = hashlib.sha256(item.file.data).hexdigest()
+    current = Evidence.objects.current().filter(sheet=sheet, indicator_id=item.indicator_id)
+    same = current.filter(sha256=digest).first()
+    if same is not None:  # already there (a retry, or the same file twice)
+        return same
+    replaced = None
+    if item.replaces is not None:
+        replaced = _evidence_of(sheet, item.replaces)
+        if replaced.indicator_id != item.indicator_id:
+            raise EvidenceRejected(_("Berkas yang diganti bukan data dukung indikator ini."))
+        if not current.filter(pk=replaced.pk).exists():
+            raise _gone(replaced)
     # The stored name says nothing of the uploaded one: region, sheet, random, type.
     stored_name = f"evidence/{sheet.period.region.slug}/{sheet.pk}/{uuid.uuid4().hex}"
-    stored_name += file.extension
-    stored_name = storages["private"].save(stored_name, ContentFile(file.data))
+    stored_name += item.file.extension
+    stored_name = storages["private"].save(stored_name, ContentFile(item.file.data))
     return Evidence.objects.create(
         sheet=sheet,
-        indicator_id=indicator_id,
-        original_name=file.display_name,
+        indicator_id=item.indicator_id,
+        original_name=item.file.display_name,
         stored_name=stored_name,
-        size=len(file.data),
+        size=len(item.file.data),
         sha256=digest,
-        content_type=file.content_type,
-        replaces=current,
+        content_type=item.file.content_type,
+        replaces=replaced,
         uploaded_by=by,
         uploaded_at=timezone.now(),
     )
+
+
+# ---------------------------------------------------------------- last period's answers
+
+
+def sheet_copy_source(*, sheet: Sheet) -> Sheet | None:
+    """The kecamatan's own sheet of the same stage code in the region's latest earlier
+    period (created before this one), or None: where "copy last period's answers" reads."""
+    if not sheet.is_kecamatan_sheet:
+        return None
+    return (
+        Sheet.objects.filter(
+            assessor__isnull=True,
+            kecamatan_id=sheet.kecamatan_id,
+            stage__code=sheet.stage.code,
+            period__created_at__lt=sheet.period.created_at,
+        )
+        .exclude(period_id=sheet.period_id)
+        .select_related("period", "stage")
+        .order_by("-period__created_at", "-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CopyOutcome:
+    source: Sheet | None
+    copied: int  # cells written
+    skipped: int  # answers the current set refuses (a range or option that changed)
+
+
+def sheet_copy_previous(*, sheet: Sheet, by: AbstractBaseUser) -> CopyOutcome:
+    """Copy the answers of `sheet_copy_source` into the empty cells of the operator's own
+    draft sheet, matched by aspect code, indicator code and part (only indicators both sets
+    have). Through `sheet_write` with `via="copy"`, so every cell gets its history row;
+    evidence is not copied. A filled cell is never overwritten, so pressing it twice copies
+    nothing the second time. Raises SheetRefused (403) unless `by` is an operator of the
+    kecamatan and the sheet is a draft that takes values."""
+    if not sheet.is_kecamatan_sheet:
+        raise NotAKecamatanSheet
+    refusal = evidence_refusal(sheet=sheet, user=by)
+    if refusal is None and sheet.state != Sheet.State.DRAFT:
+        refusal = Refusal(
+            f"sheet_{sheet.state}",
+            _("Jawaban periode sebelumnya hanya dapat disalin ke lembar yang masih draf."),
+        )
+    if refusal is not None:
+        raise SheetRefused(refusal.code, refusal.message)
+    source = sheet_copy_source(sheet=sheet)
+    if source is None:
+        return CopyOutcome(None, 0, 0)
+    earlier = {(e.indicator_id, e.part): e for e in source.entries.all()}
+    answers = {}
+    for cell in sheet_cells(source):
+        entry = earlier.get((cell.indicator_id, cell.part))
+        if entry is not None:
+            answers[(cell.aspect_code, cell.code, cell.part)] = (cell, entry)
+    values = []
+    for cell in sheet_missing_cells(sheet):
+        found = answers.get((cell.aspect_code, cell.code, cell.part))
+        if found is None or (found[0].rule is None) != (cell.rule is None):
+            continue  # not in the earlier set, or another kind of answer now
+        item = _copied(cell, found[1])
+        if item is not None:
+            values.append(item)
+    skipped = 0
+    while values:
+        try:
+            outcome = sheet_write(
+                sheet=sheet,
+                expected_version=sheet.version,
+                values=values,
+                by=by,
+                via=ValueChange.Via.COPY,
+            )
+        except SheetInvalid as error:
+            refused = {
+                (p.get("indicator"), p.get("part")) for p in error.payload.get("errors") or ()
+            }
+            kept = [v for v in values if (v["indicator"], v["part"]) not in refused]
+            if not refused or len(kept) == len(values):
+                raise
+            skipped += len(values) - len(kept)
+            values = kept
+            continue
+        return CopyOutcome(source, outcome.changed, skipped)
+    return CopyOutcome(source, 0, skipped)
+
+
+def _copied(cell: SheetCell, entry: ScoreEntry) -> dict[str, Any] | None:
+    item: dict[str, Any] = {"indicator": f"{cell.aspect_code}/{cell.code}", "part": cell.part}
+    if cell.rule is None:
+        if not entry.text:
+            return None
+        item["text"] = entry.text
+    elif cell.rule.choice:
+        if not entry.option_code:
+            return None
+        item["option"] = entry.option_code
+    else:
+        if entry.value is None:
+            return None
+        item["value"] = format(entry.value.normalize(), "f")
+    return item
 
 
 # ---------------------------------------------------------------- verification
@@ -253,7 +483,8 @@ def indicator_review(
     *, sheet: Sheet, indicator_code: str, verdict: str, comment: str, by: AbstractBaseUser
 ) -> IndicatorReview:
     """Record Tapem's verdict on one indicator of a submitted sheet (a comment is needed
-    for "needs repair")."""
+    for "needs repair"). The same verdict and comment as the latest are not recorded again
+    (a retry is harmless): the latest is returned."""
     if not sheet.is_kecamatan_sheet:
         raise NotAKecamatanSheet
     comment = comment.strip()
@@ -277,6 +508,9 @@ def indicator_review(
             cell = _cell_for(sheet_cells(locked), indicator_code)
         except EvidenceRejected as error:
             raise ReviewRefused(422, "invalid", error.message) from None
+        latest = sheet_reviews_latest(sheet=locked).get(cell.indicator_id)
+        if latest is not None and (latest.verdict, latest.comment) == (verdict, comment):
+            return latest
         return IndicatorReview.objects.create(
             sheet=locked,
             indicator_id=cell.indicator_id,
@@ -353,11 +587,22 @@ def sheet_accept(*, sheet: Sheet, by: AbstractBaseUser) -> Sheet:
     return moved
 
 
+def disqualification_reason(*, sheet: Sheet) -> str:
+    """The reason the set gives for a kecamatan not scored in the sheet's stage (the stage's
+    `disqualification_reason`, e.g. Banggai Pasal 8(5)), or "" when it gives none."""
+    return sheet.stage.disqualification_reason
+
+
 def sheet_disqualify(*, sheet: Sheet, reason: str, by: AbstractBaseUser) -> Sheet:
     """Tapem confirms the form stayed incomplete (Banggai Pasal 8(5)): the sheet becomes
     "tidak dinilai" and so does the kecamatan's participation in the period, with the
-    reason the results print. The engine leaves it out of the ranking; values stay."""
-    reason = reason.strip() or DISQUALIFICATION_REASON
+    reason the results print (the set's, when `reason` is blank). The engine leaves it out
+    of the ranking; values stay. An open disqualification proposal is answered by this."""
+    reason = reason.strip() or disqualification_reason(sheet=sheet)
+    if not reason:
+        raise ReviewRefused(
+            422, "invalid", _("Tuliskan alasannya; alasan ini tercantum pada hasil.")
+        )
     with transaction.atomic():
         moved = _move(sheet=sheet, to=Sheet.State.DISQUALIFIED, by=by, reason=reason)
         Participation.objects.filter(
@@ -387,6 +632,117 @@ def _move(*, sheet: Sheet, to: str, by: AbstractBaseUser, reason: str = "") -> S
     sheet.state = to
     sheet.refresh_from_db(fields=["version"])
     return sheet
+
+
+# ---------------------------------------------------------------- proposed "tidak dinilai"
+
+
+def _latest_request_only() -> Exists:
+    later = RepairRequest.objects.filter(sheet=OuterRef("sheet"), at__gt=OuterRef("at"))
+    return ~Exists(later)
+
+
+def disqualification_proposals_record(*, now: datetime | None = None) -> int:
+    """The deadline sweep (Celery beat, hourly): every returned kecamatan sheet of an open
+    period whose stage disqualifies a form left incomplete (`Stage.disqualify_if_incomplete`,
+    Banggai Pasal 8(5)), whose latest repair deadline has passed and which is still
+    incomplete gets a proposal, once per repair request, and Admin Tapem is told. A sheet
+    resubmitted in time is not returned any more and is never proposed. Returns how many
+    proposals were recorded; running it again records none."""
+    now = now or timezone.now()
+    recorded = 0
+    for _region in each_region_scoped():
+        due = (
+            RepairRequest.objects.filter(
+                sheet__state=Sheet.State.RETURNED,
+                sheet__assessor__isnull=True,
+                sheet__period__status=Period.Status.OPEN,
+                sheet__stage__disqualify_if_incomplete=True,
+                repair_by__lte=now,
+                proposal__isnull=True,
+            )
+            .filter(_latest_request_only())
+            .values_list("pk", flat=True)
+        )
+        for request_id in list(due):
+            recorded += _propose(request_id=request_id, now=now)
+    return recorded
+
+
+def _propose(*, request_id: int, now: datetime) -> int:
+    with transaction.atomic():
+        request = RepairRequest.objects.select_related("sheet").get(pk=request_id)
+        sheet = _locked(request.sheet)
+        if sheet.state != Sheet.State.RETURNED or hasattr(request, "proposal"):
+            return 0
+        if not sheet_missing_cells(sheet) and not sheet_missing_evidence(sheet):
+            return 0  # complete, only not resubmitted: nothing to propose
+        proposal = DisqualificationProposal.objects.create(
+            sheet=sheet, repair_request=request, deadline=request.repair_by, by=None, at=now
+        )
+        notify_proposed(proposal=proposal)
+    return 1
+
+
+def proposals_open(*, period: Period) -> dict[int, DisqualificationProposal]:
+    """{sheet id: its proposal waiting for Tapem} of the period: the sheet still returned,
+    the proposal not dismissed (one query)."""
+    waiting = DisqualificationProposal.objects.filter(
+        sheet__period=period, sheet__state=Sheet.State.RETURNED, dismissal__isnull=True
+    ).select_related("repair_request")
+    return {proposal.sheet_id: proposal for proposal in waiting}
+
+
+def proposal_dismiss(
+    *,
+    proposal: DisqualificationProposal,
+    reason: str,
+    repair_by: datetime | None,
+    by: AbstractBaseUser,
+) -> ProposalDismissal:
+    """Tapem declines to disqualify: the reason is recorded; with `repair_by` (in the
+    future) the sheet gets a new repair deadline, as a new repair request repeating the
+    open one's reason and per-indicator comments, and the operators are told. Raises
+    ReviewRefused."""
+    reason = reason.strip()
+    if not reason:
+        raise ReviewRefused(422, "invalid", _("Tuliskan alasan penolakan usulan."))
+    now = timezone.now()
+    if repair_by is not None and repair_by <= now:
+        raise ReviewRefused(422, "invalid", _("Batas perbaikan baru harus setelah saat ini."))
+    with transaction.atomic():
+        sheet = _locked(proposal.sheet)
+        _ensure_period_open(sheet)
+        locked = DisqualificationProposal.objects.select_for_update().get(pk=proposal.pk)
+        if (
+            sheet.state != Sheet.State.RETURNED
+            or ProposalDismissal.objects.filter(proposal=locked).exists()
+        ):
+            raise ReviewRefused(
+                409, "state_conflict", _("Usulan ini sudah dijawab; muat ulang halaman.")
+            )
+        dismissal = ProposalDismissal.objects.create(
+            proposal=locked, reason=reason, repair_by=repair_by, by=by, at=now
+        )
+        if repair_by is not None:
+            before = locked.repair_request
+            request = RepairRequest.objects.create(
+                sheet=sheet, reason=before.reason, repair_by=repair_by, by=by, at=now
+            )
+            IndicatorReview.objects.bulk_create(
+                IndicatorReview(
+                    sheet=sheet,
+                    indicator_id=item.indicator_id,
+                    verdict=item.verdict,
+                    comment=item.comment,
+                    repair_request=request,
+                    by=by,
+                    at=now,
+                )
+                for item in before.items.all()
+            )
+            notify_returned(sheet=sheet, request=request)
+    return dismissal
 
 
 # ---------------------------------------------------------------- what the operator reads

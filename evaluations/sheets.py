@@ -841,9 +841,7 @@ def sheet_missing_evidence(sheet: Sheet) -> list[SheetCell]:
     if not sheet.is_kecamatan_sheet:
         return []
     have = set(
-        Evidence.objects.filter(sheet=sheet, replaced_by__isnull=True).values_list(
-            "indicator_id", flat=True
-        )
+        Evidence.objects.current().filter(sheet=sheet).values_list("indicator_id", flat=True)
     )
     seen: set[int] = set()
     missing = []

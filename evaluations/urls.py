@@ -30,14 +30,29 @@ urlpatterns = [
     ),
     path("periode/<slug:period>/lembar/", views.sheet_list, name="sheet_list"),
     path("periode/<slug:period>/lembar/<int:sheet>/", views.sheet_edit, name="sheet_edit"),
+    path(
+        "periode/<slug:period>/lembar/<int:sheet>/salin-periode-sebelumnya/",
+        views.sheet_copy_previous_view,
+        name="sheet_copy_previous",
+    ),
     path("periode/<slug:period>/verifikasi/", views.verification_queue, name="verification_queue"),
     path("periode/<slug:period>/verifikasi/serahkan/", views.handover_add, name="handover_add"),
     path("periode/<slug:period>/batas-waktu/", views.period_deadlines, name="period_deadlines"),
     path("periode/<slug:period>/verifikasi/<int:sheet>/", views.sheet_review, name="sheet_review"),
     path(
+        "periode/<slug:period>/verifikasi/<int:sheet>/indikator/<int:indicator>/",
+        views.sheet_review_mark,
+        name="sheet_review_mark",
+    ),
+    path(
         "periode/<slug:period>/verifikasi/<int:sheet>/tidak-dinilai/",
         views.sheet_disqualify_confirm,
         name="sheet_disqualify",
+    ),
+    path(
+        "periode/<slug:period>/verifikasi/<int:sheet>/tidak-dinilai/tolak/",
+        views.proposal_dismiss_view,
+        name="proposal_dismiss",
     ),
     path(
         "periode/<slug:period>/lembar/<int:sheet>/buka-kembali/",

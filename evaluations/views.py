@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,6 +35,7 @@ from evaluations.forms import (
     NotScoredForm,
     PeriodForm,
     PeriodStatusForm,
+    ProposalDismissForm,
     ReviewForm,
     ScoreWorkbookForm,
     SheetForm,
@@ -46,11 +48,17 @@ from evaluations.score_template import NotOnTeam, score_template_bytes
 from evaluations.score_workbook import part_label
 from evaluations.scoring_input import instrument_spec_for
 from evaluations.self_assessment import (
-    DISQUALIFICATION_REASON,
     ReviewRefused,
+    disqualification_reason,
     evidence_attach,
-    evidence_current,
+    evidence_by_indicator,
+    evidence_refusal,
     handover_record,
+    indicator_review,
+    proposal_dismiss,
+    proposals_open,
+    sheet_copy_previous,
+    sheet_copy_source,
     sheet_disqualify,
     sheet_verify,
     submission_for,
@@ -599,13 +607,14 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
     service with the version shown and a key made when the page was drawn, so pressing
     Save twice stores once and a change made elsewhere meanwhile is shown, not lost.
 
-    A kecamatan's own sheet also takes one evidence file per indicator in the same post
-    (plain multipart, no script needed): every file is checked first, and a refused one
-    stores nothing of the post, keeping what was typed."""
+    A kecamatan's own sheet also takes its operator's evidence in the same post (plain
+    multipart, no script needed): new files per indicator, a file in place of a current
+    one, a current one withdrawn. Every file is checked first, and a refused one stores
+    nothing of the post, keeping what was typed."""
     obj = access_sheet(request=request, sheet_id=sheet)
     if obj.period.slug != period:
         raise Http404
-    evidence = evidence_current(sheet=obj) if obj.is_kecamatan_sheet else {}
+    evidence = evidence_by_indicator(sheet=obj) if obj.is_kecamatan_sheet else {}
     # A member's sheet shows the kecamatan's accepted self-assessment beside it, and starts
     # the choices the kecamatan answered first from its answers (Pekalongan K1).
     submissions = [] if obj.is_kecamatan_sheet else submission_for(sheet=obj)
@@ -627,18 +636,24 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            sheet_write(
-                sheet=obj,
-                expected_version=form.cleaned_data["version"],
-                values=form.values(),
-                by=request.user,
-                via=ValueChange.Via.FORM,
-                key=form.cleaned_data["key"],
-                body_hash=request_fingerprint(form.fingerprint()),
-                notes=form.notes_to_store(request.user),
-            )
-            if form.evidence_files:
-                evidence_attach(sheet=obj, files=form.evidence_files, by=request.user)
+            with transaction.atomic():  # values and files together, or nothing
+                sheet_write(
+                    sheet=obj,
+                    expected_version=form.cleaned_data["version"],
+                    values=form.values(),
+                    by=request.user,
+                    via=ValueChange.Via.FORM,
+                    key=form.cleaned_data["key"],
+                    body_hash=request_fingerprint(form.fingerprint()),
+                    notes=form.notes_to_store(request.user),
+                )
+                if form.evidence_files or form.withdraw:
+                    evidence_attach(
+                        sheet=obj,
+                        files=form.evidence_files,
+                        withdraw=form.withdraw,
+                        by=request.user,
+                    )
             done = _("Lembar disimpan.")
             if form.cleaned_data["action"] == "submit":
                 sheet_submit(sheet=obj, expected_version=obj.version, by=request.user)
@@ -662,11 +677,42 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
         "submissions": submissions,
     }
     if obj.is_kecamatan_sheet:
+        context["evidence_refusal"] = evidence_refusal(sheet=obj, user=request.user)
+        if context["evidence_refusal"] is None and obj.state == Sheet.State.DRAFT:
+            context["copy_source"] = sheet_copy_source(sheet=obj)
         state = selectors.self_assessment_state(sheet=obj)
         if state["repair"] is not None:
             form.comments = state["repair"].comments
         context.update(state)
     return render(request, "evaluations/sheet_edit.html", context, status=status)
+
+
+@require_POST
+def sheet_copy_previous_view(
+    request: HttpRequest, region: str, period: str, sheet: int
+) -> HttpResponse:
+    """The operator copies last period's answers into the empty cells of their draft."""
+    obj = access_sheet(request=request, sheet_id=sheet)
+    if obj.period.slug != period or not obj.is_kecamatan_sheet:
+        raise Http404
+    try:
+        outcome = sheet_copy_previous(sheet=obj, by=request.user)
+    except SheetWriteError as error:
+        messages.error(request, error.message)
+    else:
+        if outcome.source is None:
+            messages.error(request, _("Tidak ada lembar periode sebelumnya untuk disalin."))
+        else:
+            done = _(
+                "%(n)s isian disalin dari %(period)s. Data dukung tidak ikut disalin; unggah "
+                "berkasnya lagi."
+            ) % {"n": outcome.copied, "period": outcome.source.period.name}
+            if outcome.skipped:
+                done += " " + _(
+                    "%(n)s jawaban lama tidak sesuai aturan set sekarang dan tidak disalin."
+                ) % {"n": outcome.skipped}
+            messages.success(request, done)
+    return redirect("sheet_edit", region=region, period=period, sheet=obj.pk)
 
 
 # ---------------------------------------------------------------- Tapem verifies self-assessments
@@ -731,6 +777,13 @@ def _review_sheet(request: HttpRequest, period: str, sheet: int) -> tuple[Period
     return obj, kecamatan_sheet
 
 
+def _reviewable(period: Period, sheet: Sheet) -> bool:
+    return (
+        sheet.state == Sheet.State.SUBMITTED
+        and period_refusal(period=period, action=PeriodAction.ENTER_VALUES) is None
+    )
+
+
 def sheet_review(request: HttpRequest, region: str, period: str, sheet: int) -> HttpResponse:
     """One kecamatan's answers and evidence side by side; Tapem marks each indicator
     verified or needing repair, then returns the sheet for repair or accepts it."""
@@ -770,20 +823,88 @@ def sheet_review(request: HttpRequest, region: str, period: str, sheet: int) -> 
             "period": obj,
             "sheet": kecamatan_sheet,
             "form": form,
-            "reviewable": kecamatan_sheet.state == Sheet.State.SUBMITTED
-            and period_refusal(period=obj, action=PeriodAction.ENTER_VALUES) is None,
+            "reviewable": _reviewable(obj, kecamatan_sheet),
             **selectors.self_assessment_state(sheet=kecamatan_sheet),
         },
         status=status,
     )
 
 
+@require_POST
+def sheet_review_mark(
+    request: HttpRequest, region: str, period: str, sheet: int, indicator: int
+) -> HttpResponse:
+    """Tapem marks one indicator verified or needing repair (with a comment). From htmx
+    (the row's button) the answer is the row's verification cell, saved or with the
+    reason it was not; without JavaScript the button posts the whole page's form here and
+    is sent back to the page at that indicator."""
+    obj, kecamatan_sheet = _review_sheet(request, period, sheet)
+    rows = selectors.sheet_review_rows(sheet=kecamatan_sheet)
+    row = next((r for r in rows if r.indicator_id == indicator), None)
+    if row is None:
+        raise Http404
+    verdict = request.POST.get(f"verdict-{indicator}", "")
+    comment = request.POST.get(f"comment-{indicator}", "")
+    error = ""
+    try:
+        indicator_review(
+            sheet=kecamatan_sheet,
+            indicator_code=row.code,
+            verdict=verdict,
+            comment=comment,
+            by=request.user,
+        )
+    except ReviewRefused as refused:
+        error, status = refused.message, refused.status
+    else:
+        status = 200
+    if not request.headers.get("HX-Request"):
+        if error:
+            messages.error(request, f"{row.code}: {error}")
+        else:
+            messages.success(request, _("Verifikasi %(code)s disimpan.") % {"code": row.code})
+        back = reverse("sheet_review", kwargs={"region": region, "period": period, "sheet": sheet})
+        return redirect(f"{back}#indikator-{indicator}")
+    if error:  # keep what was typed, say why beside it
+        form = ReviewForm(request.POST, rows=[row])
+        form.is_valid()
+    else:
+        row = next(
+            r
+            for r in selectors.sheet_review_rows(sheet=kecamatan_sheet)
+            if r.indicator_id == indicator
+        )
+        form = ReviewForm(rows=[row])
+    [(row, verdict_field, comment_field)] = form.grouped()
+    # htmx swaps only a 2xx answer; the refusal is in the cell, status in a header.
+    response = render(
+        request,
+        "evaluations/_partials/review_mark.html",
+        {
+            "period": obj,
+            "sheet": kecamatan_sheet,
+            "row": row,
+            "verdict": verdict_field,
+            "comment": comment_field,
+            "reviewable": _reviewable(obj, kecamatan_sheet),
+            "error": error,
+            "saved": not error,
+        },
+    )
+    response["X-Kinerja-Status"] = str(status)
+    return response
+
+
 def sheet_disqualify_confirm(
     request: HttpRequest, region: str, period: str, sheet: int
 ) -> HttpResponse:
-    """Tapem confirms that the kecamatan is not scored: the sheet and the participation."""
+    """Tapem confirms that the kecamatan is not scored: the sheet and the participation.
+    The reason starts as the set's for the stage; an open proposal of the deadline sweep is
+    shown with the deadline that passed, and may be dismissed instead."""
     obj, kecamatan_sheet = _review_sheet(request, period, sheet)
-    form = DisqualifyForm(posted_data(request), initial={"reason": DISQUALIFICATION_REASON})
+    form = DisqualifyForm(
+        posted_data(request), initial={"reason": disqualification_reason(sheet=kecamatan_sheet)}
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -802,18 +923,65 @@ def sheet_disqualify_confirm(
             return redirect("verification_queue", region=region, period=period)
     elif form.errors:
         status = 422
+    return _disqualify_page(request, obj, kecamatan_sheet, form, ProposalDismissForm(), status)
+
+
+def _disqualify_page(
+    request: HttpRequest,
+    period: Period,
+    sheet: Sheet,
+    form: DisqualifyForm,
+    dismiss_form: ProposalDismissForm,
+    status: int,
+) -> HttpResponse:
     return render(
         request,
         "evaluations/sheet_disqualify.html",
         {
-            "period": obj,
-            "sheet": kecamatan_sheet,
+            "period": period,
+            "sheet": sheet,
             "form": form,
-            "movable": KECAMATAN_SHEET.allows(kecamatan_sheet.state, Sheet.State.DISQUALIFIED),
-            **selectors.self_assessment_state(sheet=kecamatan_sheet),
+            "dismiss_form": dismiss_form,
+            "proposal": proposals_open(period=period).get(sheet.pk),
+            "movable": KECAMATAN_SHEET.allows(sheet.state, Sheet.State.DISQUALIFIED),
+            **selectors.self_assessment_state(sheet=sheet),
         },
         status=status,
     )
+
+
+@require_POST
+def proposal_dismiss_view(
+    request: HttpRequest, region: str, period: str, sheet: int
+) -> HttpResponse:
+    """Tapem declines the sweep's proposal to disqualify, with a reason (and perhaps a new
+    repair deadline)."""
+    obj, kecamatan_sheet = _review_sheet(request, period, sheet)
+    proposal = proposals_open(period=obj).get(kecamatan_sheet.pk)
+    if proposal is None:
+        raise Http404
+    dismiss_form = ProposalDismissForm(request.POST)
+    status = 422
+    if dismiss_form.is_valid():
+        try:
+            proposal_dismiss(
+                proposal=proposal,
+                reason=dismiss_form.cleaned_data["reason"],
+                repair_by=dismiss_form.cleaned_data["repair_by"],
+                by=request.user,
+            )
+        except ReviewRefused as error:
+            dismiss_form.add_error(None, error.message)
+            status = error.status
+        else:
+            messages.success(
+                request,
+                _("Usulan tidak dinilai untuk %(kecamatan)s ditolak.")
+                % {"kecamatan": kecamatan_sheet.kecamatan},
+            )
+            return redirect("verification_queue", region=region, period=period)
+    form = DisqualifyForm(initial={"reason": disqualification_reason(sheet=kecamatan_sheet)})
+    return _disqualify_page(request, obj, kecamatan_sheet, form, dismiss_form, status)
 
 
 def period_deadlines(request: HttpRequest, region: str, period: str) -> HttpResponse:

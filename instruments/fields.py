@@ -33,6 +33,7 @@ STAGE_FIELDS = (
     "max_score",
     "shortlist_size",
     "disqualify_if_incomplete",
+    "disqualification_reason",
     "min_team_size",
     "deadline_note",
     "submit_days",

@@ -216,6 +216,16 @@ class Stage(AssumptionMixin):
     disqualify_if_incomplete = models.BooleanField(
         _("tidak dinilai bila tetap tidak lengkap setelah perbaikan"), default=False
     )
+    disqualification_reason = models.CharField(
+        _("alasan tidak dinilai"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "Kalimat yang tercantum pada hasil bagi kecamatan yang tidak dinilai, dengan "
+            "rujukannya, misalnya tidak dilakukan penilaian dan tidak mendapatkan bobot nilai "
+            "(Pasal 8 ayat (5))."
+        ),
+    )
     min_team_size = models.PositiveSmallIntegerField(_("anggota tim minimal"), default=1)
     deadline_note = models.CharField(_("batas waktu"), max_length=250, blank=True)
     submit_days = models.PositiveSmallIntegerField(

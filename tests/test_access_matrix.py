@@ -191,7 +191,10 @@ MATRIX: dict[str, Expect] = {
     "verification_queue": tapem_page(),
     "period_deadlines": tapem_page(post=302),  # an empty grid sets no deadline
     "sheet_review": tapem_page(post=409),
+    "sheet_copy_previous": region_page(get_all=405, post_all=404),  # probed: a team sheet
+    "sheet_review_mark": tapem_page(get=405, post=404),  # the probed indicator is not on it
     "sheet_disqualify": tapem_page(post=422),  # needs the reason and the confirmation
+    "proposal_dismiss": tapem_page(get=405, post=404),  # the probed sheet has no proposal
     # People of the region: Admin Tapem's (the probed person is the region's operator).
     "user_list": tapem_page(),
     "user_new": tapem_page(post=422),
@@ -260,6 +263,11 @@ MATRIX: dict[str, Expect] = {
         post=statuses(401, 404, all=405),
         api=True,
         seated=True,  # a penilai scoring that kecamatan may read its evidence
+    ),
+    "api:api_evidence_withdraw": Expect(  # only the kecamatan's operator; others see no sheet
+        get=statuses(401, 404, all=405),
+        post=statuses(401, 404, all=404, operator=200, tapem=403),
+        api=True,
     ),
     "api:api_sheet_return": Expect(
         get=statuses(401, 404, all=405),
@@ -397,6 +405,7 @@ def kwargs_for(route: str, world: World, kecamatan: str) -> dict:
         "document": 1,
         "code": "TIDAKADA",
         "evidence_id": world.evidence,
+        "indicator": world.indicator,
     }
     if "evidence_id>" in route or "/verifikasi/<int:sheet>/" in route:
         # Pages of a kecamatan's own sheet: the one holding the probed file.

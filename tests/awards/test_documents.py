@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -258,3 +259,45 @@ def test_the_recap_has_the_ranking_each_stage_and_each_assessor(scored, tmp_path
     # Jatiasih: 90×60% + 70×40% = 82 and 80×60% + 80×40% = 80 (see the fixture).
     jatiasih = sorted(row[3] for row in members[1:] if row[0] == "Jatiasih")
     assert jatiasih == [80, 82]
+
+
+@needs_pdftotext
+def test_a_kecamatan_not_scored_is_named_with_its_reason_on_the_page_and_the_berita_acara(
+    make_period, client, tmp_path
+):
+    from evaluations.services import participation_set_scored
+    from tests.evaluations.test_absences_and_ties import awards_set, enter
+
+    setup = make_period(awards_set(), kecamatan=("Bantargebang", "Jatiasih", "Mustikajaya"))
+    enter(
+        setup.period,
+        {
+            ("Jatiasih", "penilai_bekasi"): (90, 70),
+            ("Jatiasih", "penilai_lintas"): (80, 80),
+            ("Bantargebang", "penilai_bekasi"): (80, 90),
+            ("Bantargebang", "penilai_lintas"): (70, 60),
+        },
+    )
+    reason = "tidak dilakukan penilaian dan tidak mendapatkan bobot nilai (Pasal 8 ayat (5))"
+    with scope(region=setup.region):
+        kecamatan = setup.period.participants.get(name="Mustikajaya")
+        participation_set_scored(
+            period=setup.period, kecamatan=kecamatan, scored=False, reason=reason
+        )
+    frozen(setup.period)
+    lines = run("render_documents", setup.period, str(tmp_path)).splitlines()
+    berita = next(line.split()[1] for line in lines if line.startswith("berita_acara_penetapan"))
+    text = " ".join(pdf_text(open(berita, "rb").read()).split())  # noqa: SIM115
+    assert "Kecamatan yang tidak dinilai:" in text
+    assert "Mustikajaya — Didiskualifikasi: tidak dilakukan penilaian" in text
+    sk = next(line.split()[1] for line in lines if line.startswith("sk_draft"))
+    sk_text = " ".join(pdf_text(open(sk, "rb").read()).split())  # noqa: SIM115
+    assert "Mustikajaya — Didiskualifikasi: tidak dilakukan penilaian" in sk_text
+    recap = next(line.split()[1] for line in lines if line.startswith("rekap"))
+    book = openpyxl.load_workbook(recap, read_only=True)
+    rows = {row[1]: row for row in book["peringkat"].iter_rows(values_only=True)}
+    assert rows["kecamatan"][6] == "keterangan"
+    assert rows["Mustikajaya"][5:] == ("disqualified", f"Didiskualifikasi: {reason}")
+    run("publish_ranking", setup.period)
+    page = client.get(f"/publik/bekasi/{setup.period.slug}/").content.decode()
+    assert f"Tidak dinilai — Didiskualifikasi: {reason}" in page

@@ -1,6 +1,7 @@
-"""Penilaian mandiri on a phone: the Banggai operator fills the form and attaches evidence,
-submits; Admin Tapem returns it with a comment; the operator reads it, repairs, resubmits;
-Admin Tapem accepts. Plain form posts, at 390 px, without the page scrolling sideways."""
+"""Penilaian mandiri on a phone: the Banggai operator fills the form and attaches evidence
+(two files on the first aspect), submits; Admin Tapem marks an aspect (htmx) and returns it
+with a comment; the operator reads it, replaces one file, withdraws the other, resubmits;
+Admin Tapem sees the history and accepts. At 390 px, without the page scrolling sideways."""
 
 import pytest
 from playwright.sync_api import expect
@@ -29,6 +30,8 @@ def test_operator_and_tapem_complete_a_round_of_repair_on_a_phone(
     evidence.write_bytes(pdf_bytes("Laporan capaian kinerja"))
     repaired = tmp_path / "sp2d.pdf"
     repaired.write_bytes(pdf_bytes("SP2D triwulan IV"))
+    extra = tmp_path / "foto kegiatan.pdf"
+    extra.write_bytes(pdf_bytes("Foto kegiatan"))
     sheets = f"{live_server.url}/banggai/periode/2026/lembar/"
 
     # The operator fills every aspect, attaches a file to each and submits.
@@ -43,7 +46,7 @@ def test_operator_and_tapem_complete_a_round_of_repair_on_a_phone(
         answers.nth(n).fill(f"Capaian aspek {n + 1} tahun 2025 sesuai target.")
     files = page.locator("input[type=file]")
     for n in range(files.count()):
-        files.nth(n).set_input_files(str(evidence))
+        files.nth(n).set_input_files([str(evidence), str(extra)] if n == 0 else str(evidence))
     page.click("button[value=submit]")
     expect(page.locator(".messages")).to_contain_text("Lembar diajukan.")
     expect(page.locator("#sheet-state")).to_have_text("Diajukan")
@@ -61,6 +64,11 @@ def test_operator_and_tapem_complete_a_round_of_repair_on_a_phone(
     page.click("main >> text=Balantak")
     first = page.locator("tbody tr").first
     expect(first).to_contain_text("laporan capaian.pdf")
+    expect(first).to_contain_text("foto kegiatan.pdf")
+    second = page.locator("tbody tr").nth(1)  # marked on its own, the page not reloaded
+    second.locator("input[value=verified]").check()
+    second.locator("button.mark").click()
+    expect(second.locator(".mark-state")).to_contain_text("Tersimpan")
     first.locator("input[value=needs_repair]").check()
     first.locator("textarea").fill("Lampirkan SP2D triwulan IV sebagai bukti realisasi.")
     page.fill("textarea[name=reason]", "Data dukung aspek a belum membuktikan capaian.")
@@ -82,10 +90,18 @@ def test_operator_and_tapem_complete_a_round_of_repair_on_a_phone(
     fits(page)
     aspect_a = page.locator("fieldset.indicator").first
     aspect_a.locator("textarea").fill("Capaian aspek 1 dengan SP2D triwulan IV terlampir.")
-    aspect_a.locator("input[type=file]").set_input_files(str(repaired))
+    current = aspect_a.locator(".current-evidence")
+    expect(current).to_have_count(2)
+    current.nth(0).locator("summary").click()
+    current.nth(0).locator("input[type=file]").set_input_files(str(repaired))
+    current.nth(1).locator("summary").click()
+    current.nth(1).locator("input[type=checkbox]").check()
+    fits(page)
+    page.screenshot(path=str(tmp_path / "operator-repair-390.png"), full_page=True)
     page.click("button[value=submit]")
     expect(page.locator("#sheet-state")).to_have_text("Diajukan")
-    expect(page.locator(".current-evidence").first).to_contain_text("sp2d.pdf")
+    expect(aspect_a.locator(".current-evidence")).to_have_count(1)
+    expect(aspect_a.locator(".current-evidence")).to_contain_text("sp2d.pdf")
     context.close()
 
     # Admin Tapem sees the new file beside the old one, and accepts.
@@ -95,7 +111,9 @@ def test_operator_and_tapem_complete_a_round_of_repair_on_a_phone(
     page.click("main >> text=Balantak")
     first = page.locator("tbody tr").first
     expect(first).to_contain_text("sp2d.pdf")
-    expect(first.locator("details summary")).to_contain_text("1 berkas sebelumnya")
+    expect(first.locator("details summary")).to_contain_text("2 berkas sebelumnya")
+    first.locator("details summary").click()
+    expect(first.locator("details")).to_contain_text("ditarik")
     page.click("button[value=accept]")
     expect(page.locator(".messages")).to_contain_text("diterima")
     expect(page.locator('[data-state="accepted"]')).to_have_text("1")

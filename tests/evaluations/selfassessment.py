@@ -23,8 +23,14 @@ FILLED = [
 EVIDENCE_REQUIRED = ("KEU", "URAI")
 
 
-def mandiri_set():
+# What the set (not the code) says the results print for a kecamatan not scored.
+SET_REASON = "tidak dilakukan penilaian dan tidak mendapatkan bobot nilai (Pasal 8 ayat (5))"
+
+
+def mandiri_set(disqualify_if_incomplete=False):
     data = rich_set()
+    data["stages"][0]["disqualification_reason"] = SET_REASON
+    data["stages"][0]["disqualify_if_incomplete"] = disqualify_if_incomplete
     for indicator in data["stages"][0]["aspects"][0]["indicators"]:
         indicator["evidence_required"] = indicator["code"] in EVIDENCE_REQUIRED
         indicator["evidence_note"] = "Laporan realisasi" if indicator["code"] == "KEU" else ""
@@ -111,13 +117,13 @@ ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00" + b"\x00" *
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 
 
-def upload(client, sheet, indicator, content, name="bukti.pdf", region="bekasi"):
+def upload(client, sheet, indicator, content, name="bukti.pdf", region="bekasi", replaces=None):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post(
-        f"/api/v1/{region}/sheets/{sheet.pk}/evidence/",
-        {"indicator": indicator, "file": SimpleUploadedFile(name, content)},
-    )
+    data = {"indicator": indicator, "file": SimpleUploadedFile(name, content)}
+    if replaces is not None:
+        data["replaces"] = replaces
+    return client.post(f"/api/v1/{region}/sheets/{sheet.pk}/evidence/", data)
 
 
 def post_json(client, url, body=None):

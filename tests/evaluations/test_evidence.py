@@ -8,8 +8,9 @@ from django.core.files.storage import storages
 from django_scopes import scope, scopes_disabled
 
 from config.uploads import display_name
-from evaluations.models import Evidence, ScoreEntry, Sheet
-from evaluations.sheets import sheet_write
+from evaluations.models import Evidence, EvidenceWithdrawal, ScoreEntry, Sheet
+from evaluations.self_assessment import evidence_by_indicator
+from evaluations.sheets import sheet_missing_evidence, sheet_write
 from regions.models import InsertOnlyError
 from tests.evaluations.selfassessment import (
     ELF,
@@ -147,20 +148,79 @@ def test_an_unknown_indicator_is_refused(operator, sheet):
     assert "tidak memiliki indikator S1" in response.json()["message"]
 
 
-def test_a_new_upload_replaces_the_current_file_and_keeps_the_old_one(operator, sheet):
+def test_an_indicator_holds_several_files_and_one_is_replaced_keeping_the_old(operator, sheet):
     first = upload(operator, sheet, "KEU", pdf_bytes("versi 1")).json()
     again = upload(operator, sheet, "KEU", pdf_bytes("versi 1")).json()
     assert again["id"] == first["id"]  # the same bytes again: nothing new stored
-    second = upload(operator, sheet, "KEU", pdf_bytes("versi 2")).json()
-    old, new = evidence_rows(sheet)
-    assert (old.pk, new.pk) == (first["id"], second["id"])
-    assert new.replaces_id == old.pk
+    second = upload(operator, sheet, "KEU", pdf_bytes("lampiran"), name="lampiran.pdf").json()
+    assert second["id"] != first["id"]
+    with scope(region=sheet.period.region):
+        current = evidence_by_indicator(sheet=sheet)
+    assert [e.pk for files in current.values() for e in files] == [first["id"], second["id"]]
+
+    replaced = upload(
+        operator, sheet, "KEU", pdf_bytes("versi 2"), "versi2.pdf", replaces=first["id"]
+    )
+    assert replaced.status_code == 201
+    assert set(replaced.json()) == {"id", "indicator", "name", "size", "sha256", "url"}
+    old, kept, new = evidence_rows(sheet)
+    assert new.replaces_id == old.pk and kept.replaces_id is None
+    with scope(region=sheet.period.region):
+        current = evidence_by_indicator(sheet=sheet)
+    assert sorted(e.pk for e in current[new.indicator_id]) == [kept.pk, new.pk]
     # The history survives: the old file is still downloadable, and its row cannot change.
     assert operator.get(first["url"]).status_code == 200
     with pytest.raises(InsertOnlyError):
         old.save()
     with pytest.raises(InsertOnlyError):
         old.delete()
+    # A file already replaced cannot be replaced again: 409, nothing stored.
+    stale = upload(operator, sheet, "KEU", pdf_bytes("versi 3"), "lagi.pdf", replaces=first["id"])
+    assert stale.status_code == 409
+    assert "sudah diganti atau ditarik" in stale.json()["message"]
+    assert len(evidence_rows(sheet)) == 3
+
+
+def test_a_withdrawn_file_stops_counting_and_stays_in_the_history(operator, sheet):
+    only = upload(operator, sheet, "URAI", pdf_bytes("uraian")).json()
+    url = f"/api/v1/bekasi/sheets/{sheet.pk}/evidence/{only['id']}/withdraw/"
+    response = operator.post(url)
+    assert response.status_code == 200 and response.json()["id"] == only["id"]
+    assert operator.post(url).status_code == 200  # again: nothing new
+    with scope(region=sheet.period.region):
+        assert evidence_by_indicator(sheet=sheet) == {}
+        assert EvidenceWithdrawal.objects.filter(evidence_id=only["id"]).count() == 1
+        missing = [c.code for c in sheet_missing_evidence(sheet)]
+    assert "URAI" in missing  # completeness counts current files only
+    assert operator.get(only["url"]).status_code == 200  # still in the history
+    with scopes_disabled():
+        assert Evidence.objects.filter(pk=only["id"]).exists()
+    # A replaced file is not withdrawn: 409.
+    first = upload(operator, sheet, "KEU", pdf_bytes("a")).json()
+    upload(operator, sheet, "KEU", pdf_bytes("b"), "b.pdf", replaces=first["id"])
+    gone = operator.post(f"/api/v1/bekasi/sheets/{sheet.pk}/evidence/{first['id']}/withdraw/")
+    assert gone.status_code == 409
+    # An unknown file is not there.
+    assert (
+        operator.post(f"/api/v1/bekasi/sheets/{sheet.pk}/evidence/999999/withdraw/").status_code
+        == 404
+    )
+
+
+def test_only_the_kecamatans_operator_changes_its_evidence(client, operator, sheet, tenancy):
+    mine = upload(operator, sheet, "KEU", pdf_bytes("a")).json()
+    before = evidence_rows(sheet)
+    client.force_login(tenancy.users["tapem_bekasi"])  # sees the sheet, may not touch files
+    refused = upload(client, sheet, "KEU", pdf_bytes("tapem"))
+    assert refused.status_code == 403
+    assert refused.json()["message"] == (
+        "Hanya operator Kecamatan Bantargebang yang dapat mengubah lembar ini."
+    )
+    withdraw = client.post(f"/api/v1/bekasi/sheets/{sheet.pk}/evidence/{mine['id']}/withdraw/")
+    assert withdraw.status_code == 403
+    assert evidence_rows(sheet) == before
+    with scopes_disabled():
+        assert not EvidenceWithdrawal.objects.exists()
 
 
 def test_who_may_download(client, setup, sheet, tenancy, operator):
@@ -191,8 +251,14 @@ def test_another_kecamatans_operator_sees_nothing(client, setup, tenancy, operat
 
     theirs = kecamatan_sheet(setup.period, "Jatiasih")
     with scopes_disabled():
-        tapem = tenancy.users["tapem_bekasi"]
-    client.force_login(tapem)
+        their_operator = UserFactory(username="op-jatiasih")
+        membership_grant(
+            user=their_operator,
+            region=tenancy.bekasi,
+            role=Role.OPERATOR,
+            kecamatan=theirs.kecamatan,
+        )
+    client.force_login(their_operator)
     url = upload(client, theirs, "KEU", pdf_bytes()).json()["url"]
     client.force_login(tenancy.users["operator_bantargebang"])
     assert client.get(url).status_code == 404
@@ -226,6 +292,16 @@ def test_no_upload_once_submitted(operator, sheet, tenancy):
     assert response.status_code == 403
     assert response.json()["code"] == "sheet_submitted"
     assert evidence_rows(sheet) == before
+    # Neither replacing nor withdrawing: refused in Indonesian, nothing recorded.
+    keu = before[0]
+    replace = upload(operator, sheet, "KEU", pdf_bytes("ganti"), replaces=keu.pk)
+    assert replace.status_code == 403
+    withdraw = operator.post(f"/api/v1/bekasi/sheets/{sheet.pk}/evidence/{keu.pk}/withdraw/")
+    assert withdraw.status_code == 403
+    assert "tidak dapat diubah" in withdraw.json()["message"]
+    assert evidence_rows(sheet) == before
+    with scopes_disabled():
+        assert not EvidenceWithdrawal.objects.exists()
 
 
 def test_no_upload_while_the_period_does_not_take_values(operator, sheet, setup):

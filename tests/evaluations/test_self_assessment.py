@@ -18,11 +18,12 @@ from evaluations.models import (
     Sheet,
     StageDeadline,
 )
-from evaluations.self_assessment import DISQUALIFICATION_REASON, sheet_disqualify
+from evaluations.self_assessment import sheet_disqualify
 from regions.models import Transition
 from tests.evaluations.selfassessment import (
     EVIDENCE_REQUIRED,
     FILLED,
+    SET_REASON,
     kecamatan_sheet,
     mandiri_set,
     pdf_bytes,
@@ -221,8 +222,8 @@ def test_disqualifying_marks_the_participation_not_scored(sheet, setup, tenancy)
         )
     assert current(sheet).state == "disqualified"
     assert participation.disqualified
-    assert participation.disqualification_reason == DISQUALIFICATION_REASON
-    assert moves(sheet) == [("draft", "disqualified", "tapem_bekasi", DISQUALIFICATION_REASON)]
+    assert participation.disqualification_reason == SET_REASON
+    assert moves(sheet) == [("draft", "disqualified", "tapem_bekasi", SET_REASON)]
 
 
 def test_submission_after_the_deadline_is_refused_and_the_draft_stays(

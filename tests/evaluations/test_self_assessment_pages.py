@@ -169,3 +169,61 @@ def test_the_operator_reads_what_to_repair_and_by_when(operator, sheet, setup, t
     day = timezone.localtime(request.repair_by).day
     assert f"{day} " in page
     assert 'type="file"' in page  # open again for repair
+
+
+def current_files(sheet):
+    with scopes_disabled():
+        return sorted(e.original_name for e in Evidence.objects.current().filter(sheet=sheet))
+
+
+def test_several_files_a_replacement_and_a_withdrawal_in_plain_posts(operator, sheet):
+    keu = field_names(sheet)["KEU"]
+    two = [
+        SimpleUploadedFile("sp2d.pdf", pdf_bytes("a")),
+        SimpleUploadedFile("foto.pdf", pdf_bytes("b")),
+    ]
+    assert operator.post(url(sheet), form_data(sheet, **{f"berkas-{keu}": two})).status_code == 302
+    assert current_files(sheet) == ["foto.pdf", "sp2d.pdf"]
+    page = operator.get(url(sheet)).content.decode()
+    with scopes_disabled():
+        sp2d, foto = (
+            Evidence.objects.get(sheet=sheet, original_name=n) for n in ("sp2d.pdf", "foto.pdf")
+        )
+    assert f'name="ganti-{sp2d.pk}"' in page and f'name="tarik-{foto.pk}"' in page
+    assert "Tambah berkas" in page
+
+    response = operator.post(
+        url(sheet),
+        form_data(
+            sheet,
+            version=1,
+            **{
+                f"ganti-{sp2d.pk}": SimpleUploadedFile("sp2d-baru.pdf", pdf_bytes("c")),
+                f"tarik-{foto.pk}": "on",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    assert current_files(sheet) == ["sp2d-baru.pdf"]
+    with scopes_disabled():
+        assert Evidence.objects.filter(sheet=sheet).count() == 3  # the history stays
+
+
+def test_a_refused_replacement_keeps_the_file_and_what_was_typed(operator, sheet):
+    keu = field_names(sheet)["KEU"]
+    operator.post(
+        url(sheet), form_data(sheet, **{f"berkas-{keu}": SimpleUploadedFile("a.pdf", pdf_bytes())})
+    )
+    with scopes_disabled():
+        first = Evidence.objects.get(sheet=sheet)
+    response = operator.post(
+        url(sheet),
+        form_data(
+            sheet,
+            version=1,
+            **{f"sel-{keu}-fisik": "77", f"ganti-{first.pk}": SimpleUploadedFile("x.pdf", ELF)},
+        ),
+    )
+    assert response.status_code == 422
+    assert 'value="77"' in response.content.decode()
+    assert current_files(sheet) == ["a.pdf"]

@@ -30,6 +30,7 @@ TINY_SET = {
             "max_score": "100",
             "shortlist_size": None,
             "disqualify_if_incomplete": False,
+            "disqualification_reason": "",
             "min_team_size": 1,
             "deadline_note": "",
             "assumption": "",

@@ -42,8 +42,9 @@ SET_KEYS = {
 }  # fmt: skip
 STAGE_KEYS = {
     "order", "code", "name", "scorer_label", "member_combine", "aspect_combine", "weight",
-    "max_score", "shortlist_size", "disqualify_if_incomplete", "min_team_size",
-    "deadline_note", "submit_days", "verify_days", "repair_days", "presentation_limits",
+    "max_score", "shortlist_size", "disqualify_if_incomplete", "disqualification_reason",
+    "min_team_size", "deadline_note", "submit_days", "verify_days", "repair_days",
+    "presentation_limits",
     "reference", "assumption", "aspects",
 }  # fmt: skip
 ASPECT_KEYS = {
@@ -266,7 +267,8 @@ REQUIRED_DECIMALS = {("stage", "max_score"), ("aspect", "max_score"), ("option",
 MAX_LENGTHS = {
     "set": {"name": 250, "legal_number": 200, "legal_title": 500, "predicate_name": 120,
             "award_for_others": 250, "code": 60},
-    "stage": {"code": 30, "name": 250, "scorer_label": 250, "deadline_note": 250},
+    "stage": {"code": 30, "name": 250, "scorer_label": 250, "deadline_note": 250,
+              "disqualification_reason": 250},
     "aspect": {"code": 30, "name": 250},
     "indicator": {"code": 30, "group": 250, "evidence_note": 500},
     "option": {"code": 10},

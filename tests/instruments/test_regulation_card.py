@@ -72,12 +72,12 @@ def test_banggai_card_shows_references_team_conflict_and_decision_basis(client):
     awards = text(section(page, "penghargaan"))
     assert "Uang Pembinaan, Tropi dan Piagam Penghargaan" in awards
     assert "Pasal 22 ayat (2)" in awards
-    # displayed-only: disqualification waits for the self-assessment workflow
+    # The self-assessment workflow proposes the disqualification; the reason is the set's.
     with scopes_disabled():
         t1 = tree.stages.get(code="T1")
-    assert "berlaku setelah alur penilaian mandiri tersedia" in text(
-        section(page, f"stage-{t1.pk}")
-    )
+    stage_one = text(section(page, f"stage-{t1.pk}"))
+    assert "diusulkan tidak dinilai" in stage_one
+    assert "tidak mendapatkan bobot nilai (Pasal 8 ayat (5))" in stage_one
 
 
 def test_a_set_without_a_conflict_shows_no_red_block(client):
