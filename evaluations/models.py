@@ -124,6 +124,7 @@ class TeamMember(models.Model):
     class Origin(models.TextChoices):
         # Where the member comes from, as the SK names them: Bekasi's Tim from Perangkat
         # Daerah, Banggai Pasal 14(2) "unsur akademisi", Pekalongan's independent panel.
+        KEPALA_DAERAH = "kepala_daerah", _("Kepala daerah")  # Banggai: Bupati, Wakil Bupati
         PERANGKAT_DAERAH = "perangkat_daerah", _("Perangkat daerah")
         AKADEMISI = "akademisi", _("Akademisi")
         INDEPENDEN = "independen", _("Independen")

@@ -121,12 +121,13 @@ SINGLE_POSITIONS = (
 
 @dataclass(frozen=True)
 class Seat:
-    """A member as the SK appoints them: position, origin (unsur) and jabatan/instansi."""
+    """A member as the SK appoints them: position, origin (unsur) and jabatan/instansi
+    (None: keep what the seat has, empty for a new one)."""
 
     user: AbstractBaseUser
     position: str = TeamMember.Position.ANGGOTA
-    origin: str = ""
-    jabatan: str = ""
+    origin: str | None = None
+    jabatan: str | None = None
 
 
 def _seat(item: "Seat | tuple[AbstractBaseUser, str]") -> Seat:
@@ -241,7 +242,11 @@ def team_set(
         seat = current.get(wanted.user.pk) or TeamMember(
             period=period, stage=stage, user=wanted.user
         )
-        described = (wanted.position, wanted.origin, wanted.jabatan.strip())
+        described = (
+            wanted.position,
+            seat.origin if wanted.origin is None else wanted.origin,
+            seat.jabatan if wanted.jabatan is None else wanted.jabatan.strip(),
+        )
         if seat.pk is None or (seat.position, seat.origin, seat.jabatan) != described:
             seat.position, seat.origin, seat.jabatan = described
             seat.updated_by, seat.updated_at = by, now
@@ -334,6 +339,22 @@ def team_appointments_record(
             )
         )
     return recorded
+
+
+@transaction.atomic
+def team_describe(
+    *,
+    period: Period,
+    stage: Stage,
+    seats: Sequence[Seat],
+    appointment: AppointmentInput | None,
+    by: AbstractBaseUser | None,
+) -> None:
+    """One stage's team as its SK appoints it, in one transaction: each seat's position,
+    origin and jabatan (`team_set`'s rules), and the SK when given."""
+    team_set(period=period, stage=stage, seats=seats, by=by)
+    if appointment is not None:
+        team_appointments_record(period=period, appointments=[appointment], by=by)
 
 
 @transaction.atomic

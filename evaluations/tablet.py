@@ -25,7 +25,6 @@ from evaluations.access import PeriodAction, period_ensure
 from evaluations.decisions import absence_record
 from evaluations.models import (
     MemberAbsence,
-    MemberAssignment,
     Participation,
     Period,
     ScoreEntry,
@@ -33,6 +32,7 @@ from evaluations.models import (
     TeamMember,
 )
 from evaluations.scoring_input import standing_absences
+from evaluations.selectors import period_assigned
 from evaluations.sheets import TEAM_SHEET, plain_decimal, sheet_cells
 from instruments.models import Aspect, Stage
 from regions.people import person_name
@@ -192,22 +192,6 @@ def own_sheets(*, period: Period, user: AbstractBaseUser) -> list[OwnSheet]:
         )
         for sheet in sheets
     ]
-
-
-def period_assigned(
-    *, period: Period, user_id: int | None = None
-) -> dict[tuple[int, int], set[int]]:
-    """(stage id, member) → the kecamatan ids the member scores, for members Tapem assigned
-    part of the participants (absent: all). One query."""
-    rows = MemberAssignment.objects.filter(seat__period=period)
-    if user_id is not None:
-        rows = rows.filter(seat__user_id=user_id)
-    assigned: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for stage_id, member_id, kecamatan_id in rows.values_list(
-        "seat__stage_id", "seat__user_id", "kecamatan_id"
-    ):
-        assigned[stage_id, member_id].add(kecamatan_id)
-    return assigned
 
 
 def _assigned_only(sheets: list[Sheet], *, period: Period, user_id: int) -> list[Sheet]:
