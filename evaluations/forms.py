@@ -313,10 +313,12 @@ class AssignmentForm(forms.Form):
         for kec in self.kecamatan:
             for seat in self.seats:
                 chosen = assigned.get((stage.pk, seat.user_id))
+                label = f"{person_name(seat.user)} · {kec.name}"
                 self.fields[self._name(seat, kec)] = forms.BooleanField(
-                    label=f"{person_name(seat.user)} · {kec.name}",
+                    label=label,
                     required=False,
                     initial=chosen is None or kec.pk in chosen,
+                    widget=forms.CheckboxInput(attrs={"aria-label": label}),
                 )
 
     @staticmethod
