@@ -292,7 +292,9 @@ class AppointmentInput:
 def standing_appointments(*, period: Period) -> dict[int, TeamAppointment]:
     """The SK that stands for each stage's team (its latest record), by stage id."""
     latest: dict[int, TeamAppointment] = {}
-    rows = TeamAppointment.objects.filter(period=period).select_related("recorded_by__profile")
+    rows = TeamAppointment.objects.filter(period=period).select_related(
+        "stage", "recorded_by__profile"
+    )
     for row in rows.order_by("recorded_at", "pk"):
         latest[row.stage_id] = row
     return latest
