@@ -27,7 +27,7 @@ from weasyprint.urls import URLFetcher
 
 from awards.models import Document, DocumentSettings, ResultSnapshot
 from config.exports import formula_safe
-from evaluations.models import TeamMember
+from evaluations.models import MemberAbsence, TeamMember
 from regions import formatting
 from regions.models import Region
 
@@ -139,6 +139,7 @@ def document_context(document: Document, options: DocumentSettings) -> dict[str,
     subject = next((r for r in results if r["key"] == document.subject), None)
     absences = [a for result in results for a in result["absences"]]
     names = {seat["username"]: seat["name"] for seat in data["team"]}
+    absence_kinds = dict(MemberAbsence.Kind.choices)
     kecamatan_names = {result["key"]: result["kecamatan"] for result in results}
     return {
         "document": document,
@@ -174,6 +175,8 @@ def document_context(document: Document, options: DocumentSettings) -> dict[str,
                 **a,
                 "name": names.get(a["assessor"], a["assessor"]),
                 "kecamatan_name": kecamatan_names.get(a["kecamatan"], a["kecamatan"]),
+                "stage_name": stage_names.get(a["stage"], a["stage"]),
+                "kind_label": str(absence_kinds.get(a["kind"], a["kind"])),
             }
             for a in absences
         ],

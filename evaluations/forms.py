@@ -557,6 +557,9 @@ def _plain_number(value: Decimal | None) -> str:
     return "" if value is None else plain_decimal(value).replace(".", ",")
 
 
+CONFLICT = "conflict"  # AbsenceForm.kind: a conflict of interest (recorded as a recusal)
+
+
 class AbsenceForm(forms.Form):
     """Tapem records that a seated member takes no part in one kecamatan's stage."""
 
@@ -568,9 +571,15 @@ class AbsenceForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("Jenis"),
-        choices=MemberAbsence.Kind.choices,
+        # A conflict of interest is recorded as a recusal whose reason says so.
+        choices=[*MemberAbsence.Kind.choices, (CONFLICT, _("Konflik kepentingan"))],
         initial=MemberAbsence.Kind.ABSENT,
         widget=forms.RadioSelect,
+        help_text=_(
+            "Konflik kepentingan: misalnya penilai pernah menjabat di kecamatan itu. Ia "
+            "dicatat mengundurkan diri, tidak dapat membuka lembarnya, dan berita acara "
+            "menyebut alasannya."
+        ),
     )
     reason = forms.CharField(
         label=_("Alasan"),

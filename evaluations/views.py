@@ -22,11 +22,13 @@ from evaluations.decisions import (
     absence_book,
     absence_record,
     absence_withdraw,
+    conflict_record,
     ranking_ties,
     tie_decision_history,
     tie_decision_record,
 )
 from evaluations.forms import (
+    CONFLICT,
     AbsenceForm,
     AbsenceWithdrawForm,
     AssignmentForm,
@@ -308,17 +310,20 @@ def absence_add(request: HttpRequest, region: str, period: str) -> HttpResponse:
     obj = access_period(request=request, slug=period, action=PeriodAction.RECORD_DECISIONS)
     form = _absence_form(obj, request.POST)
     if form.is_valid():
-        seat = form.cleaned_data["seat"]
+        seat, kind = form.cleaned_data["seat"], form.cleaned_data["kind"]
+        where = {
+            "period": obj,
+            "stage": seat.stage,
+            "kecamatan": form.cleaned_data["kecamatan"],
+            "member": seat.user,
+            "reason": form.cleaned_data["reason"],
+            "by": request.user,
+        }
         try:
-            absence_record(
-                period=obj,
-                stage=seat.stage,
-                kecamatan=form.cleaned_data["kecamatan"],
-                member=seat.user,
-                kind=form.cleaned_data["kind"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
+            if kind == CONFLICT:
+                conflict_record(**where)
+            else:
+                absence_record(kind=kind, **where)
         except ValidationError as error:
             form.add_error(None, error)
         else:
