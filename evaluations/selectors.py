@@ -239,7 +239,7 @@ def period_assigned(
 
 
 @dataclass
-class StageTeam:
+class TeamComposition:
     """One stage's team for the team page: its seats (with their people), the SK that
     appoints it and its history, and which kecamatan each member scores."""
 
@@ -253,7 +253,7 @@ class StageTeam:
         return self.assigned.get((self.stage.pk, seat.user_id))
 
 
-def period_stage_teams(*, period: Period) -> list[StageTeam]:
+def period_stage_teams(*, period: Period) -> list[TeamComposition]:
     """Every stage with a seated team, in stage order (four queries)."""
     seats: dict[int, list[TeamMember]] = {}
     stages: dict[int, Stage] = {}
@@ -273,7 +273,7 @@ def period_stage_teams(*, period: Period) -> list[StageTeam]:
         history.setdefault(row.stage_id, []).append(row)
     assigned = period_assigned(period=period)
     return [
-        StageTeam(
+        TeamComposition(
             stage=stages[stage_id],
             seats=stage_seats,
             appointment=(history.get(stage_id) or [None])[-1],

@@ -217,19 +217,19 @@ def _team_page(
     )
 
 
-def _stage_team_form(team: selectors.StageTeam, data: dict | None) -> StageTeamForm:
+def _stage_team_form(team: selectors.TeamComposition, data: dict | None) -> StageTeamForm:
     return StageTeamForm(data, stage=team.stage, seats=team.seats, appointment=team.appointment)
 
 
 def _assignment_form(
-    team: selectors.StageTeam, kecamatan: list, data: dict | None
+    team: selectors.TeamComposition, kecamatan: list, data: dict | None
 ) -> AssignmentForm:
     return AssignmentForm(
         data, stage=team.stage, seats=team.seats, kecamatan=kecamatan, assigned=team.assigned
     )
 
 
-def _stage_team(period: Period, stage: int) -> selectors.StageTeam:
+def _stage_team(period: Period, stage: int) -> selectors.TeamComposition:
     team = next(
         (t for t in selectors.period_stage_teams(period=period) if t.stage.pk == stage), None
     )
