@@ -143,7 +143,9 @@ _BANGGAI_T3 = {6: TeamMember.Position.KETUA, 7: TeamMember.Position.WAKIL_KETUA,
 _RESTRICTED = ("banggai", "T2", 1, "Toili Barat")
 
 
-def _demo_teams(period: Period, penilai: list[AbstractBaseUser], appointment: dict | None) -> None:
+def _demo_teams(
+    period: Period, penilai: list[AbstractBaseUser], appointment: dict[str, str] | None
+) -> None:
     """Every stage's team with positions, origin and jabatan, the SK that appoints it, and
     the one restricted assignment (`_RESTRICTED`)."""
     tapem = _tapem(period)

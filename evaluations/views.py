@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -81,7 +83,7 @@ from evaluations.sheets import (
 from evaluations.templatetags.results import entry_key
 from instruments.selectors import instrument_set_list
 from regions.access import Action, access_kecamatan, access_region, can
-from regions.models import Notice, Role
+from regions.models import Kecamatan, Notice, Role
 from regions.people import person_name
 from regions.selectors import people_by_username
 from regions.transitions import transition_history_labelled
@@ -217,12 +219,12 @@ def _team_page(
     )
 
 
-def _stage_team_form(team: selectors.TeamComposition, data: dict | None) -> StageTeamForm:
+def _stage_team_form(team: selectors.TeamComposition, data: dict[str, Any] | None) -> StageTeamForm:
     return StageTeamForm(data, stage=team.stage, seats=team.seats, appointment=team.appointment)
 
 
 def _assignment_form(
-    team: selectors.TeamComposition, kecamatan: list, data: dict | None
+    team: selectors.TeamComposition, kecamatan: list[Kecamatan], data: dict[str, Any] | None
 ) -> AssignmentForm:
     return AssignmentForm(
         data, stage=team.stage, seats=team.seats, kecamatan=kecamatan, assigned=team.assigned
