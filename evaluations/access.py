@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -161,6 +161,19 @@ def assignment_refusal(*, sheet: Sheet) -> str | None:
         "Penilai ini tidak ditugaskan menilai Kecamatan %(kecamatan)s pada tahap ini; nilainya "
         "tidak dapat disimpan. Admin Tapem mengatur penugasan di halaman Tim penilai."
     ) % {"kecamatan": sheet.kecamatan.name}
+
+
+def without_unassigned(sheets: QuerySet[Sheet]) -> QuerySet[Sheet]:
+    """`sheets` less the member sheets of kecamatan their member is not assigned (kept only
+    as the record of values once entered and cleared): nobody fills those."""
+    restricted = MemberAssignment.objects.filter(
+        seat__period=OuterRef("period"),
+        seat__stage=OuterRef("stage"),
+        seat__user=OuterRef("assessor"),
+    )
+    return sheets.exclude(
+        Exists(restricted) & ~Exists(restricted.filter(kecamatan=OuterRef("kecamatan")))
+    )
 
 
 def sheets_visible_to(

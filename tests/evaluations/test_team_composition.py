@@ -270,6 +270,8 @@ def test_the_sheets_api_refuses_an_unassigned_member(client, setup, tenancy):
     )
     assert response.status_code == 403
     assert "tidak ditugaskan menilai Kecamatan Jatiasih" in response.json()["message"]
+    listed = client.get("/api/v1/bekasi/periods/2026/sheets/").json()
+    assert [sheet["kecamatan"] for sheet in listed] == ["Bantargebang"]
     # The write service itself refuses too, whoever writes (Tapem included).
     with scope(region=setup.region), pytest.raises(SheetRefused) as refused:
         sheet_write(
