@@ -17,7 +17,7 @@ from django.db import transaction
 from django_scopes import scope
 
 from evaluations.decisions import absence_record
-from evaluations.demo_people import bare_name, demo_person
+from evaluations.demo_people import ELECTED, bare_name, demo_person
 from evaluations.demo_scores import demo_scores_fill
 from evaluations.models import MemberAbsence, Period, TeamMember
 from evaluations.score_workbook import stage_participants
@@ -158,7 +158,10 @@ def _demo_teams(
                 position = _BANGGAI_T3.get(index, TeamMember.Position.ANGGOTA)
             else:
                 position = ["ketua", "sekretaris"][index - 1] if index <= 2 else "anggota"
-            seats.append(Seat(user, position, *_origin(user)))
+            origin, jabatan = _origin(user)
+            if (region, stage.code) == ("pekalongan", "PANEL") and origin == "akademisi":
+                origin = TeamMember.Origin.INDEPENDEN  # Panduan B.1: an independent panel
+            seats.append(Seat(user, position, origin, jabatan))
         team_set(period=period, stage=stage, seats=seats, by=tapem)
         if appointment:
             team_appointments_record(
@@ -195,8 +198,10 @@ def _origin(user: AbstractBaseUser) -> tuple[str, str]:
     profile = Profile.objects.get(user=user)
     if profile.jabatan.startswith("Dosen"):
         origin = TeamMember.Origin.AKADEMISI
-    elif not profile.nip:  # elected: the Bupati and Wakil Bupati
+    elif profile.jabatan.startswith(ELECTED):
         origin = TeamMember.Origin.KEPALA_DAERAH
+    elif not profile.nip:  # from outside the Pemerintah Daerah
+        origin = TeamMember.Origin.INDEPENDEN
     else:
         origin = TeamMember.Origin.PERANGKAT_DAERAH
     return origin, profile.jabatan

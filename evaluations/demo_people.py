@@ -61,6 +61,17 @@ BANGGAI_PENILAI = {
 }
 
 
+# Pekalongan's panel (Panduan 2017 B.1: at least three independent members): besides the
+# academic (penilai 5), two members from outside the Pemerintah Daerah. None: no NIP.
+PEKALONGAN_PENILAI = {
+    **PENILAI,
+    3: ("Ketua Pengurus Cabang", "Ikatan Bidan Indonesia Kabupaten Pekalongan", None),
+    4: ("Tenaga Ahli Inovasi Pelayanan Publik", "Forum CSR Kabupaten Pekalongan", None),
+}
+TABLES = {"banggai": BANGGAI_PENILAI, "pekalongan": PEKALONGAN_PENILAI}
+ELECTED = ("Bupati", "Wakil Bupati")
+
+
 def _digest(username: str) -> bytes:
     return hashlib.sha256(username.encode()).digest()
 
@@ -153,10 +164,11 @@ def demo_person(
             "instansi": f"Kecamatan {kecamatan}",
         }
     number = int(username.rsplit("-", 1)[-1]) if username[-1].isdigit() else 0
-    table = BANGGAI_PENILAI if slug == "banggai" else PENILAI
-    if table.get(number, ("", "", ""))[2] is None:  # elected: no NIP, no pangkat
+    table = TABLES.get(slug, PENILAI)
+    if table.get(number, ("", "", ""))[2] is None:  # elected or from outside: no NIP, no pangkat
         jabatan, instansi, _none = table[number]
-        full, _sex = _name(username, taken, front="H.")
+        front = "H." if jabatan.startswith(ELECTED) else ""
+        full, _sex = _name(username, taken, front=front)
         return {"full_name": full, "jabatan": jabatan, "instansi": instansi.format(region=region)}
     if number in table:
         jabatan, instansi, pangkat = table[number]

@@ -428,6 +428,13 @@ def test_the_demo_appoints_banggai_stage_3_as_pasal_14_2_does():
         "tegal",
     }
     assert restricted == [("banggai", "T2", "penilai-banggai-1")]
+    with scopes_disabled():
+        panel = list(
+            TeamMember.objects.filter(
+                period__region__slug="pekalongan", stage__code="PANEL", origin="independen"
+            )
+        )
+    assert len(panel) >= 3  # Panduan B.1: a panel of at least three independent members
 
 
 def test_a_recorded_sk_is_not_recorded_twice(setup):
