@@ -15,6 +15,12 @@
     database kinerja_bench_sheets unless DATABASE_URL says otherwise), `--skip-sheets`
     leaves it out, `--sheets-seconds N` sets its length.
 
+(f) PostgreSQL killed (SIGKILL) and restarted while 30 tablets score with the page's outbox
+    pattern (bench/outage.py), in a throw-away cluster of its own on 127.0.0.1:5499 (never
+    the shared server; skipped without initdb): failed requests, retries, time to recover,
+    lost and duplicated values, the p95 ratio outside the outage. `--outage` runs only (f),
+    `--skip-outage` leaves it out.
+
 Runs against DATABASE_URL (default postgres://postgres@127.0.0.1:5432/kinerja_bench, created
 when missing); seeded data is kept and reused by the next run. `--quick` uses smaller sizes.
 """

@@ -53,8 +53,28 @@ def main() -> None:
     parser.add_argument("--sheets-tablets", type=int, default=30, help="(d): tablets flushing")
     parser.add_argument("--sheets-workers", type=int, default=3, help="(d): gunicorn workers")
     parser.add_argument("--sheets-port", type=int, default=8105, help="(d): port on 127.0.0.1")
+    parser.add_argument(
+        "--outage",
+        action="store_true",
+        help="only (f): PostgreSQL killed and restarted under the tablets' load, in a "
+        "throw-away cluster of its own (never the shared server)",
+    )
+    parser.add_argument(
+        "--skip-outage", action="store_true", help="leave out (f), the PostgreSQL outage run"
+    )
+    parser.add_argument("--outage-tablets", type=int, default=30, help="(f): tablets")
+    parser.add_argument(
+        "--outage-load", type=float, default=20.0, help="(f): seconds of load before the kill "
+        "and again after the restart",
+    )  # fmt: skip
+    parser.add_argument("--outage-down", type=float, default=5.0, help="(f): seconds down")
+    parser.add_argument("--outage-port", type=int, default=8114, help="(f): gunicorn port")
+    parser.add_argument("--outage-pg-port", type=int, default=5499, help="(f): cluster port")
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
+    if args.outage:
+        outage(args)
+        return
 
     url = os.environ.setdefault("DATABASE_URL", SHEETS_URL if args.sheets else DEFAULT_URL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -101,6 +121,65 @@ def main() -> None:
             _log,
         )
 
+    print("\nSummary")
+    width = max(len(label) for label, _ in summary)
+    for label, figure in summary:
+        print(f"  {label.ljust(width)}  {figure}")
+    if not (args.sheets or args.documents or args.skip_outage):
+        # (f) needs Django on its own throw-away cluster: a process of its own.
+        import subprocess
+
+        subprocess.run(
+            [sys.executable, "-m", "bench", "--outage", *_outage_options(args)],
+            check=False,
+            timeout=1800,
+        )
+
+
+def _outage_options(args: argparse.Namespace) -> list[str]:
+    return [
+        f"--outage-tablets={args.outage_tablets}",
+        f"--outage-load={args.outage_load}",
+        f"--outage-down={args.outage_down}",
+        f"--outage-port={args.outage_port}",
+        f"--outage-pg-port={args.outage_pg_port}",
+    ]
+
+
+def outage(args: argparse.Namespace) -> None:
+    """(f) alone: its own cluster, migrated, the run, the cluster removed."""
+    from bench.outage import OutageSizes, outage_bench, throwaway_cluster
+
+    sizes = OutageSizes(
+        tablets=args.outage_tablets,
+        steady=args.outage_load,
+        down=args.outage_down,
+        after=args.outage_load,
+        port=args.outage_port,
+        pg_port=args.outage_pg_port,
+    )
+    _log(
+        f"\n(f) PostgreSQL killed and restarted during the tablets' load: {sizes.tablets} "
+        f"tablets, {sizes.steady:.0f} s, {sizes.down:.0f} s down, {sizes.after:.0f} s"
+    )
+    summary: list[tuple[str, str]] = []
+    with throwaway_cluster(sizes, _log) as cluster:
+        if cluster is None:
+            summary.append(("(f) PostgreSQL outage", "skipped (no initdb)"))
+        else:
+            # Always the throw-away cluster, whatever DATABASE_URL says.
+            os.environ["DATABASE_URL"] = cluster.url
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+            os.environ["DEBUG"] = "0"
+            import django
+
+            django.setup()
+            from django.core.management import call_command
+
+            started = time.perf_counter()
+            call_command("migrate", verbosity=0)
+            _log(f"  migrated in {time.perf_counter() - started:.1f} s")
+            summary += outage_bench(sizes, _log, cluster)
     print("\nSummary")
     width = max(len(label) for label, _ in summary)
     for label, figure in summary:

@@ -13,12 +13,14 @@ from ninja.security import django_auth
 
 from evaluations.api import router as evaluations_router
 from regions.access import StateConflict
+from regions.tokens import ApiTokenAuth
 
 api = NinjaAPI(
     title="Kinerja API",
     version="1",
     description=_("Lembar isian evaluasi kinerja kecamatan: baca, ubah, ajukan."),
-    auth=[django_auth],
+    # A browser session (with its CSRF token) or a personal token (regions/tokens.py).
+    auth=[django_auth, ApiTokenAuth()],
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url=None,
@@ -83,7 +85,10 @@ def _not_authenticated(request: HttpRequest, error: AuthenticationError) -> Http
         request,
         {
             "code": "not_authenticated",
-            "message": _("Masuk lebih dulu, atau sertakan token CSRF sesi Anda."),
+            "message": _(
+                "Masuk lebih dulu dan sertakan token CSRF sesi Anda, atau kirim token API "
+                "pada header Authorization: Bearer."
+            ),
         },
         status=401,
     )

@@ -48,6 +48,44 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     DOCX: (".docx",),
     XLSX: (".xlsx",),
 }
+# The codes an instrument set names accepted types by (`Indicator.evidence_types`).
+EVIDENCE_TYPES: dict[str, str] = {
+    "pdf": PDF,
+    "jpeg": JPEG,
+    "png": PNG,
+    "docx": DOCX,
+    "xlsx": XLSX,
+}
+EVIDENCE_TYPE_LABELS = {PDF: "PDF", JPEG: "JPG", PNG: "PNG", DOCX: "DOCX", XLSX: "XLSX"}
+
+
+def evidence_type_codes(text: str) -> list[str]:
+    """ "pdf, JPEG" → ["pdf", "jpeg"] (jpg read as jpeg); [] for every type."""
+    codes = [code.strip().lower().lstrip(".") for code in (text or "").split(",")]
+    return ["jpeg" if code == "jpg" else code for code in codes if code]
+
+
+def evidence_types_allowed(text: str) -> tuple[str, ...]:
+    """The content types an indicator accepts (its `evidence_types`; blank: all)."""
+    codes = evidence_type_codes(text)
+    return tuple(EVIDENCE_TYPES[c] for c in codes if c in EVIDENCE_TYPES) or tuple(EXTENSIONS)
+
+
+def evidence_type_refusal(file: InspectedFile, allowed: tuple[str, ...]) -> str | None:
+    """Why `file` may not be evidence of an indicator accepting `allowed`, or None."""
+    if file.content_type in allowed:
+        return None
+    return _("Indikator ini hanya menerima berkas %(types)s; berkas ini %(type)s.") % {
+        "types": ", ".join(EVIDENCE_TYPE_LABELS[t] for t in allowed),
+        "type": EVIDENCE_TYPE_LABELS.get(file.content_type, file.content_type),
+    }
+
+
+def evidence_accept(allowed: tuple[str, ...]) -> str:
+    """The file input's `accept` attribute for these types: ".pdf,.jpg,.jpeg"."""
+    return ",".join(ext for t in allowed for ext in EXTENSIONS[t])
+
+
 # The part without which an Office document is not the document it claims to be.
 _MAIN_PART = {DOCX: "word/document.xml", XLSX: "xl/workbook.xml"}
 _MACRO_MARKERS = (b"macroenabled", b"vbaproject")

@@ -27,6 +27,8 @@ account_patterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("token/", region_views.api_token_list, name="api_token_list"),
+    path("token/<int:token_id>/cabut/", region_views.api_token_revoke, name="api_token_revoke"),
 ]
 
 region_patterns = [

@@ -69,6 +69,8 @@ class SheetOut(Schema):
 
 
 class SheetWithValues(SheetOut):
+    # The member's own notes on their sheet ("" on a kecamatan's sheet); added in issue 12.
+    notes: str = ""
     values: list[CellOut]
 
 
@@ -84,7 +86,9 @@ class CellIn(Schema):
 
 class SheetPatch(Schema):
     version: int
-    values: list[CellIn]
+    values: list[CellIn] = []
+    # The member's notes on the sheet, replacing the stored ones; absent or null: unchanged.
+    notes: str | None = None
 
 
 class VersionIn(Schema):
@@ -96,6 +100,7 @@ class Problem(Schema):
     message: str
     version: int | None = None
     values: list[CellOut] | None = None
+    notes: str | None = None
     errors: list[dict[str, str]] | None = None
 
 
@@ -139,18 +144,23 @@ def sheet_detail(request: HttpRequest, region: str, sheet_id: int) -> dict[str, 
     url_name="api_sheet",
 )
 def sheet_patch(request: HttpRequest, region: str, sheet_id: int, body: SheetPatch) -> Status:
-    """Change the listed cells (only those; null clears). Needs the `Idempotency-Key`
-    header: a replay answers the first answer again and writes nothing."""
+    """Change the listed cells (only those; null clears) and, on a member's own sheet, the
+    member's `notes`. Needs the `Idempotency-Key` header: a replay answers the first answer
+    again and writes nothing."""
     sheet = access_sheet(request=request, sheet_id=sheet_id)
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key or len(key) > 100:
         raise HttpError(400, "idempotency_key_missing")
     payload = body.dict()
+    if payload["notes"] is None:
+        # A body without notes hashes as it did before notes existed.
+        del payload["notes"]
     try:
         outcome = sheet_write(
             sheet=sheet,
             expected_version=body.version,
             values=payload["values"],
+            notes=body.notes,
             by=request.user,
             via=ValueChange.Via.TABLET
             if request.headers.get("X-Kinerja-Client") == "tablet"

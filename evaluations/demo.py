@@ -19,6 +19,7 @@ from django_scopes import scope
 from evaluations.decisions import absence_record
 from evaluations.demo_people import ELECTED, bare_name, demo_person
 from evaluations.demo_scores import demo_scores_fill
+from evaluations.demo_submissions import demo_submissions_fill
 from evaluations.models import MemberAbsence, Period, TeamMember
 from evaluations.score_workbook import stage_participants
 from evaluations.scoring_input import scoring_input_for_period
@@ -225,6 +226,12 @@ def _demo_results(period: Period, penilai: list[AbstractBaseUser]) -> None:
     data = scoring_input_for_period(period=period)
     goes_on = stage_participants(data)[codes[-1]]
     first = next(p for p in data.participants if p.key in goes_on)
+    tapem = (
+        Membership.objects.filter(region=period.region, role=Role.ADMIN_TAPEM)
+        .select_related("user")
+        .first()
+        .user
+    )
     absence_record(
         period=period,
         stage=period.instrument_set.stages.get(code=codes[-1]),
@@ -232,9 +239,11 @@ def _demo_results(period: Period, penilai: list[AbstractBaseUser]) -> None:
         member=penilai[PENILAI_PER_REGION - 1],
         kind=MemberAbsence.Kind.ABSENT,
         reason="Sakit pada hari penilaian (surat keterangan dokter)",
-        by=_tapem(period),
+        by=tapem,
     )
     demo_scores_fill(period=period, seed=period.region.slug, stages=codes[-1:])
+    # After every value of the ranking: the self-assessments add none.
+    demo_submissions_fill(period=period, tapem=tapem)
 
 
 def _profile(user: AbstractBaseUser, info: dict, kecamatan: str, taken: set[str]) -> None:

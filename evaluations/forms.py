@@ -1,3 +1,4 @@
+import json
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -11,10 +12,25 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from config.uploads import EvidenceRejected, EvidenceTooLarge, InspectedFile, inspect_evidence
+from config.uploads import (
+    EvidenceRejected,
+    EvidenceTooLarge,
+    InspectedFile,
+    evidence_accept,
+    evidence_type_refusal,
+    inspect_evidence,
+)
 from evaluations.models import MemberAbsence, Sheet, TeamMember
+from evaluations.self_assessment import capaian_reading
 from evaluations.services import SINGLE_POSITIONS, AppointmentInput, DeadlineInput, Seat
-from evaluations.sheets import SheetCell, SheetWriteError, plain_decimal, sheet_cells
+from evaluations.sheets import (
+    NOTES_MAX_CHARS,
+    SheetCell,
+    SheetWriteError,
+    plain_decimal,
+    sheet_cells,
+)
+from instruments.descriptions import scale_in_print
 from instruments.models import InstrumentSet, Stage
 from instruments.selectors import instrument_set_tree
 from instruments.validation import validate_instrument_set
@@ -402,11 +418,22 @@ class SheetForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, sheet: Sheet, evidence: dict[int, Any] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        sheet: Sheet,
+        evidence: dict[int, Any] | None = None,
+        answers: dict[int, str] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """`answers`: on a member's sheet, the kecamatan's accepted answers to the team
+        indicators it answers first ({indicator id: option code}); a cell the member has
+        not stored yet starts from it, marked, and saving makes it the member's."""
         super().__init__(*args, **kwargs)
         self.sheet = sheet
-        self.cells = sheet_cells(sheet)
+        self.all_cells = sheet_cells(sheet)  # in instrument order
+        self.cells = [c for c in self.all_cells if not c.is_file]  # the ones taking values
+        self.file_cells = [c for c in self.all_cells if c.is_file]
+        self.answers = answers or {}
         self.evidence = evidence or {}  # indicator id → its current Evidence
         self.evidence_files: dict[int, InspectedFile] = {}  # checked uploads, after clean
         self.too_large = False
@@ -425,12 +452,27 @@ class SheetForm(forms.Form):
                 )
                 self.fields[name].initial = entry.text if entry else ""
             elif cell.rule.choice:
+                labels = dict(cell.options)
                 self.fields[name] = forms.ChoiceField(
                     label=label,
                     required=False,
-                    choices=[("", "—"), *((code, code) for code in cell.rule.options)],
+                    choices=[
+                        (code, f"{code}) {labels[code]}" if labels.get(code) else code)
+                        for code in cell.rule.options
+                    ],
+                    widget=forms.RadioSelect,
                 )
-                self.fields[name].initial = entry.option_code if entry else ""
+                answer = self.answers.get(cell.indicator_id, "")
+                self.fields[name].initial = entry.option_code if entry else answer
+                # "jawaban kecamatan": what the kecamatan answered, and whether the member's
+                # choice still only starts from it (nothing stored yet).
+                self.fields[name].answer = (
+                    f"{answer}) {labels.get(answer, '')}".strip() if answer else ""
+                )
+                self.fields[name].prefilled = bool(answer) and entry is None
+                self.fields[name].differs = (
+                    bool(answer) and entry is not None and entry.option_code != answer
+                )
             else:
                 attrs = {"inputmode": "numeric" if cell.rule.integer_only else "decimal"}
                 self.fields[name] = forms.CharField(
@@ -439,14 +481,24 @@ class SheetForm(forms.Form):
                 self.fields[name].initial = _plain_number(entry.value) if entry else ""
             self.fields[name].help_text = cell.guidance
             self.fields[name].cell = cell
+        if not sheet.is_kecamatan_sheet:
+            self.fields["notes"] = forms.CharField(
+                label=_("Catatan penilai"),
+                required=False,
+                strip=True,
+                max_length=NOTES_MAX_CHARS,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text=_("Catatan Anda sendiri tentang kecamatan ini; dibaca Admin Tapem."),
+            )
+            self.fields["notes"].initial = sheet.notes
         if sheet.is_kecamatan_sheet:
-            for cell in self._first_cells():
+            for cell in self._first_cells() + self.file_cells:
                 self.fields[self.file_field_name(cell)] = forms.FileField(
                     label=_("Data dukung %(code)s") % {"code": cell.name},
                     required=False,
                     help_text=cell.evidence_note,
                     widget=forms.ClearableFileInput(
-                        attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}
+                        attrs={"accept": evidence_accept(cell.evidence_types)}
                     ),
                 )
 
@@ -469,23 +521,29 @@ class SheetForm(forms.Form):
         cleaned = super().clean()
         if not self.sheet.is_kecamatan_sheet:
             return cleaned
-        for cell in self._first_cells():
+        for cell in self._first_cells() + self.file_cells:
             name = self.file_field_name(cell)
             upload = cleaned.get(name)
             if not upload:
                 continue
             try:
-                self.evidence_files[cell.indicator_id] = inspect_evidence(upload)
+                inspected = inspect_evidence(upload)
             except EvidenceRejected as error:
                 self.too_large = self.too_large or isinstance(error, EvidenceTooLarge)
                 self.add_error(name, error.message)
+                continue
+            refused = evidence_type_refusal(inspected, cell.evidence_types)
+            if refused is not None:
+                self.add_error(name, refused)
+                continue
+            self.evidence_files[cell.indicator_id] = inspected
         return cleaned
 
     def indicators(self) -> Iterator[dict[str, Any]]:
         """The form by indicator: its cells (cell, field, latest stored value after a
         conflict), its file field and current evidence (kecamatan sheets)."""
         by_indicator: dict[int, dict[str, Any]] = {}
-        for cell in self.cells:
+        for cell in self.all_cells:
             group = by_indicator.get(cell.indicator_id)
             if group is None:
                 file_name = self.file_field_name(cell)
@@ -495,9 +553,23 @@ class SheetForm(forms.Form):
                     "file": self[file_name] if file_name in self.fields else None,
                     "evidence": self.evidence.get(cell.indicator_id),
                     "comment": self.comments.get(cell.indicator_id, ""),
+                    "capaian": None,
                 }
+            if cell.is_file:
+                continue
             name = self.field_name(cell)
             group["cells"].append((cell, self[name], self.latest.get(name)))
+        for group in by_indicator.values():
+            cell = group["cell"]
+            if cell.is_capaian:
+                figures = {c.part: _typed_number(f.value()) for c, f, _ in group["cells"]}
+                group["capaian"] = capaian_reading(
+                    target=figures.get("target"),
+                    realisasi=figures.get("realisasi"),
+                    polarity=cell.polarity,
+                    scale=json.loads(cell.scale or "[]"),
+                )
+                group["scale"] = scale_in_print(json.loads(cell.scale or "[]"))
         yield from by_indicator.values()
 
     @staticmethod
@@ -523,11 +595,18 @@ class SheetForm(forms.Form):
             values.append(item)
         return values
 
+    def notes_to_store(self, user: Any) -> str | None:
+        """The notes to store: only the member's own, and only when the form carries them."""
+        if "notes" not in self.fields or user.pk != self.sheet.assessor_id:
+            return None
+        return self.cleaned_data.get("notes") or ""
+
     def fingerprint(self) -> dict[str, Any]:
         return {
             "sheet": self.sheet.pk,
             "version": self.cleaned_data["version"],
             "values": self.values(),
+            "notes": self.cleaned_data.get("notes"),
         }
 
     def add_write_error(self, error: SheetWriteError) -> None:
@@ -535,6 +614,9 @@ class SheetForm(forms.Form):
         self.add_error(None, error.message)
         by_cell = {(cell.name, cell.part): cell for cell in self.cells}
         for problem in error.payload.get("errors") or ():
+            if problem.get("field") == "notes" and "notes" in self.fields:
+                self.add_error("notes", problem["message"])
+                continue
             cell = by_cell.get((problem.get("indicator"), problem.get("part")))
             if cell is not None:
                 self.add_error(self.field_name(cell), problem["message"])
@@ -546,10 +628,22 @@ class SheetForm(forms.Form):
                 if cell is not None:
                     shown = item.get("option") or item.get("value") or item.get("text") or "—"
                     self.latest[self.field_name(cell)] = shown
+            if "notes" in self.fields and error.payload.get("notes") is not None:
+                self.latest["notes"] = error.payload["notes"] or "—"
             data = self.data.copy()
             data["version"] = str(error.payload["version"])
             data["key"] = uuid.uuid4().hex
             self.data = data
+
+
+def _typed_number(raw: object) -> Decimal | None:
+    """A number as the form holds it ("85,5", a Decimal), or None."""
+    if raw in (None, ""):
+        return None
+    try:
+        return Decimal(str(raw).strip().replace(",", "."))
+    except ArithmeticError:
+        return None
 
 
 def _plain_number(value: Decimal | None) -> str:
@@ -738,7 +832,8 @@ class DisqualifyForm(forms.Form):
 
 
 class DeadlinesForm(forms.Form):
-    """Per stage the kecamatan fills: submit by, verify by (Asia/Jakarta), repair days."""
+    """Per stage the kecamatan fills: the date it received the form, submit by, verify by
+    (Asia/Jakarta), repair days."""
 
     def __init__(self, *args: Any, stages: Sequence[Stage], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -746,6 +841,18 @@ class DeadlinesForm(forms.Form):
         widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
         for stage in self.stages:
             deadline = getattr(stage, "deadline", None)
+            self.fields[f"received-{stage.pk}"] = forms.DateField(
+                label=_("Format isian diterima kecamatan"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+                initial=deadline.form_received_on if deadline else None,
+                help_text=(
+                    _("Batas pengajuan dan verifikasi yang dikosongkan dihitung dari tanggal ini.")
+                    if stage.submit_days is not None
+                    else ""
+                ),
+            )
             self.fields[f"submit-{stage.pk}"] = forms.DateTimeField(
                 label=_("Batas pengajuan"),
                 required=False,
@@ -771,7 +878,8 @@ class DeadlinesForm(forms.Form):
 
     def grouped(self) -> Iterator[tuple[Stage, list[forms.BoundField]]]:
         for stage in self.stages:
-            yield stage, [self[f"{kind}-{stage.pk}"] for kind in ("submit", "verify", "repair")]
+            kinds = ("received", "submit", "verify", "repair")
+            yield stage, [self[f"{kind}-{stage.pk}"] for kind in kinds]
 
     def deadlines(self) -> list[DeadlineInput]:
         return [
@@ -780,6 +888,7 @@ class DeadlinesForm(forms.Form):
                 submit_by=self.cleaned_data.get(f"submit-{stage.pk}"),
                 verify_by=self.cleaned_data.get(f"verify-{stage.pk}"),
                 repair_days=self.cleaned_data.get(f"repair-{stage.pk}"),
+                form_received_on=self.cleaned_data.get(f"received-{stage.pk}"),
             )
             for stage in self.stages
         ]

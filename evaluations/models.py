@@ -343,6 +343,9 @@ class Sheet(models.Model):
     )
     state = models.CharField(_("status"), max_length=20, choices=State.choices, default=State.DRAFT)
     version = models.PositiveIntegerField(_("versi"), default=0)
+    # The member's own notes on the sheet (what they heard during the presentation or saw in
+    # the field); read by Tapem, never scored. Every change is a `NoteChange`.
+    notes = models.TextField(_("catatan penilai"), blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager(region="period__region")
@@ -405,6 +408,28 @@ class ValueChange(InsertOnlyModel):
         ordering = ["at", "pk"]
         verbose_name = _("riwayat nilai")
         verbose_name_plural = _("riwayat nilai")
+
+
+class NoteChange(InsertOnlyModel):
+    """One change of a member's notes on their sheet: who, when, how, old and new.
+    Insert-only, like `ValueChange`; the sheet page lists them as the notes' history."""
+
+    sheet = models.ForeignKey(Sheet, on_delete=models.PROTECT, related_name="note_changes")
+    old_text = models.TextField(blank=True, default="")
+    new_text = models.TextField(blank=True, default="")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField()
+    via = models.CharField(max_length=10, choices=ValueChange.Via.choices)
+    idempotency_key = models.CharField(max_length=100, blank=True, default="")
+
+    objects = ScopedManager(region="sheet__period__region")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("riwayat catatan")
+        verbose_name_plural = _("riwayat catatan")
 
 
 class WriteReceipt(models.Model):
@@ -602,12 +627,15 @@ class IndicatorReview(InsertOnlyModel):
 
 
 class StageDeadline(models.Model):
-    """A period's deadlines for one stage the kecamatan fills (the set's `deadline_note` only
-    describes them): submit by, Tapem verifies by, and how many days a returned sheet has
-    for repair (Banggai Pasal 8: 5 days to fill, 2 to verify, at most 2 to repair)."""
+    """A period's deadlines for one stage the kecamatan fills: submit by, Tapem verifies by,
+    and how many days a returned sheet has for repair. The set gives the rule in days
+    (Banggai Pasal 6–8: 5 to fill after receiving the form, 2 to verify, 2 to repair, in
+    working days); the date the kecamatan received the form turns it into dates here, and
+    Tapem may set other dates."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="stage_deadlines")
     stage = models.ForeignKey("instruments.Stage", on_delete=models.PROTECT, related_name="+")
+    form_received_on = models.DateField(_("format isian diterima kecamatan"), null=True, blank=True)
     submit_by = models.DateTimeField(_("batas pengajuan"), null=True, blank=True)
     verify_by = models.DateTimeField(_("batas verifikasi"), null=True, blank=True)
     repair_days = models.PositiveSmallIntegerField(

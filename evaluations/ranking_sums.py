@@ -15,6 +15,7 @@ from evaluations.scoring_input import (
     assemble_scoring_input,
     entries_from_rows,
     indicator_cells,
+    kecamatan_answers,
     team_usernames,
 )
 from scoring.memory import collector_paused
@@ -181,8 +182,8 @@ def _refused_sql(plan: _SumPlan, dialect: _SumSQL) -> tuple[str, list[Any]]:
 def summed_scoring_input_from_layout(*, layout: PeriodScoreLayout) -> ScoringInput | None:
     """The engine's input with the summable aspects as `StageSums` (for `trace=False`), in
     three queries after the layout, whatever the number of kecamatan: the sums with a count
-    per stage, each column's count for the sheets not complete, and the values read as
-    entries (no query when every aspect is summed and the set has no text indicator).
+    per stage (and of the never-scored values), each column's count for the sheets not
+    complete, and the values read as entries (no query when every aspect is summed).
 
     Every stored value is accounted for as `scoring_input_from_layout` accounts for it: the
     values it would leave out (another set's indicator, a kecamatan that is not a
@@ -210,13 +211,18 @@ def summed_scoring_input_from_layout(*, layout: PeriodScoreLayout) -> ScoringInp
         f"COALESCE(SUM({dialect.value}) FILTER (WHERE {_id_test(pks)}), 0)" for pks in columns
     ]
     select += [f"COUNT(*) FILTER (WHERE {_id_test(stage.pks())})" for stage in plan.stages]
+    # Text, file and informational values are never scored: counted here, never read.
+    select += [f"COUNT(*) FILTER (WHERE {_id_test(plan.text_pks)})" if plan.text_pks else "0"]
     select += ["COUNT(*)", f"COUNT(*) FILTER (WHERE {refused})"]
     table = ScoreEntry._meta.db_table
+    answered = kecamatan_answers(layout)
+    # The kecamatan's answers to team indicators are never values of the ranking.
+    own_answers = f" AND NOT (assessor_id IS NULL AND {_id_test(answered)})" if answered else ""
     try:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT kecamatan_id, assessor_id, {', '.join(select)} FROM {table} "
-                f"WHERE period_id = %s GROUP BY kecamatan_id, assessor_id",
+                f"WHERE period_id = %s{own_answers} GROUP BY kecamatan_id, assessor_id",
                 [*refused_params, layout.period.pk],
             )
             groups = cursor.fetchall()
@@ -235,9 +241,12 @@ def summed_scoring_input_from_layout(*, layout: PeriodScoreLayout) -> ScoringInp
         if sums is None:
             return None
         keys = {ref.kecamatan_id: ref.participant.key for ref in layout.participants}
-        rows = ScoreEntry.objects.filter(
-            period=layout.period, indicator_id__in=plan.entry_pks + plan.text_pks
-        ).values_list("kecamatan_id", "indicator_id", "assessor_id", "part", "value", "option_code")
+        read_rows = ScoreEntry.objects.filter(period=layout.period, indicator_id__in=plan.entry_pks)
+        if answered:
+            read_rows = read_rows.exclude(assessor__isnull=True, indicator_id__in=answered)
+        rows = read_rows.values_list(
+            "kecamatan_id", "indicator_id", "assessor_id", "part", "value", "option_code"
+        )
         read = 0
 
         def counted(rows: Iterable[Any]) -> Iterator[Any]:
@@ -260,7 +269,8 @@ def summed_scoring_input_from_layout(*, layout: PeriodScoreLayout) -> ScoringInp
     summed_rows = sum(
         sum(group[2 + len(columns) : 2 + len(columns) + len(plan.stages)]) for group in groups
     )
-    foreign = total_rows - summed_rows - read
+    text_rows = sum(group[2 + len(columns) + len(plan.stages)] for group in groups)
+    foreign = total_rows - summed_rows - read - text_rows
     if foreign:
         skipped["indicator", ""] += foreign
     return assemble_scoring_input(layout, entries, skipped, sums)

@@ -96,8 +96,15 @@ class CellRule:
 
 
 def cell_rules(indicator: IndicatorSpec) -> tuple[CellRule, ...]:
-    """The rows a scored indicator takes: one, or one per part; none for a text indicator.
-    The cells and their ranges are the engine's (`IndicatorSpec.cells`)."""
+    """The rows a scored indicator takes: one, or one per part; none for a text or file
+    indicator, nor for informational figures (entered on the sheet, never a score)."""
+    return entry_rules(indicator) if indicator.scored else ()
+
+
+def entry_rules(indicator: IndicatorSpec) -> tuple[CellRule, ...]:
+    """The cells an indicator takes on a sheet, scored or informational: one, or one per
+    part; none for a text or file indicator. The cells and their ranges are the engine's
+    (`IndicatorSpec.cells`)."""
     if indicator.kind in CHOICE_KINDS:
         scores = [option.score for option in indicator.options]
         return (

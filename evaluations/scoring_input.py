@@ -340,8 +340,16 @@ def scoring_input_from_layout(*, layout: PeriodScoreLayout) -> ScoringInput:
         .iterator(chunk_size=20_000)
     )
     with collector_paused():
-        entries = tuple(entries_from_rows(rows, cells, text_ids, keys, skipped))
+        entries = tuple(
+            entries_from_rows(rows, cells, text_ids, keys, skipped, kecamatan_answers(layout))
+        )
     return assemble_scoring_input(layout, entries, skipped)
+
+
+def kecamatan_answers(layout: PeriodScoreLayout) -> frozenset[int]:
+    """The team indicators the kecamatan also answers (`Indicator.kecamatan_answers`): its
+    answers are the team's starting point and never a value of the ranking."""
+    return frozenset(pk for pk, ref in layout.indicators.items() if ref.spec.answered_by_kecamatan)
 
 
 def entries_from_rows(
@@ -350,13 +358,17 @@ def entries_from_rows(
     text_ids: set[int],
     keys: dict[int, str],
     skipped: Counter[tuple[str, str]],
+    answered: frozenset[int] = frozenset(),
 ) -> Iterator[Entry]:
-    """ScoreEntry rows as engine entries; what the engine would refuse is counted instead."""
+    """ScoreEntry rows as engine entries; what the engine would refuse is counted instead.
+    The kecamatan's answers to the `answered` team indicators are left out unremarked."""
     for kecamatan_id, indicator_id, assessor_id, part, value, option_code in rows:
         cell = cells.get(indicator_id)
         if cell is None:
             if indicator_id not in text_ids:
                 skipped["indicator", ""] += 1
+            continue
+        if assessor_id is None and indicator_id in answered:
             continue
         key = keys.get(kecamatan_id)
         if key is None:
@@ -516,6 +528,8 @@ def indicator_spec(indicator: Indicator) -> IndicatorSpec:
         part_labels=tuple((str(k), str(v)) for k, v in labels.items())
         if isinstance(labels, dict)
         else (),
+        informational=indicator.informational,
+        answered_by_kecamatan=indicator.kecamatan_answers,
         options=tuple(
             OptionSpec(code=option.code, label=option.label, score=option.score)
             for option in indicator.options.all()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from evaluations.models import (
     Evidence,
     MemberAssignment,
+    NoteChange,
     Participation,
     Period,
     ScoreEntry,
@@ -362,6 +363,13 @@ def value_history(*, period: Period, kecamatan: Kecamatan | None = None) -> list
     ]
 
 
+def note_history(*, sheet: Sheet) -> list[NoteChange]:
+    """Every change of the member's notes on `sheet`, oldest first (one query)."""
+    if sheet.is_kecamatan_sheet:
+        return []
+    return list(sheet.note_changes.select_related("by__profile").order_by("at", "pk"))
+
+
 def _shown(option: str, value: Decimal | None, text: str) -> str | None:
     if option:
         return option
@@ -399,7 +407,11 @@ def sheet_completeness(*, sheet: Sheet) -> Completeness:
     cells = sheet_cells(sheet)
     empty = sheet_missing_cells(sheet)
     no_file = {c.indicator_id for c in sheet_missing_evidence(sheet)}
-    total = len(cells) + len({c.indicator_id for c in cells if c.evidence_required})
+    # Informational figures and file-only items are no cells to fill (a file is counted
+    # below when the indicator requires one).
+    total = len([c for c in cells if c.required]) + len(
+        {c.indicator_id for c in cells if c.evidence_required}
+    )
     gaps: dict[int, list[str]] = {}
     for cell in empty:
         what = _("%(part)s belum diisi") % {"part": cell.part} if cell.part else _("belum diisi")
@@ -506,7 +518,8 @@ def sheet_review_rows(*, sheet: Sheet) -> list[ReviewRow]:
         elif cell.is_text:
             shown = entry.text
         elif entry.option_code:
-            shown = entry.option_code
+            label = dict(cell.options).get(entry.option_code, "")
+            shown = f"{entry.option_code}) {label}" if label else entry.option_code
         else:
             shown = plain_decimal(entry.value) if entry.value is not None else ""
         if cell.indicator_id not in rows:
@@ -525,7 +538,8 @@ def sheet_review_rows(*, sheet: Sheet) -> list[ReviewRow]:
                 earlier=[e for e in history if e is not current],
                 review=reviews.get(cell.indicator_id),
             )
-        rows[cell.indicator_id].values.append((cell.part, shown))
+        if not cell.is_file:  # a file-only item has its file, no answer
+            rows[cell.indicator_id].values.append((cell.part, shown))
     return list(rows.values())
 
 
@@ -537,7 +551,10 @@ def period_self_assessment_stages(*, period: Period) -> list[Stage]:
     """The period's stages the kecamatan fills itself, in order, each with `deadline` (its
     StageDeadline or None). Two queries."""
     stages = list(
-        period.instrument_set.stages.filter(aspects__indicators__entered_by=EnteredBy.KECAMATAN)
+        period.instrument_set.stages.filter(
+            Q(aspects__indicators__entered_by=EnteredBy.KECAMATAN)
+            | Q(aspects__indicators__kecamatan_answers=True)
+        )
         .distinct()
         .order_by("order")
     )

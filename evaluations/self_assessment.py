@@ -10,10 +10,13 @@ insert-only records. Callers have already fetched the sheet through the access f
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -24,7 +27,12 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.uploads import EvidenceRejected, InspectedFile, inspect_evidence
+from config.uploads import (
+    EvidenceRejected,
+    InspectedFile,
+    evidence_type_refusal,
+    inspect_evidence,
+)
 from evaluations.access import PeriodAction, period_refusal
 from evaluations.models import (
     Evidence,
@@ -46,8 +54,14 @@ from evaluations.sheets import (
     sheet_write_refusal,
 )
 from instruments.models import Stage
+from regions import formatting
 from regions.people import person_name
 from regions.transitions import TransitionRefused, transition_apply
+from regions.workdays import deadline_after
+from scoring import formulas
+from scoring.rounding import in_band
+from scoring.rules import CAPAIAN_PARTS, IndicatorKind, Polarity
+from scoring.structures import BandSpec
 
 # Pasal 8(5) Perbup Banggai 49/2022: what the results print for a kecamatan whose form is
 # still incomplete after repair.
@@ -157,9 +171,13 @@ def evidence_attach(
         refusal = sheet_write_refusal(sheet=locked, user=by)
         if refusal is not None:
             raise SheetRefused(refusal.code, refusal.message)
-        on_sheet = {cell.indicator_id for cell in sheet_cells(locked)}
-        if set(files) - on_sheet:
+        on_sheet = {cell.indicator_id: cell for cell in sheet_cells(locked)}
+        if set(files) - set(on_sheet):
             raise EvidenceRejected(_("Lembar ini tidak memiliki indikator tersebut."))
+        for indicator_id, file in files.items():
+            refused = evidence_type_refusal(file, on_sheet[indicator_id].evidence_types)
+            if refused is not None:  # the set allows fewer types here (a proposal: PDF)
+                raise EvidenceRejected(refused)
         return [
             _evidence_store(sheet=locked, indicator_id=indicator_id, file=file, by=by)
             for indicator_id, file in files.items()
@@ -218,14 +236,17 @@ def _refuse_move(error: TransitionRefused) -> ReviewRefused:
 
 
 def repair_deadline(*, sheet: Sheet, start: datetime) -> datetime | None:
-    """The end of the last repair day (Asia/Jakarta) counted from `start`, or None when the
-    period sets no repair days for the sheet's stage."""
+    """The end of the last repair day (Asia/Jakarta) counted from the day after `start`:
+    the period's repair days for the stage, else the set's (Banggai Pasal 8(2): 2 days, in
+    working days by Pasal 1 angka 9); None when neither gives any."""
     deadline = StageDeadline.objects.filter(period_id=sheet.period_id, stage_id=sheet.stage_id)
     days = deadline.values_list("repair_days", flat=True).first()
+    stage = Stage.objects.select_related("instrument_set").get(pk=sheet.stage_id)
+    if days is None:
+        days = stage.repair_days
     if days is None:
         return None
-    last_day = timezone.localtime(start).date() + timedelta(days=days)
-    return timezone.make_aware(datetime.combine(last_day, time(23, 59, 59)))
+    return deadline_after(start, days, working=stage.instrument_set.working_days)
 
 
 def indicator_review(
@@ -506,3 +527,165 @@ def handover_record(
         return HandOver.objects.create(
             period=period, stage=stage, kecamatan=kecamatan, to=to, by=by, at=timezone.now()
         )
+
+
+# ---------------------------------------------------------------- what the next stage reads
+
+
+@dataclass(frozen=True)
+class CapaianReading:
+    """A capaian as the form and the assessors read it: the percentage and its band."""
+
+    value: Decimal | None  # None: target 0 or a figure missing
+    label: str  # the band of the set's scale ("Baik"), "" without a scale or a value
+
+    @property
+    def shown(self) -> str:
+        return "" if self.value is None else formatting.percent(self.value, 2)
+
+
+def capaian_reading(
+    *, target: Decimal | None, realisasi: Decimal | None, polarity: str, scale: object
+) -> CapaianReading:
+    """Capaian = realisasi / target × 100, or (target − (realisasi − target)) / target × 100
+    when lower is better (LKjIP 004), read on the set's scale (`params["scale"]`, bounds
+    inclusive unless said otherwise). static/js/capaian.js computes the same in the form."""
+    if target is None or realisasi is None or target == 0:
+        return CapaianReading(None, "")
+    value = formulas.capaian(target, realisasi, Polarity(polarity or Polarity.HIGHER_IS_BETTER))
+    label = ""
+    for band in scale if isinstance(scale, list) else ():
+        spec = BandSpec(
+            label=str(band.get("label", "")),
+            lower=None if band.get("lower") is None else Decimal(str(band["lower"])),
+            lower_inclusive=bool(band.get("lower_inclusive", True)),
+            upper=None if band.get("upper") is None else Decimal(str(band["upper"])),
+            upper_inclusive=bool(band.get("upper_inclusive", True)),
+        )
+        if in_band(value, spec):
+            label = spec.label
+            break
+    return CapaianReading(value, label)
+
+
+@dataclass
+class SubmittedItem:
+    """One indicator of an accepted self-assessment, as the team reads it."""
+
+    indicator_id: int
+    name: str  # as the sheet API names it ("a/uraian")
+    text: str
+    group: str
+    kind: str
+    parts: list[tuple[str, str]]  # (label, the answer as typed); one ("", …) for one value
+    files: list[Evidence]
+    informational: bool = False
+    capaian: CapaianReading | None = None
+
+
+@dataclass(frozen=True)
+class SubmittedAspect:
+    code: str
+    name: str
+    items: list[SubmittedItem]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A kecamatan's own sheet of one stage, as the assessors of that stage and the later
+    ones see it beside their own sheet: its items only once Tapem has accepted it."""
+
+    sheet: Sheet
+    shown: bool  # accepted: the items are there
+    filled: bool  # the kecamatan entered anything at all in the app
+    aspects: list[SubmittedAspect]
+    answers: dict[int, str]  # team indicator id → the kecamatan's option (prefill)
+
+
+def submission_for(*, sheet: Sheet) -> list[Submission]:
+    """The kecamatan's own sheets of the period for `sheet`'s kecamatan, of its stage and
+    the stages before it, in stage order. Only an accepted sheet shows its answers,
+    figures and files; a region that keeps its forms on paper has none filled, which the
+    page says. The caller has checked that the user may see `sheet` (an assessor seated
+    for it, or Tapem); its files are served by the access-checked evidence view."""
+    own_sheets = (
+        Sheet.objects.filter(
+            period_id=sheet.period_id,
+            kecamatan_id=sheet.kecamatan_id,
+            assessor__isnull=True,
+            stage__order__lte=sheet.stage.order,
+        )
+        .select_related("period", "stage", "kecamatan")
+        .order_by("stage__order")
+    )
+    return [_submission(own) for own in own_sheets]
+
+
+def _submitted_files(sheet: Sheet) -> dict[int, list[Evidence]]:
+    """{indicator id: its current files}: the one place the panel reads evidence."""
+    return {indicator_id: [file] for indicator_id, file in evidence_current(sheet=sheet).items()}
+
+
+def _submission(sheet: Sheet) -> Submission:
+    entries = {(e.indicator_id, e.part): e for e in sheet.entries.all()}
+    accepted = sheet.state == Sheet.State.ACCEPTED
+    files = _submitted_files(sheet) if accepted else {}
+    filled = bool(entries) or bool(files) or sheet.state != Sheet.State.DRAFT
+    if not accepted:
+        return Submission(sheet, False, filled, [], {})
+    cells = sheet_cells(sheet)
+    names = {cell.aspect_code: cell.aspect_name for cell in cells}
+    aspects: dict[str, SubmittedAspect] = {}
+    items: dict[int, SubmittedItem] = {}
+    answers: dict[int, str] = {}
+    for cell in cells:
+        entry = entries.get((cell.indicator_id, cell.part))
+        item = items.get(cell.indicator_id)
+        if item is None:
+            item = items[cell.indicator_id] = SubmittedItem(
+                indicator_id=cell.indicator_id,
+                name=cell.name,
+                text=cell.text,
+                group=cell.group,
+                kind=cell.kind,
+                parts=[],
+                files=files.get(cell.indicator_id, []),
+                informational=cell.informational,
+            )
+            aspect = aspects.setdefault(
+                cell.aspect_code, SubmittedAspect(cell.aspect_code, names[cell.aspect_code], [])
+            )
+            aspect.items.append(item)
+        if cell.is_file:
+            continue
+        shown = _answer_shown(cell, entry)
+        item.parts.append((cell.label, shown))
+        if cell.kecamatan_answers and entry is not None and entry.option_code:
+            answers[cell.indicator_id] = entry.option_code
+    for item in items.values():
+        if item.kind == IndicatorKind.CAPAIAN:
+            cell = next(c for c in cells if c.indicator_id == item.indicator_id)
+            figures = {
+                part: entries[(item.indicator_id, part)].value
+                for part in CAPAIAN_PARTS
+                if (item.indicator_id, part) in entries
+            }
+            reading = capaian_reading(
+                target=figures.get("target"),
+                realisasi=figures.get("realisasi"),
+                polarity=cell.polarity,
+                scale=json.loads(cell.scale or "[]"),
+            )
+            item.capaian = reading
+    return Submission(sheet, True, True, list(aspects.values()), answers)
+
+
+def _answer_shown(cell: SheetCell, entry: Any) -> str:
+    if entry is None:
+        return ""
+    if cell.is_text:
+        return entry.text
+    if entry.option_code:
+        label = dict(cell.options).get(entry.option_code, "")
+        return f"{entry.option_code}) {label}" if label else entry.option_code
+    return formatting.number(entry.value) if entry.value is not None else ""

@@ -2,7 +2,7 @@
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -46,6 +46,7 @@ from instruments.services import instrument_set_freeze
 from regions.models import Kecamatan, Membership, Region, Role
 from regions.people import person_name
 from regions.transitions import StateMachine, transition_apply
+from regions.workdays import deadline_after
 
 User = get_user_model()
 
@@ -731,32 +732,48 @@ class DeadlineInput:
     submit_by: datetime.datetime | None
     verify_by: datetime.datetime | None
     repair_days: int | None
+    form_received_on: datetime.date | None = None
 
 
 @transaction.atomic
 def stage_deadlines_set(*, period: Period, deadlines: Sequence[DeadlineInput]) -> None:
     """Set the period's deadlines of the stages the kecamatan fills (an empty row removes
     them). Refused once the period is closed; a sheet already returned keeps the repair
-    deadline it was given."""
+    deadline it was given.
+
+    Given the date the kecamatan received the form, a deadline left empty follows the set's
+    rule: submit by the end of the set's `submit_days`-th day after it, verify by the end of
+    the `verify_days`-th day after that (working days where the set says so)."""
     period = Period.objects.select_for_update().get(pk=period.pk)
     period_ensure(period=period, action=PeriodAction.CHANGE_SETUP)
     for row in deadlines:
         if row.stage.instrument_set_id != period.instrument_set_id:
             raise ValidationError(_("Tahap tersebut bukan bagian dari set instrumen periode ini."))
+        row = _deadlines_from_rule(row, working=period.instrument_set.working_days)
         if row.submit_by and row.verify_by and row.verify_by < row.submit_by:
             raise ValidationError(
                 _("Tahap %(stage)s: batas verifikasi tidak boleh sebelum batas pengajuan.")
                 % {"stage": row.stage.name}
             )
-        if row.submit_by is None and row.verify_by is None and row.repair_days is None:
+        if (row.form_received_on, row.submit_by, row.verify_by, row.repair_days) == (None,) * 4:
             StageDeadline.objects.filter(period=period, stage=row.stage).delete()
             continue
         StageDeadline.objects.update_or_create(
             period=period,
             stage=row.stage,
             defaults={
+                "form_received_on": row.form_received_on,
                 "submit_by": row.submit_by,
                 "verify_by": row.verify_by,
                 "repair_days": row.repair_days,
             },
         )
+
+
+def _deadlines_from_rule(row: DeadlineInput, *, working: bool) -> DeadlineInput:
+    submit_by, verify_by = row.submit_by, row.verify_by
+    if submit_by is None and row.form_received_on and row.stage.submit_days is not None:
+        submit_by = deadline_after(row.form_received_on, row.stage.submit_days, working=working)
+    if verify_by is None and submit_by and row.stage.verify_days is not None:
+        verify_by = deadline_after(submit_by, row.stage.verify_days, working=working)
+    return replace(row, submit_by=submit_by, verify_by=verify_by)

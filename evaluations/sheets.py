@@ -6,9 +6,11 @@ is written here, whatever the path:
 - `sheet_write` changes the cells of one sheet: it takes the version the writer last saw
   (a stale one is a conflict that returns the current values) and an idempotency key (a
   replay returns the first answer and writes nothing), validates each cell with the
-  instrument's rule (`score_workbook.cell_rules`, the rule the template and the engine
+  instrument's rule (`score_workbook.entry_rules`, the rule the template and the engine
   read), refuses a sheet that is final or a period that is not open, and appends one
-  insert-only `ValueChange` per changed cell. An unchanged cell writes nothing.
+  insert-only `ValueChange` per changed cell. An unchanged cell writes nothing. The same
+  write may carry the member's notes on the sheet (`Sheet.notes`: same version, same key,
+  same refusals; one insert-only `NoteChange` per change).
 - `sheet_cells_apply` is the shared core (also used by the workbook import for many
   sheets at once): update in place, insert, or delete a cleared cell — never delete then
   insert — and raise each touched sheet's version.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -27,11 +30,12 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.uploads import EVIDENCE_TYPE_LABELS, evidence_types_allowed
 from evaluations.access import (
     PeriodAction,
     assignment_refusal,
@@ -41,6 +45,7 @@ from evaluations.access import (
 from evaluations.models import (
     Evidence,
     MemberAssignment,
+    NoteChange,
     Participation,
     Period,
     RepairRequest,
@@ -54,16 +59,16 @@ from evaluations.models import (
 from evaluations.score_workbook import (
     CellRule,
     SheetCellError,
-    cell_rules,
     cell_value,
+    entry_rules,
     part_label,
 )
 from evaluations.scoring_input import indicator_spec
 from instruments.models import Indicator, Option, Stage
 from instruments.services import instrument_set_freeze
-from regions.formatting import date_time
+from regions.formatting import date_time, number
 from regions.transitions import StateMachine, transition_apply
-from scoring.rules import EnteredBy, IndicatorKind
+from scoring.rules import UNSCORED_KINDS, EnteredBy, IndicatorKind
 
 TEAM_SHEET = StateMachine(
     field="state",
@@ -126,18 +131,50 @@ class SheetCell:
     # the code in several aspects (Banggai's stage 1 has "uraian" in all ten).
     name: str = ""
     label: str = ""  # the part as people read it, "Realisasi fisik 2025 (%)"; "" for one value
+    # In an aspect that only breaks ties (Bekasi's indikator penunjang): scored when the Tim
+    # uses it, never needed for the sheet to be complete (the engine's rule too).
+    tie_only: bool = False
+    # Filled for the sheet to be complete: not informational figures, not a file-only item
+    # (its file is counted by `evidence_required`).
+    required: bool = True
+    informational: bool = False
+    # A team indicator the kecamatan answers first (`Indicator.kecamatan_answers`).
+    kecamatan_answers: bool = False
+    options: tuple[tuple[str, str], ...] = ()  # a choice's (code, label), in order
+    evidence_types: tuple[str, ...] = ()  # content types accepted as its evidence
+    polarity: str = ""  # a capaian's
+    scale: str = ""  # a capaian's scale (`params["scale"]`) as JSON, for the live reading
+    group: str = ""
+    aspect_name: str = ""
 
     @property
     def is_text(self) -> bool:
-        return self.rule is None
+        return self.rule is None and self.kind != IndicatorKind.FILE
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind == IndicatorKind.FILE
+
+    @property
+    def is_capaian(self) -> bool:
+        return self.kind == IndicatorKind.CAPAIAN
+
+    @property
+    def evidence_types_text(self) -> str:
+        """The accepted file types as the form names them: "PDF" or "PDF, JPG, PNG, …"."""
+        return ", ".join(EVIDENCE_TYPE_LABELS[t] for t in self.evidence_types)
 
 
 def sheet_cells(sheet: Sheet) -> list[SheetCell]:
     """The cells of `sheet` in instrument order: the stage's indicators entered by the
     kecamatan (its own sheet) or by the team (a member's sheet). Two queries."""
-    entered_by = EnteredBy.KECAMATAN if sheet.is_kecamatan_sheet else EnteredBy.TEAM
+    if sheet.is_kecamatan_sheet:
+        # The kecamatan's own indicators, and the team's it answers first (Pekalongan K1).
+        side = Q(entered_by=EnteredBy.KECAMATAN) | Q(kecamatan_answers=True)
+    else:
+        side = Q(entered_by=EnteredBy.TEAM)
     indicators = (
-        Indicator.objects.filter(aspect__stage_id=sheet.stage_id, entered_by=entered_by)
+        Indicator.objects.filter(side, aspect__stage_id=sheet.stage_id)
         .select_related("aspect")
         .prefetch_related("options")
         .order_by("aspect__order", "aspect__pk", "order", "pk")
@@ -150,16 +187,26 @@ def sheet_cells(sheet: Sheet) -> list[SheetCell]:
             "indicator_id": indicator.pk,
             "code": indicator.code,
             "aspect_code": indicator.aspect.code,
+            "aspect_name": indicator.aspect.name,
             "text": indicator.text,
             "guidance": indicator.guidance,
             "kind": indicator.kind,
             "evidence_required": indicator.evidence_required,
             "evidence_note": indicator.evidence_note,
+            "tie_only": not indicator.aspect.counts_toward_total,
+            "required": not indicator.informational and spec.kind != IndicatorKind.FILE,
+            "informational": indicator.informational,
+            "kecamatan_answers": indicator.kecamatan_answers,
+            "options": tuple((o.code, o.label) for o in indicator.options.all()),
+            "evidence_types": evidence_types_allowed(indicator.evidence_types),
+            "polarity": str((indicator.params or {}).get("polarity") or ""),
+            "scale": json.dumps((indicator.params or {}).get("scale") or []),
+            "group": indicator.group,
         }
-        if spec.kind == IndicatorKind.TEXT:
+        if spec.kind in UNSCORED_KINDS:
             cells.append(SheetCell(part="", rule=None, **common))
         else:
-            rules = cell_rules(spec)
+            rules = entry_rules(spec)
             if year is None and any(rule.part for rule in rules):
                 year = sheet.period.year_evaluated  # read only when a part needs it
             cells.extend(
@@ -205,6 +252,7 @@ def sheet_as_data(sheet: Sheet, *, values: bool = True) -> dict[str, Any]:
         ),
     }
     if values:
+        data["notes"] = sheet.notes
         stored = _entries(sheet)
         data["values"] = [
             _cell_data(cell, stored.get((cell.indicator_id, cell.part)))
@@ -368,10 +416,13 @@ def sheet_write(
     via: str,
     key: str = "",
     body_hash: str = "",
+    notes: str | None = None,
 ) -> WriteOutcome:
     """Change the listed cells of `sheet` (only those), as one write. See the module doc.
 
     `values`: `{"indicator", "part", "value" | "option" | "text"}` each; null clears.
+    `notes`: the member's new notes on the sheet (None: unchanged); only the member writes
+    them (or Tapem storing the member's downloaded outbox, `via` import).
     Raises SheetRefused (403), SheetVersionConflict (409), SheetInvalid (422).
     """
 
@@ -406,13 +457,19 @@ def sheet_write(
                 % {"current": locked.version, "yours": expected_version},
                 version=locked.version,
                 values=sheet_as_data(locked)["values"],
+                notes=locked.notes,
             )
+        new_notes = _validated_notes(locked, notes, by=by, via=via)
         changes = _validated(sheet_cells(locked), values)
         counts = sheet_cells_apply(
             planned={locked.pk: changes}, by=by, via=via, key=key, sheets={locked.pk: locked}
         )
-        locked.refresh_from_db(fields=["version", "updated_at"])
-        outcome = WriteOutcome(200, sheet_as_data(locked), changed=counts.changed)
+        changed = counts.changed
+        if new_notes is not None and new_notes != locked.notes:
+            _notes_apply(locked, new_notes, by=by, via=via, key=key, bump=not changed)
+            changed += 1
+        locked.refresh_from_db(fields=["version", "updated_at", "notes"])
+        outcome = WriteOutcome(200, sheet_as_data(locked), changed=changed)
         if key:
             try:
                 with transaction.atomic():
@@ -443,6 +500,65 @@ def _replay(receipt: Any, sheet: Sheet, body_hash: str) -> WriteOutcome:
             ),
         )
     return WriteOutcome(receipt.status, receipt.response, replayed=True)
+
+
+NOTES_MAX_CHARS = 10_000
+
+
+def _validated_notes(sheet: Sheet, notes: Any, *, by: AbstractBaseUser, via: str) -> str | None:
+    """The notes to store (stripped), None when the write leaves them alone; refuses notes
+    on a kecamatan's sheet, by anyone but the member, and text that is not text."""
+    if notes is None:
+        return None
+    if sheet.is_kecamatan_sheet:
+        raise SheetInvalid(
+            "invalid",
+            _("Catatan hanya ada pada lembar anggota tim penilai."),
+            errors=[
+                {
+                    "indicator": "",
+                    "part": "",
+                    "field": "notes",
+                    "message": _("Tidak ada catatan pada lembar ini."),
+                }
+            ],
+        )
+    if by.pk != sheet.assessor_id and via != ValueChange.Via.IMPORT:
+        raise SheetRefused(
+            "notes_not_yours", _("Catatan lembar ini hanya dapat diubah oleh penilainya.")
+        )
+    if not isinstance(notes, str):
+        message = _("Catatan harus berupa teks.")
+    elif len(notes) > NOTES_MAX_CHARS:
+        message = _("Catatan paling panjang %(n)s karakter.") % {"n": number(NOTES_MAX_CHARS)}
+    else:
+        return notes.strip()
+    raise SheetInvalid(
+        "invalid",
+        _("Ada isian yang tidak dapat disimpan; tidak ada yang diubah."),
+        errors=[{"indicator": "", "part": "", "field": "notes", "message": message}],
+    )
+
+
+def _notes_apply(
+    sheet: Sheet, notes: str, *, by: AbstractBaseUser, via: str, key: str, bump: bool
+) -> None:
+    """Store the new notes with their history row; raise the version unless the cells of
+    the same write already did."""
+    now = timezone.now()
+    NoteChange.objects.create(
+        sheet=sheet,
+        old_text=sheet.notes,
+        new_text=notes,
+        by=by,
+        at=now,
+        via=via,
+        idempotency_key=key,
+    )
+    update: dict[str, Any] = {"notes": notes, "updated_at": now}
+    if bump:
+        update["version"] = F("version") + 1
+    Sheet.objects.filter(pk=sheet.pk).update(**update)
 
 
 def _validated(cells: Sequence[SheetCell], values: Sequence[Mapping[str, Any]]) -> list[CellChange]:
@@ -485,6 +601,10 @@ def _validated(cells: Sequence[SheetCell], values: Sequence[Mapping[str, Any]]) 
 
 
 def _change(cell: SheetCell, item: Mapping[str, Any]) -> CellChange:
+    if cell.is_file:
+        if any(item.get(key) not in (None, "") for key in ("text", "value", "option")):
+            raise SheetCellError(_("indikator ini hanya menerima berkas data dukung"))
+        return CellChange(cell.indicator_id, cell.part)
     if cell.rule is None:
         text = item.get("text")
         if text is not None and not isinstance(text, str):
@@ -587,15 +707,33 @@ def sheet_cells_apply(
                 )
     for start in range(0, len(doomed), 2000):
         ScoreEntry.objects.filter(pk__in=doomed[start : start + 2000]).delete()
-    ScoreEntry.objects.bulk_update(
-        updated, ["value", "option_code", "text", "updated_by", "updated_at"], batch_size=2000
-    )
+    _update_in_place(updated, by=by, at=now)
     ScoreEntry.objects.bulk_create(new, batch_size=2000)
     ValueChange.objects.bulk_create(history, batch_size=2000)
     if touched:
         Sheet.objects.filter(pk__in=touched).update(version=F("version") + 1, updated_at=now)
         _freeze_set_on_first_value(next(iter(sheets.values())).period, by)
     return counts
+
+
+def _update_in_place(
+    entries: Sequence[ScoreEntry], *, by: AbstractBaseUser | None, at: datetime
+) -> None:
+    """One UPDATE per distinct stored value, not Django's `bulk_update`.
+
+    `bulk_update` writes one `CASE WHEN id = … THEN …` branch per row and field, which Django
+    builds and resolves in Python: 6 of 8.5 s of a 4,960-row re-import in a profile. Scores
+    take few distinct values (whole numbers, an option's score), so grouping the rows by what
+    they become needs a handful of plain `UPDATE … WHERE id IN (…)` statements.
+    """
+    rows_by_content: dict[tuple[Decimal | None, str, str], list[int]] = defaultdict(list)
+    for entry in entries:
+        rows_by_content[(entry.value, entry.option_code, entry.text)].append(entry.pk)
+    for (value, option_code, text), ids in rows_by_content.items():
+        for start in range(0, len(ids), 2000):
+            ScoreEntry.objects.filter(pk__in=ids[start : start + 2000]).update(
+                value=value, option_code=option_code, text=text, updated_by=by, updated_at=at
+            )
 
 
 def _option_scores(planned: Mapping[int, Sequence[CellChange]]) -> dict[tuple[int, str], Decimal]:
@@ -633,12 +771,14 @@ def sheets_sync(*, period: Period) -> int:
     for the stages it fills. Empty draft sheets no longer expected (a member left the team
     or was assigned other kecamatan) go. Returns the number created."""
     stage_entered: dict[int, set[str]] = {}
-    for stage_id, entered_by in (
+    for stage_id, entered_by, answered in (
         Indicator.objects.filter(aspect__stage__instrument_set_id=period.instrument_set_id)
-        .values_list("aspect__stage_id", "entered_by")
+        .values_list("aspect__stage_id", "entered_by", "kecamatan_answers")
         .distinct()
     ):
         stage_entered.setdefault(stage_id, set()).add(entered_by)
+        if answered:  # the kecamatan answers a team indicator first: it has a sheet
+            stage_entered[stage_id].add(EnteredBy.KECAMATAN)
     kecamatan_ids = list(
         Participation.objects.filter(period=period).values_list("kecamatan_id", flat=True)
     )
@@ -699,13 +839,18 @@ def sheet_get_or_create(
 
 
 def sheet_missing_cells(sheet: Sheet) -> list[SheetCell]:
-    """The cells of `sheet` still empty (a sheet is complete only when none is)."""
+    """The cells of `sheet` still empty (a sheet is complete only when none is). Cells of
+    an aspect that only breaks ties may stay empty: the Tim fills them when it uses them."""
     stored = _entries(sheet)
     return [
         cell
         for cell in sheet_cells(sheet)
-        if (entry := stored.get((cell.indicator_id, cell.part))) is None
-        or (cell.is_text and not entry.text)
+        if cell.required
+        and not cell.tie_only
+        and (
+            (entry := stored.get((cell.indicator_id, cell.part))) is None
+            or (cell.is_text and not entry.text)
+        )
     ]
 
 
@@ -773,6 +918,7 @@ def sheet_submit(*, sheet: Sheet, expected_version: int, by: AbstractBaseUser) -
                 _("Lembar ini sudah diubah di tempat lain; periksa nilai terbaru lebih dulu."),
                 version=locked.version,
                 values=sheet_as_data(locked)["values"],
+                notes=locked.notes,
             )
         if locked.is_kecamatan_sheet:
             late = sheet_submit_late(sheet=locked)

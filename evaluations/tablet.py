@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
 from evaluations.access import PeriodAction, period_ensure
@@ -34,59 +34,18 @@ from evaluations.models import (
 from evaluations.scoring_input import standing_absences
 from evaluations.selectors import period_assigned
 from evaluations.sheets import TEAM_SHEET, plain_decimal, sheet_cells
+from instruments.limits import PresentationLimits, presentation_limits_of
 from instruments.models import Aspect, Stage
 from regions.people import person_name
 from regions.transitions import transition_apply
 
 # ---------------------------------------------------------------- presentation limits
 
-# The set does not carry the presentation's limits yet (they are printed in its guidance
-# text only), so the scoring screen reads them here, keyed by set code and stage code.
-# They belong on the Stage (e.g. a `presentation_limits` field); until the instruments app
-# carries them, `KINERJA_PRESENTATION_LIMITS` in settings may replace this table.
-PRESENTATION_LIMITS: dict[str, dict[str, dict[str, Any]]] = {
-    "ekk-banggai": {
-        "T3": {
-            # Perbup Banggai 49/2022 Pasal 11 ayat (5)–(7); then the panel interview.
-            "source": "Perbup Banggai 49/2022 Pasal 11 ayat (5)–(7)",
-            "phases": [
-                {"code": "video", "label": "Video kewilayahan", "minutes": 10},
-                {"code": "paparan", "label": "Pemaparan Camat", "minutes": 30},
-                {"code": "wawancara", "label": "Wawancara panel", "minutes": None},
-            ],
-            "slides": 12,
-        }
-    }
-}
-
-
-@dataclass(frozen=True)
-class Phase:
-    code: str
-    label: str
-    minutes: int | None
-
-
-@dataclass(frozen=True)
-class PresentationLimits:
-    phases: tuple[Phase, ...]
-    slides: int | None
-    source: str
-
 
 def presentation_limits(stage: Stage) -> PresentationLimits | None:
-    """The limits of a stage's presentation, or None when it has none (a field visit)."""
-    table = getattr(settings, "KINERJA_PRESENTATION_LIMITS", None) or PRESENTATION_LIMITS
-    found = table.get(stage.instrument_set.code, {}).get(stage.code)
-    if not found:
-        return None
-    return PresentationLimits(
-        phases=tuple(
-            Phase(p["code"], _(p["label"]), p.get("minutes")) for p in found.get("phases", ())
-        ),
-        slides=found.get("slides"),
-        source=found.get("source", ""),
-    )
+    """The limits of a stage's presentation as its set gives them (`Stage.
+    presentation_limits`), or None when it has none (a field visit, a desk evaluation)."""
+    return presentation_limits_of(stage.presentation_limits)
 
 
 def disagreement_margin() -> Decimal:
@@ -119,6 +78,7 @@ class AspectCells:
     name: str
     assumption: str
     cells: list[CellInput]
+    tie_only: bool = False  # Bekasi's indikator penunjang: used only to break ties
 
 
 def sheet_aspects(sheet: Sheet) -> list[AspectCells]:
@@ -145,7 +105,13 @@ def sheet_aspects(sheet: Sheet) -> list[AspectCells]:
         step = "1" if rule and rule.integer_only else "any"
         grouped[cell.aspect_code].append(CellInput(cell, value, low, high, step))
     return [
-        AspectCells(code, aspects[code].name, aspects[code].assumption, grouped[code])
+        AspectCells(
+            code,
+            aspects[code].name,
+            aspects[code].assumption,
+            grouped[code],
+            tie_only=not aspects[code].counts_toward_total,
+        )
         for code in aspects
         if code in grouped
     ]
@@ -166,10 +132,14 @@ class OwnSheet:
 def own_sheets(*, period: Period, user: AbstractBaseUser) -> list[OwnSheet]:
     """A penilai's sheets of the period, with how many cells each still lacks and whether
     they are recused from it (a fixed number of queries)."""
+    # What is left counts the cells a complete sheet needs: not those of an aspect that
+    # only breaks ties (filled when the Tim uses it).
     sheets = list(
         Sheet.objects.filter(period=period, assessor=user)
         .select_related("stage", "kecamatan", "period__region")
-        .annotate(filled=Count("entries"))
+        .annotate(
+            filled=Count("entries", filter=Q(entries__indicator__aspect__counts_toward_total=True))
+        )
         .order_by("stage__order", "kecamatan__name")
     )
     sheets = _assigned_only(sheets, period=period, user_id=user.pk)
@@ -182,7 +152,7 @@ def own_sheets(*, period: Period, user: AbstractBaseUser) -> list[OwnSheet]:
     cells: dict[int, int] = {}
     for sheet in sheets:
         if sheet.stage_id not in cells:
-            cells[sheet.stage_id] = len(sheet_cells(sheet))
+            cells[sheet.stage_id] = sum(1 for c in sheet_cells(sheet) if not c.tie_only)
     return [
         OwnSheet(
             sheet,
@@ -539,33 +509,43 @@ def outbox_import(
     that holds neither the value the member saw nor theirs is a conflict, left for the Tim;
     refusals (a final sheet, a closed period) store nothing. The changes the member had not
     decided yet (the file's `conflicts`) are reported, never written."""
-    from evaluations.models import ValueChange
+    from evaluations.models import NoteChange, ValueChange
     from evaluations.sheets import SheetWriteError, sheet_as_data, sheet_write
 
     results: list[ImportedChange] = []
     for change in data.get("changes") or []:
         indicator, part = str(change.get("indicator", "")), str(change.get("part") or "")
         kind = change.get("kind", "number")
-        where = f"{indicator}:{part}" if part else indicator
+        is_notes = kind == "notes"
+        where = _("catatan") if is_notes else f"{indicator}:{part}" if part else indicator
         key = str(change.get("id") or "")[:100]
-        if key and ValueChange.objects.filter(sheet=sheet, idempotency_key=key).exists():
+        if key and (
+            ValueChange.objects.filter(sheet=sheet, idempotency_key=key).exists()
+            or NoteChange.objects.filter(sheet=sheet, idempotency_key=key).exists()
+        ):
             results.append(ImportedChange(where, "already"))
             continue
-        sheet.refresh_from_db(fields=["version", "state"])
-        current = next(
-            (
-                c
-                for c in sheet_as_data(sheet)["values"]
-                if c["indicator"] == indicator and c["part"] == part
-            ),
-            None,
+        sheet.refresh_from_db(fields=["version", "state", "notes"])
+        current = (
+            {"value": sheet.notes}
+            if is_notes
+            else next(
+                (
+                    c
+                    for c in sheet_as_data(sheet)["values"]
+                    if c["indicator"] == indicator and c["part"] == part
+                ),
+                None,
+            )
         )
         if current is None:
             results.append(
                 ImportedChange(where, "refused", _("Lembar ini tidak memiliki sel ini."))
             )
             continue
-        held = {"choice": current["option"], "text": current["text"]}.get(kind, current["value"])
+        held = {"choice": current.get("option"), "text": current.get("text")}.get(
+            kind, current["value"]
+        )
         if _same(held, change.get("value"), kind):
             results.append(ImportedChange(where, "already"))
             continue
@@ -584,7 +564,10 @@ def outbox_import(
             sheet_write(
                 sheet=sheet,
                 expected_version=sheet.version,
-                values=[{"indicator": indicator, "part": part, field_name: change.get("value")}],
+                values=[]
+                if is_notes
+                else [{"indicator": indicator, "part": part, field_name: change.get("value")}],
+                notes=str(change.get("value") or "") if is_notes else None,
                 by=by,
                 via="import",
                 key=key,
@@ -594,7 +577,7 @@ def outbox_import(
             continue
         results.append(ImportedChange(where, "stored"))
     for undecided in data.get("conflicts") or []:
-        where = undecided.get("indicator", "")
+        where = undecided.get("indicator", "") or _("catatan")
         if undecided.get("part"):
             where += f":{undecided['part']}"
         results.append(

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from evaluations.access import PeriodAction, access_period, access_sheet
 from evaluations.models import Sheet
+from evaluations.self_assessment import submission_for
 from evaluations.sheets import sheet_write_refusal
 from evaluations.tablet import (
     IMPORT_LABELS,
@@ -72,6 +73,7 @@ def tablet_sheet(request: HttpRequest, region: str, period: str, sheet: int) -> 
             "limits": presentation_limits(obj.stage),
             "refusal": sheet_write_refusal(sheet=obj, user=request.user),
             "is_member": obj.assessor_id == request.user.pk,
+            "submissions": submission_for(sheet=obj),
         },
     )
 

@@ -59,6 +59,7 @@ from evaluations.self_assessment import (
     handover_record,
     sheet_disqualify,
     sheet_verify,
+    submission_for,
 )
 from evaluations.services import (
     PERIOD_STATUS,
@@ -694,7 +695,24 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
     if obj.period.slug != period:
         raise Http404
     evidence = evidence_current(sheet=obj) if obj.is_kecamatan_sheet else {}
-    form = SheetForm(posted_data(request), request.FILES or None, sheet=obj, evidence=evidence)
+    # A member's sheet shows the kecamatan's accepted self-assessment beside it, and starts
+    # the choices the kecamatan answered first from its answers (Pekalongan K1).
+    submissions = [] if obj.is_kecamatan_sheet else submission_for(sheet=obj)
+    refusal = sheet_write_refusal(sheet=obj, user=request.user)
+    answers = (
+        {  # a locked sheet shows what is stored, nothing prefilled
+            k: v for submission in submissions for k, v in submission.answers.items()
+        }
+        if refusal is None
+        else {}
+    )
+    form = SheetForm(
+        posted_data(request),
+        request.FILES or None,
+        sheet=obj,
+        evidence=evidence,
+        answers=answers,
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -706,6 +724,7 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
                 via=ValueChange.Via.FORM,
                 key=form.cleaned_data["key"],
                 body_hash=request_fingerprint(form.fingerprint()),
+                notes=form.notes_to_store(request.user),
             )
             if form.evidence_files:
                 evidence_attach(sheet=obj, files=form.evidence_files, by=request.user)
@@ -725,7 +744,11 @@ def sheet_edit(request: HttpRequest, region: str, period: str, sheet: int) -> Ht
         "period": obj.period,
         "sheet": obj,
         "form": form,
+        # Asked again: a refused write may have met a state the page must now show.
         "refusal": sheet_write_refusal(sheet=obj, user=request.user),
+        "notes_editable": obj.assessor_id == request.user.pk,
+        "note_history": selectors.note_history(sheet=obj),
+        "submissions": submissions,
     }
     if obj.is_kecamatan_sheet:
         state = selectors.self_assessment_state(sheet=obj)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from instruments.models import Aspect, Indicator, InstrumentSet, Stage
+from regions import formatting
 from regions.formatting import number, percent
 from scoring.rules import AspectCombine, FinalCombine, IndicatorKind, MemberCombine
 
@@ -82,7 +83,7 @@ def members_formula(stage: Stage) -> str:
 
 
 def aspect_formula(aspect: Aspect) -> str:
-    scored = [i for i in aspect.indicators.all() if i.kind != IndicatorKind.TEXT]
+    scored = [i for i in aspect.indicators.all() if i.scored]
     return combine_formula(aspect.indicator_combine, scored, lambda i: i.code)
 
 
@@ -104,8 +105,12 @@ def indicator_formula(indicator: Indicator) -> str:
         )
     if kind == IndicatorKind.CAPAIAN:
         if params.get("polarity") == "lower_is_better":
-            return _("(target − (realisasi − target)) / target × 100")
-        return _("realisasi / target × 100")
+            formula = _("(target − (realisasi − target)) / target × 100")
+        else:
+            formula = _("realisasi / target × 100")
+        if indicator.informational:
+            formula += "; " + _("hanya informasi, tanpa skor")
+        return formula
     if kind == IndicatorKind.COUNT_NORMALISED:
         formula = _("jumlah / jumlah tertinggi antarpeserta × %(max)s") % {
             "max": _num(indicator.max_value or 100)
@@ -120,7 +125,35 @@ def indicator_formula(indicator: Indicator) -> str:
         return _("skor pilihan yang dipilih")
     if kind == IndicatorKind.TEXT:
         return _("uraian, tanpa skor")
+    if kind == IndicatorKind.FILE:
+        return _("berkas, tanpa skor")
     rng = f"{_num(indicator.min_value or 0)}–{_num(indicator.max_value or 0)}"
     if indicator.integer_only:
         return _("nilai bulat %(range)s") % {"range": rng}
     return _("nilai %(range)s") % {"range": rng}
+
+
+def capaian_scale(indicator: Indicator) -> list[tuple[str, str]]:
+    """The capaian scale of the set (`params["scale"]`) in print, as (range, label):
+    ("> 100", "Sangat Baik"), ("76 – 100", "Baik"); [] when the indicator has none."""
+    return scale_in_print((indicator.params or {}).get("scale"))
+
+
+def scale_in_print(scale: object) -> list[tuple[str, str]]:
+    """A capaian scale (a list of bands with "label", "lower", "upper" and their
+    "…_inclusive", true unless said otherwise) as (range, label) pairs."""
+    if not isinstance(scale, list):
+        return []
+    return [
+        (
+            formatting.band(
+                band.get("lower"),
+                band.get("lower_inclusive", True),
+                band.get("upper"),
+                band.get("upper_inclusive", True),
+            ),
+            str(band.get("label", "")),
+        )
+        for band in scale
+        if isinstance(band, dict)
+    ]

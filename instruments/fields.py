@@ -19,6 +19,7 @@ SET_FIELDS = (
     "predicate_rounding",
     "decision_basis",
     "award_for_others",
+    "working_days",
     "reference",
 )
 STAGE_FIELDS = (
@@ -34,6 +35,10 @@ STAGE_FIELDS = (
     "disqualify_if_incomplete",
     "min_team_size",
     "deadline_note",
+    "submit_days",
+    "verify_days",
+    "repair_days",
+    "presentation_limits",
     "reference",
     "assumption",
 )
@@ -63,6 +68,9 @@ INDICATOR_FIELDS = (
     "weight",
     "evidence_required",
     "evidence_note",
+    "evidence_types",
+    "informational",
+    "kecamatan_answers",
     "params",
     "reference",
     "assumption",

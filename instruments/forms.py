@@ -153,6 +153,22 @@ class StageForm(PartForm):
     class Meta(PartForm.Meta):
         model = Stage
         fields = STAGE_FIELDS
+        help_texts = {
+            "presentation_limits": gettext_lazy(
+                'Teks JSON, misalnya {"phases": [{"code": "video", "label": "Video '
+                'kewilayahan", "minutes": 10}, {"code": "paparan", "label": "Pemaparan Camat", '
+                '"minutes": 30}, {"code": "wawancara", "label": "Wawancara panel", "minutes": '
+                'null}], "slides": 12, "reference": "Pasal 11 ayat (5)–(8)"}. "minutes": null '
+                "untuk fase tanpa batas waktu; slides = batas halaman bahan paparan. Kosongkan "
+                "atau isi {} bila tahap ini tanpa pemaparan."
+            )
+        }
+
+    def clean_presentation_limits(self) -> dict[str, Any]:
+        limits = self.cleaned_data.get("presentation_limits")
+        # The shape itself is the model field's validator (instruments.limits), which the
+        # workbook and fixture imports meet too.
+        return {} if limits in (None, "") else limits
 
 
 class AspectForm(PartForm):
@@ -172,7 +188,10 @@ class IndicatorForm(PartForm):
                 'bagian = rata-rata tahunnya). Jumlah yang dibandingkan: "recorded": '
                 '["institusi"] untuk isian yang dicatat tanpa dinilai. "labels": {"fisik": '
                 '"Realisasi fisik"} menamai bagian. Capaian: {"polarity": "higher_is_better"} '
-                'atau {"polarity": "lower_is_better"}. Selain itu kosongkan atau isi {}.'
+                'atau {"polarity": "lower_is_better"}, ditambah "scale": [{"label": "Baik", '
+                '"lower": "76", "upper": "100"}, …] untuk skala yang ditampilkan (batas '
+                'termasuk kecuali "lower_inclusive"/"upper_inclusive": false). Selain itu '
+                "kosongkan atau isi {}."
             )
         }
 

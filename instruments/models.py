@@ -17,8 +17,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from instruments.limits import validate_presentation_limits
 from regions import formatting
 from scoring.rules import (
+    UNSCORED_KINDS,
     AspectCombine,
     DecisionBasis,
     EnteredBy,
@@ -45,6 +47,7 @@ LABELS = {
     IndicatorKind.COUNT_NORMALISED: _("Jumlah dibandingkan dengan peserta tertinggi"),
     IndicatorKind.CAPAIAN: _("Capaian target/realisasi"),
     IndicatorKind.TEXT: _("Uraian (tanpa skor)"),
+    IndicatorKind.FILE: _("Berkas saja (tanpa skor)"),
     EnteredBy.TEAM: _("Setiap anggota tim"),
     EnteredBy.KECAMATAN: _("Kecamatan (mandiri)"),
     AspectCombine.WEIGHTED_SUM: _("Jumlah berbobot"),
@@ -150,6 +153,14 @@ class InstrumentSet(AssumptionMixin):
         blank=True,
         help_text=_("Penghargaan bagi peserta yang tidak mendapat peringkat berhadiah."),
     )
+    working_days = models.BooleanField(
+        _("batas waktu dihitung dalam hari kerja"),
+        default=False,
+        help_text=_(
+            "Hari kerja: Senin sampai Jumat, di luar hari libur nasional dan cuti bersama. "
+            "Bila tidak dicentang, hari kalender."
+        ),
+    )
     previous_version = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_versions"
     )
@@ -207,6 +218,35 @@ class Stage(AssumptionMixin):
     )
     min_team_size = models.PositiveSmallIntegerField(_("anggota tim minimal"), default=1)
     deadline_note = models.CharField(_("batas waktu"), max_length=250, blank=True)
+    submit_days = models.PositiveSmallIntegerField(
+        _("lama pengisian (hari)"),
+        null=True,
+        blank=True,
+        help_text=_("Sejak kecamatan menerima format isian sampai batas pengajuan."),
+    )
+    verify_days = models.PositiveSmallIntegerField(
+        _("lama verifikasi (hari)"),
+        null=True,
+        blank=True,
+        help_text=_("Sejak lembar diajukan sampai Tapem selesai memeriksa kelengkapannya."),
+    )
+    repair_days = models.PositiveSmallIntegerField(
+        _("lama perbaikan (hari)"),
+        null=True,
+        blank=True,
+        help_text=_("Sejak lembar dikembalikan sampai batas pengajuan ulang."),
+    )
+    presentation_limits = models.JSONField(
+        _("batas waktu pemaparan"),
+        default=dict,
+        blank=True,
+        validators=[validate_presentation_limits],
+        help_text=_(
+            "Fase pemaparan dengan batas menitnya, batas halaman bahan paparan dan rujukannya; "
+            "penghitung waktu di layar tablet penilai membacanya. Kosongkan ({}) bila tahap ini "
+            "tanpa pemaparan."
+        ),
+    )
 
     objects = ScopedManager(region="instrument_set__region")
 
@@ -270,6 +310,31 @@ class Indicator(AssumptionMixin):
     weight = models.DecimalField(_("bobot dalam aspek (%)"), null=True, blank=True, **SCORE_FIELD)
     evidence_required = models.BooleanField(_("wajib data dukung"), default=False)
     evidence_note = models.CharField(_("data dukung"), max_length=500, blank=True)
+    evidence_types = models.CharField(
+        _("jenis berkas data dukung"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Jenis berkas yang diterima, dipisah koma: pdf, jpeg, png, docx, xlsx. Kosongkan "
+            "untuk menerima semuanya."
+        ),
+    )
+    informational = models.BooleanField(
+        _("hanya informasi (tanpa skor)"),
+        default=False,
+        help_text=_(
+            "Isian kecamatan yang ditampilkan kepada penilai tetapi tidak dinilai dan tidak "
+            "wajib untuk kelengkapan, misalnya IKU dengan target dan realisasi."
+        ),
+    )
+    kecamatan_answers = models.BooleanField(
+        _("dijawab juga oleh kecamatan"),
+        default=False,
+        help_text=_(
+            "Indikator tim yang juga dijawab kecamatan pada penilaian mandiri: jawaban itu "
+            "menjadi titik awal lembar setiap penilai dan tidak pernah dihitung."
+        ),
+    )
     params = models.JSONField(
         _("parameter rumus"),
         default=dict,
@@ -289,6 +354,11 @@ class Indicator(AssumptionMixin):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
+
+    @property
+    def scored(self) -> bool:
+        """Whether the indicator's values make a score (`IndicatorSpec.scored`)."""
+        return self.kind not in UNSCORED_KINDS and not self.informational
 
 
 class Option(AssumptionMixin):

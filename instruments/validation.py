@@ -12,9 +12,11 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from config.uploads import EVIDENCE_TYPES, evidence_type_codes
+from instruments.limits import presentation_limit_problems
 from instruments.models import Aspect, Indicator, InstrumentSet, Stage
 from regions.formatting import number, percent
-from scoring.rules import AspectCombine, IndicatorKind, Polarity
+from scoring.rules import AspectCombine, EnteredBy, IndicatorKind, Polarity
 
 HUNDRED = Decimal("100")
 CHOICE_KINDS = {IndicatorKind.CHOICE, IndicatorKind.YES_NO}
@@ -63,13 +65,15 @@ def validate_instrument_set(instrument_set: InstrumentSet) -> list[Finding]:
         if not aspects:
             error(where_stage, _("Tahap tidak memiliki aspek."))
         _duplicates(aspects, where_stage + " · " + _("aspek"), error)
+        for problem in presentation_limit_problems(stage.presentation_limits):
+            error(where_stage + " · " + _("batas waktu pemaparan"), problem)
         counting = [a for a in aspects if a.counts_toward_total]
         if stage.aspect_combine == AspectCombine.WEIGHTED_SUM:
             _check_weights([a.weight for a in counting], where_stage, stage.name, error, warning)
         for aspect in aspects:
             where_aspect = f"{where_stage} · {aspect.code}"
             indicators = list(aspect.indicators.all())
-            scored = [i for i in indicators if i.kind != IndicatorKind.TEXT]
+            scored = [i for i in indicators if i.scored]
             if not scored:
                 error(where_aspect, _("Aspek tidak memiliki indikator berskor."))
             _duplicates(indicators, where_aspect + " · " + _("indikator"), error)
@@ -96,8 +100,9 @@ def validate_instrument_set(instrument_set: InstrumentSet) -> list[Finding]:
 def _check_indicator(indicator: Indicator, where: str, error: Callable[[str, str], None]) -> None:
     kind = indicator.kind
     low, high = indicator.min_value, indicator.max_value
-    if kind != IndicatorKind.TEXT and kind not in CHOICE_KINDS and (low is None or high is None):
+    if indicator.scored and kind not in CHOICE_KINDS and (low is None or high is None):
         error(where, _("Nilai minimal dan maksimal wajib diisi."))
+    _check_submission(indicator, where, error)
     if low is not None and high is not None and low > high:
         error(where, _("Nilai minimal lebih besar dari nilai maksimal."))
     options = list(indicator.options.all())
@@ -139,6 +144,58 @@ def _check_indicator(indicator: Indicator, where: str, error: Callable[[str, str
     if kind == IndicatorKind.CAPAIAN and params.get("polarity") not in set(Polarity):
         error(where, _("Capaian membutuhkan polaritas (semakin tinggi/rendah semakin baik)."))
     _check_part_params(kind, params, where, error)
+    if "scale" in params:
+        _check_scale(kind, params["scale"], where, error)
+
+
+def _check_submission(indicator: Indicator, where: str, error: Callable[[str, str], None]) -> None:
+    """What the kecamatan submits: a file-only item and informational figures are the
+    kecamatan's; an indicator the kecamatan answers first is the team's and scored; the
+    accepted file types are ones evidence may have."""
+    kecamatan = indicator.entered_by == EnteredBy.KECAMATAN
+    if indicator.kind == IndicatorKind.FILE and not kecamatan:
+        error(where, _("Indikator berkas saja harus diisi oleh kecamatan."))
+    if indicator.informational and not kecamatan:
+        error(where, _("Isian yang hanya informasi harus diisi oleh kecamatan."))
+    if indicator.kecamatan_answers and (kecamatan or not indicator.scored):
+        error(
+            where,
+            _("Hanya indikator tim yang dinilai dapat dijawab juga oleh kecamatan."),
+        )
+    unknown = [t for t in evidence_type_codes(indicator.evidence_types) if t not in EVIDENCE_TYPES]
+    if unknown:
+        error(
+            where,
+            _("Jenis berkas %(types)s tidak dikenal; pilih dari %(known)s.")
+            % {"types": ", ".join(unknown), "known": ", ".join(EVIDENCE_TYPES)},
+        )
+
+
+def _check_scale(kind: str, scale: object, where: str, error: Callable[[str, str], None]) -> None:
+    """ "scale": the bands a capaian is read in (LKjIP 004: > 100 Sangat Baik …), each
+    {"label", "lower", "lower_inclusive", "upper", "upper_inclusive"}, bounds optional."""
+    if kind != IndicatorKind.CAPAIAN:
+        error(where, _("Skala capaian (scale) hanya untuk indikator capaian."))
+        return
+    problem = _("Skala capaian (scale) harus daftar rentang berlabel dengan batas berupa angka.")
+    if not isinstance(scale, list) or not scale:
+        error(where, problem)
+        return
+    for band in scale:
+        if not isinstance(band, dict) or not str(band.get("label") or "").strip():
+            error(where, problem)
+            return
+        try:
+            bounds = [Decimal(str(band[k])) for k in ("lower", "upper") if band.get(k) is not None]
+        except ArithmeticError:
+            error(where, problem)
+            return
+        if len(bounds) == 2 and bounds[0] > bounds[1]:
+            error(
+                where,
+                _("Skala capaian %(label)s: batas bawah lebih besar dari batas atas.")
+                % {"label": band["label"]},
+            )
 
 
 def _check_part_params(

@@ -79,7 +79,16 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 _VALIDATED_ROWS = 1000  # rows below the header that get drop-down lists
 # Columns added after workbooks were in use: a workbook without them still imports, each
 # item then taking the field's default (no reference; the published score decides).
-OPTIONAL_KEYS = frozenset({"reference", "decision_basis"})
+OPTIONAL_KEYS = frozenset(
+    {
+        "reference",
+        "decision_basis",
+        "presentation_limits",
+        "evidence_types",
+        "informational",
+        "kecamatan_answers",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -283,7 +292,13 @@ def _guide_text(sheet: Sheet, column: Column) -> tuple[str, str]:
         "integer": _("bilangan bulat"),
         "boolean": _("ya / tidak"),
         "date": _("tanggal (TTTT-BB-HH)"),
-        "json": _('teks JSON, misalnya {"polarity": "higher_is_better"}'),
+        "json": _(
+            'teks JSON, misalnya {"phases": [{"code": "paparan", "label": "Pemaparan Camat", '
+            '"minutes": 30}], "slides": 12, "reference": "Pasal 11"}; kosong bila tanpa '
+            "pemaparan"
+        )
+        if column.key == "presentation_limits"
+        else _('teks JSON, misalnya {"polarity": "higher_is_better"}'),
         "choice": "; ".join(f"{value} = {label}" for value, label in column.choices),
     }.get(column.kind, _("teks"))
     return str(model_field.help_text or ""), accepted

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from regions.models import Kecamatan, Membership, Region, Role
+from regions.models import ApiToken, Kecamatan, Membership, Region, Role
 
 
 class StateConflict(Exception):
@@ -100,3 +100,14 @@ def access_kecamatan(*, request: HttpRequest, slug: str, action: Action) -> Keca
     if kecamatan is None or not can(request.user, action, kecamatan):
         raise Http404
     return kecamatan
+
+
+def access_api_token(*, request: HttpRequest, token_id: int) -> ApiToken:
+    """A person's own API token; anyone else's is as if it did not exist (404). Tokens
+    belong to people, not to a region, so this needs no region scope."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
+    if token is None:
+        raise Http404
+    return token

@@ -7,7 +7,7 @@ from guardian.admin import GuardedModelAdmin
 from import_export.admin import ImportExportModelAdmin
 
 from regions.forms import NipField
-from regions.models import Kecamatan, Membership, Profile, Region, Transition
+from regions.models import ApiToken, Kecamatan, Membership, Profile, Region, Transition
 from regions.resources import KecamatanResource
 from regions.services import membership_grant, membership_kecamatan_set, membership_revoke
 
@@ -98,3 +98,15 @@ class ProfileAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     # Changed only through the services, which record who reset it and when.
     readonly_fields = ["password_status"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only: a key is made and shown once on the person's own Token API page."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    search_fields = ["name", "user__username", "prefix"]
+    readonly_fields = [field.name for field in ApiToken._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -161,3 +161,24 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
                 "new_password2", _("Kata sandi baru harus berbeda dari kata sandi sekarang.")
             )
         return data
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nama token"),
+        max_length=100,
+        help_text=_("Untuk apa token ini, misalnya “skrip impor nilai Bagian Tapem”."),
+    )
+    valid_days = forms.TypedChoiceField(
+        label=_("Berlaku"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[
+            (30, _("30 hari")),
+            (90, _("90 hari")),
+            (365, _("1 tahun")),
+            ("", _("sampai dicabut")),
+        ],
+        initial=90,
+    )

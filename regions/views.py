@@ -2,20 +2,23 @@
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from config.http import posted_data
-from regions import selectors, services
-from regions.access import Action, access_region, require
+from regions import selectors, services, tokens
+from regions.access import Action, access_api_token, access_region, require
 from regions.forms import (
+    ApiTokenForm,
     DeactivateForm,
     PasswordChangeForm,
     ReasonForm,
@@ -220,3 +223,38 @@ def notice_list(request: HttpRequest, region: str) -> HttpResponse:
         return redirect("notice_list", region=region)
     notices = list(Notice.objects.filter(user=request.user)[:100])
     return render(request, "regions/notices.html", {"notices": notices})
+
+
+@never_cache
+@login_required
+def api_token_list(request: HttpRequest) -> HttpResponse:
+    """One's own API tokens; POST makes one, whose key is shown on this answer only."""
+    form = ApiTokenForm(posted_data(request))
+    created = None
+    if form.is_valid():
+        created = tokens.api_token_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            valid_days=form.cleaned_data["valid_days"],
+        )
+        form = ApiTokenForm()
+    return render(
+        request,
+        "regions/api_tokens.html",
+        {
+            "form": form,
+            "created": created,
+            "tokens": tokens.api_tokens_of(request.user),
+            "now": timezone.now(),
+        },
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = access_api_token(request=request, token_id=token_id)
+    tokens.api_token_revoke(token=token)
+    messages.success(request, _("Token “%(name)s” dicabut.") % {"name": token.name})
+    return redirect("api_token_list")

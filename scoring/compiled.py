@@ -165,6 +165,7 @@ class CompiledAspect:
 
 class CompiledStage:
     __slots__ = (
+        "answer_keys",
         "aspect_by_code",
         "aspects",
         "code",
@@ -209,8 +210,23 @@ class CompiledStage:
         self.counts = tuple(i for i in indicators if i.kind == IndicatorKind.COUNT_NORMALISED)
         self.team_keys = frozenset(k for i in indicators if not i.by_kecamatan for k in i.cells())
         self.kecamatan_keys = frozenset(k for i in self.kecamatan_indicators for k in i.cells())
+        # Cells never scored, dropped wherever they come from: free text, files and the
+        # informational figures (`IndicatorSpec.informational`), every part of them.
         self.text_keys = frozenset(
-            (a.code, i.code, "") for a in spec.aspects for i in a.indicators if not i.scored
+            (a.code, i.code, part)
+            for a in spec.aspects
+            for i in a.indicators
+            if not i.scored
+            for part in ("", *(name for name, _ in i.cells))
+        )
+        # The kecamatan's own answers to team indicators (`answered_by_kecamatan`): a
+        # starting point for the team, never a value of the kecamatan's sheet that counts.
+        self.answer_keys = frozenset(
+            (a.code, i.code, part)
+            for a in spec.aspects
+            for i in a.indicators
+            if i.answered_by_kecamatan and i.scored
+            for part, _ in i.cells
         )
         # A stage whose every scored indicator is entered by the kecamatan has one sheet,
         # the kecamatan's own: the pseudo-member "mandiri".

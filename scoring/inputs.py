@@ -292,7 +292,7 @@ def _reject_cells(
 ) -> None:
     """Drop text cells (never scored) from `sheet`; raise for any other stray cell."""
     for cell in sorted(sheet.keys() - allowed):
-        if cell in stage.text_keys:
+        if cell in stage.text_keys or (assessor is None and cell in stage.answer_keys):
             del sheet[cell]
             continue
         other = stage.team_keys if assessor is None else stage.kecamatan_keys

@@ -26,6 +26,11 @@ class IndicatorKind(StrEnum):
     COUNT_NORMALISED = "count_normalised"
     CAPAIAN = "capaian"  # parts target/realisasi, params["polarity"]
     TEXT = "text"  # free text, never scored
+    FILE = "file"  # a file only (data dukung, e.g. the Camat's presentation), never scored
+
+
+# Kinds that never take a score: what the kecamatan writes or hands in for the team to read.
+UNSCORED_KINDS = frozenset({IndicatorKind.TEXT, IndicatorKind.FILE})
 
 
 # A choice's value is an option code; its score is that option's score.

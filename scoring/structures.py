@@ -17,6 +17,7 @@ from scoring.messages import Message
 from scoring.rules import (
     CAPAIAN_PARTS,
     CHOICE_KINDS,
+    UNSCORED_KINDS,
     AbsenceKind,
     AspectCombine,
     DecisionBasis,
@@ -80,10 +81,16 @@ class IndicatorSpec:
     recorded: tuple[str, ...] = ()
     # How people read each part, by part name ("fisik": "Realisasi fisik"); names otherwise.
     part_labels: tuple[tuple[str, str], ...] = ()
+    # Entered and shown, never scored (Banggai stage 1: the Indikator Kinerja Utama with
+    # target and realisasi that prove an aspect the Penilai Kinerja Mandiri scores).
+    informational: bool = False
+    # A team indicator the kecamatan also answers on its own sheet, as the team's starting
+    # point (Pekalongan component 1); the kecamatan's answer never counts.
+    answered_by_kecamatan: bool = False
 
     @property
     def scored(self) -> bool:
-        return self.kind != IndicatorKind.TEXT
+        return self.kind not in UNSCORED_KINDS and not self.informational
 
     @property
     def cells(self) -> tuple[tuple[str, ValueRange | None], ...]:
@@ -106,7 +113,7 @@ class IndicatorSpec:
         (a count's maximum is the score the highest count receives).
         """
         kind = self.kind
-        if kind == IndicatorKind.TEXT:
+        if kind in UNSCORED_KINDS:
             return ()
         if kind in CHOICE_KINDS:
             return (("", None),)

@@ -107,6 +107,13 @@ MATRIX: dict[str, Expect] = {
     "password_change_done": Expect(
         get=statuses(302, 200, all=200), post=statuses(302, 405, all=405), region=False
     ),
+    # One's own API tokens (no region): an empty form names no token; nobody's token 1.
+    "api_token_list": Expect(
+        get=statuses(302, 200, all=200), post=statuses(302, 422, all=422), region=False
+    ),
+    "api_token_revoke": Expect(
+        get=statuses(405, 405, all=405), post=statuses(302, 404, all=404), region=False
+    ),
     # Every member of the region reads these.
     "dashboard": region_page(),
     "notice_list": region_page(post_all=302),  # POST marks one's notices read
@@ -411,8 +418,8 @@ def url_for(name: str, world: World | None, kecamatan: str | None = None) -> str
     from django.urls import reverse
 
     route = ROUTES[name]
-    if world is None:
-        return reverse(name)
+    if world is None:  # outside any region: only a token names an object
+        return reverse(name, kwargs={"token_id": 1} if "<int:token_id>" in route else None)
     url = reverse(name, kwargs=kwargs_for(route, world, kecamatan or world.kecamatan))
     if name == "instrument_set_compare":
         url += f"?dengan={world.instrument_set}"

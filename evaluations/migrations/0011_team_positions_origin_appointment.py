@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0010_handover'),
+        ('evaluations', '0014_stagedeadline_form_received'),
         ('instruments', '0004_reference_and_decision_basis'),
         ('regions', '0008_notices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -5,6 +5,7 @@ from django import template
 from django.utils.translation import gettext
 
 from instruments import descriptions
+from instruments.limits import PresentationLimits, presentation_limits_of
 from instruments.models import Aspect, Indicator, InstrumentSet, Stage
 from regions import formatting
 
@@ -29,6 +30,12 @@ def member_total_formula(stage: Stage) -> str:
 @register.filter
 def members_formula(stage: Stage) -> str:
     return descriptions.members_formula(stage)
+
+
+@register.filter
+def presentation(stage: Stage) -> PresentationLimits | None:
+    """The stage's presentation limits as the timer reads them, or None."""
+    return presentation_limits_of(stage.presentation_limits)
 
 
 @register.filter
@@ -59,3 +66,8 @@ def diff_value(value: object) -> str:
         return formatting.number(text)
     except ValueError:
         return text
+
+
+@register.filter
+def capaian_scale(indicator: Indicator) -> list[tuple[str, str]]:
+    return descriptions.capaian_scale(indicator)

@@ -31,7 +31,12 @@ export function normalise(value, kind = "number") {
 
 export const cellKey = (indicator, part) => `${indicator}:${part || ""}`;
 
+// The member's notes on the sheet travel through the outbox like a cell: kind "notes", no
+// indicator (no indicator code is empty), sent as the PATCH body's `notes`.
+export const NOTES = { indicator: "", part: "", kind: "notes" };
+
 export function snapshotValue(snapshot, indicator, part, kind) {
+  if (kind === "notes") return snapshot?.notes || null;
   const cell = (snapshot?.values || []).find((c) => c.indicator === indicator && (c.part || "") === (part || ""));
   if (!cell) return null;
   if (kind === "choice") return cell.option ?? null;
@@ -141,6 +146,7 @@ export async function dropConflict(sheet, indicator, part) {
 
 function body(entry) {
   const cell = { indicator: entry.indicator, part: entry.part };
+  if (entry.kind === "notes") return { version: entry.sent_version, values: [], notes: entry.value ?? "" };
   if (entry.kind === "choice") cell.option = entry.value;
   else if (entry.kind === "text") cell.text = entry.value ?? "";
   else cell.value = entry.value;
@@ -173,8 +179,9 @@ export async function api(url, method, payload, key) {
   return { status: response.status, data };
 }
 
-function asSnapshot(data) {
-  return { version: data.version, state: data.state, values: data.values };
+/** The part of an API answer the device keeps: version, state, values and notes. */
+export function asSnapshot(data, state) {
+  return { version: data.version, state: data.state || state, values: data.values, notes: data.notes ?? "" };
 }
 
 /**
@@ -225,11 +232,7 @@ async function flushLocked(sheet, url, onEvent) {
       continue;
     }
     if (status === 409 && data?.code === "version_conflict") {
-      const fresh = await mergeSnapshot(sheet, {
-        version: data.version,
-        state: snapshot?.state || "draft",
-        values: data.values,
-      });
+      const fresh = await mergeSnapshot(sheet, asSnapshot(data, snapshot?.state || "draft"));
       const theirs = snapshotValue(fresh, entry.indicator, entry.part, entry.kind);
       const [now, base, mine] = [theirs, entry.base, entry.value].map((v) => normalise(v, entry.kind));
       if (now === mine) await replaceEntry(sheet, entry.id, null);

@@ -3,6 +3,7 @@
 // both values, Finalise, the presentation timer and the service worker.
 import {
   api,
+  asSnapshot,
   dropConflict,
   enqueue,
   exportUnsent,
@@ -295,14 +296,14 @@ async function finalise() {
   }
   const { status, data } = answer;
   if (status === 200) {
-    await mergeSnapshot(sheet, { version: data.version, state: data.state, values: data.values });
+    await mergeSnapshot(sheet, asSnapshot(data));
     say("");
     await render();
     setState("saved");
     return;
   }
   if (status === 409 && data?.values) {
-    await mergeSnapshot(sheet, { version: data.version, state: snapshot.state, values: data.values });
+    await mergeSnapshot(sheet, asSnapshot(data, snapshot.state));
     await render();
   }
   const details = (data?.errors || []).map((e) => e.message).join(" ");
@@ -380,7 +381,7 @@ async function download() {
 async function refresh() {
   try {
     const { status, data } = await api(apiUrl, "GET");
-    if (status === 200) await mergeSnapshot(sheet, { version: data.version, state: data.state, values: data.values });
+    if (status === 200) await mergeSnapshot(sheet, asSnapshot(data));
   } catch {
     // offline: the stored snapshot stands
   }
@@ -389,10 +390,12 @@ async function refresh() {
 async function start() {
   // The page as drawn is one snapshot; a newer one kept on the device wins (a page read
   // from the worker's cache is older than what the outbox already confirmed).
+  const notes = cells.find((cell) => kindOf(cell) === "notes");
   await mergeSnapshot(sheet, {
     version: Number(root.dataset.version),
     state: root.dataset.state,
-    values: cells.map((cell) => {
+    notes: notes ? notes.dataset.server : "",
+    values: cells.filter((cell) => kindOf(cell) !== "notes").map((cell) => {
       const server = cell.dataset.server === "" ? null : cell.dataset.server;
       const kind = kindOf(cell);
       return {

@@ -2,14 +2,16 @@
 the countdown; a submission after the deadline is refused and the draft stays."""
 
 import uuid
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from evaluations.models import Period, ScoreEntry, StageDeadline
+from evaluations.self_assessment import repair_deadline
 from evaluations.services import period_set_status
+from regions.workdays import deadline_after, holiday_name
 from tests.evaluations.selfassessment import kecamatan_sheet, mandiri_set
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +104,68 @@ def test_the_operator_sees_the_countdown_and_a_late_submit_keeps_the_draft(clien
     with scopes_disabled():
         assert ScoreEntry.objects.get(sheet=sheet, indicator=pem).value == 4
     assert "sudah lewat" in client.get(url).content.decode()
+
+
+# ------------------------------------------------ the set's rule, in working days
+
+
+def test_working_days_skip_weekends_holidays_and_cuti_bersama():
+    """Banggai Pasal 1 angka 9: "Hari adalah hari kerja". Received Tuesday 17 March 2026:
+    18 (cuti bersama Nyepi), 19 (Nyepi), 20 (cuti bersama Idulfitri), 21–22 (Idulfitri,
+    weekend), 23–24 (cuti bersama) are not working days; 25, 26, 27, 30 and 31 March are the
+    five counted."""
+    assert deadline_after(date(2026, 3, 17), 5, working=True) == wib(2026, 3, 31)
+    assert deadline_after(date(2026, 3, 17), 5, working=False) == wib(2026, 3, 22)
+    # A sheet returned on a Friday afternoon has Monday and Tuesday to repair.
+    friday = timezone.make_aware(datetime(2026, 4, 10, 15, 30))
+    assert deadline_after(friday, 2, working=True) == wib(2026, 4, 14)
+    assert holiday_name(date(2026, 3, 19)) and holiday_name(date(2026, 3, 25)) is None
+
+
+def wib(year, month, day):
+    return timezone.make_aware(datetime(year, month, day, 23, 59, 59))
+
+
+@pytest.fixture
+def ruled(make_period):
+    """A set that, like Banggai's, gives the stage 5 days to fill, 2 to verify and 2 to
+    repair, in working days."""
+    data = mandiri_set()
+    data["working_days"] = True
+    data["stages"][0].update(submit_days=5, verify_days=2, repair_days=2)
+    return make_period(data)
+
+
+def test_the_date_the_form_was_received_gives_the_deadlines(client, ruled, tenancy):
+    client.force_login(tenancy.users["tapem_bekasi"])
+    url = "/bekasi/periode/2026/batas-waktu/"
+    page = client.get(url).content.decode()
+    assert "pengisian paling lama 5 hari kerja setelah format diterima" in page
+    assert "verifikasi 2 hari kerja" in page and "perbaikan 2 hari kerja" in page
+    stage = stage_id(ruled)
+    # Received Monday 6 April 2026: five working days to Monday 13 April, two more to the
+    # 15th; the repair days are left to the set.
+    response = client.post(url, {f"received-{stage}": "2026-04-06"})
+    assert response.status_code == 302
+    with scopes_disabled():
+        deadline = StageDeadline.objects.get(period=ruled.period)
+    assert deadline.form_received_on == date(2026, 4, 6)
+    assert deadline.submit_by == wib(2026, 4, 13)
+    assert deadline.verify_by == wib(2026, 4, 15)
+    assert deadline.repair_days is None
+    # A date Tapem writes stands over the rule.
+    client.post(url, {f"received-{stage}": "2026-04-06", f"submit-{stage}": "2026-04-20T16:00"})
+    with scopes_disabled():
+        deadline.refresh_from_db()
+    assert timezone.localtime(deadline.submit_by).strftime("%d %H:%M") == "20 16:00"
+    assert deadline.verify_by == wib(2026, 4, 22)
+
+
+def test_a_return_takes_the_sets_repair_days_in_working_days(ruled):
+    sheet = kecamatan_sheet(ruled.period)
+    friday = timezone.make_aware(datetime(2026, 4, 10, 15, 30))
+    with scopes_disabled():
+        assert repair_deadline(sheet=sheet, start=friday) == wib(2026, 4, 14)
+        # The period's own repair days come first.
+        StageDeadline.objects.create(period=ruled.period, stage=sheet.stage, repair_days=1)
+        assert repair_deadline(sheet=sheet, start=friday) == wib(2026, 4, 13)

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_scopes import scope
 
-from evaluations.models import Period, ScoreEntry, Sheet
+from evaluations.models import Period, ScoreEntry, Sheet, ValueChange
 from evaluations.score_workbook import HEADER, score_template_bytes
 from instruments.models import InstrumentSet
 from tests.evaluations.conftest import (
@@ -104,6 +104,35 @@ def test_reimport_replaces_the_same_cells(setup, tmp_path):
     values = stored(setup.period)
     assert len(values) == 30
     assert {v for k, v in values.items() if k[1] == "S1"} == {Decimal(99)}
+
+
+def test_reimport_writes_each_changed_cell_its_own_value_and_history(setup, tmp_path):
+    """Changed cells are written grouped by the value they take: every cell still ends with
+    its own row's value, and each change keeps the old value in the history."""
+    rows = filled(template_rows(setup.period))
+    run_import(setup.period, workbook_bytes(rows), tmp_path)
+    before = stored(setup.period)
+    s1 = iter((61, 62, 61.5, 64))
+    changed = [
+        (*row[:5], next(s1) if row[4] == "S1" else "b" if row[4] == "C1" else row[5], *row[6:])
+        for row in rows
+    ]
+    out, _ = run_import(setup.period, workbook_bytes(changed), tmp_path)
+    assert "8 nilai disimpan, 0 dikosongkan, 22 tidak berubah" in out
+    after = stored(setup.period)
+    s1_values = [after[(row[1], "S1", row[2], "")] for row in changed if row[4] == "S1"]
+    assert s1_values == [Decimal(61), Decimal(62), Decimal("61.5"), Decimal(64)]
+    assert {v for k, v in after.items() if k[1] == "C1"} == {"b"}
+    assert {k: v for k, v in after.items() if k[1] not in {"S1", "C1"}} == {
+        k: v for k, v in before.items() if k[1] not in {"S1", "C1"}
+    }
+    with scope(region=setup.region):
+        choice = ScoreEntry.objects.filter(period=setup.period, indicator__code="C1")
+        assert {entry.value for entry in choice} == {Decimal(50)}  # option b's score
+        changes = ValueChange.objects.filter(sheet__period=setup.period, via="import")
+        last = changes.filter(indicator__code="S1").order_by("-pk")[:4]
+        assert sorted(change.new_value for change in last) == [61, Decimal("61.5"), 62, 64]
+        assert {change.old_value for change in last} == {before[k] for k in before if k[1] == "S1"}
 
 
 def test_an_empty_value_clears_the_cell_and_other_cells_stay(setup, tmp_path):

@@ -88,29 +88,25 @@ def test_the_scoring_screen_draws_every_cell_with_its_bounds(client, setup, tena
     assert 'id="timer"' not in text  # the tiny set's stage has no presentation limits
 
 
-def test_the_presentation_limits_come_from_the_configuration(client, setup, tenancy, settings):
-    settings.KINERJA_PRESENTATION_LIMITS = {
-        "uji": {
-            "T1": {
-                "phases": [{"code": "paparan", "label": "Pemaparan Camat", "minutes": 30}],
-                "slides": 12,
-                "source": "Perbup Banggai 49/2022 Pasal 11 ayat (5)–(7)",
-            }
+def test_the_timer_shows_the_limits_the_set_gives(client, setup, tenancy):
+    with scopes_disabled():
+        stage = setup.period.instrument_set.stages.get()
+        stage.presentation_limits = {
+            "phases": [
+                {"code": "paparan", "label": "Pemaparan Camat", "minutes": 25},
+                {"code": "tanya", "label": "Tanya jawab", "minutes": None},
+            ],
+            "slides": 8,
+            "reference": "Lampiran II angka 3",
         }
-    }
+        stage.save(update_fields=["presentation_limits"])
     member = tenancy.users["penilai_bekasi"]
     client.force_login(member)
     text = client.get(f"{PAGES}{sheet_of(setup, member).pk}/").content.decode()
-    assert 'data-minutes="30"' in text and "≤ 30 menit" in text
-    assert "Bahan paparan paling banyak 12 halaman." in text
-
-
-def test_banggai_stage_three_ships_its_limits():
-    from evaluations.tablet import PRESENTATION_LIMITS
-
-    limits = PRESENTATION_LIMITS["ekk-banggai"]["T3"]
-    assert [p["minutes"] for p in limits["phases"]] == [10, 30, None]
-    assert limits["slides"] == 12
+    assert 'data-minutes="25"' in text and "≤ 25 menit" in text
+    assert "Tanya jawab" in text
+    assert "Bahan paparan paling banyak 8 halaman." in text
+    assert "Lampiran II angka 3" in text
 
 
 def test_the_service_worker_covers_the_tablet_pages(client, setup, tenancy):
@@ -348,3 +344,36 @@ def test_tapem_uploads_a_downloaded_outbox_on_the_board(client, setup, tenancy):
     with scopes_disabled():
         assert {e.indicator.code: e.value for e in sheet.entries.all()} == {"A1": 70}
         assert sheet.changes.get().by == tenancy.users["tapem_bekasi"]
+
+
+def test_an_aspect_that_only_breaks_ties_is_labelled_and_may_stay_empty(
+    client, make_period, tenancy
+):
+    """Bekasi's indikator penunjang: scored on the tablet when the Tim uses it for a tie,
+    labelled as such, and not needed to finalise (the engine does not need it either)."""
+    from copy import deepcopy
+
+    from tests.instruments.builders import tiny_set
+
+    data = tiny_set()
+    aspects = data["stages"][0]["aspects"]
+    tie = deepcopy(aspects[0])
+    tie.update(order=3, code="IP", name="Indikator Penunjang", weight=None)
+    tie["counts_toward_total"] = False
+    tie["indicators"][0].update(code="IP1", text="Uji indikator penunjang")
+    aspects.append(tie)
+    setup = make_period(data)
+    member = tenancy.users["penilai_bekasi"]
+    sheet = sheet_of(setup, member)
+    client.force_login(member)
+    text = client.get(f"{PAGES}{sheet.pk}/").content.decode()
+    assert 'data-aspect="IP"' in text and "Hanya pemecah nilai seri" in text
+    assert 'data-indicator="IP1"' in text  # scored on the same screen
+    listing = client.get(PAGES).content.decode()
+    assert "2 dari 2" in listing  # what is left counts A1 and B1, not IP1
+    write(sheet, member, A1="80", B1="70")
+    with scope(region=setup.region):
+        sheet.refresh_from_db()
+        sheet_submit(sheet=sheet, expected_version=sheet.version, by=member)
+        sheet.refresh_from_db()
+    assert sheet.state == Sheet.State.FINAL

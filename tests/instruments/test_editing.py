@@ -427,3 +427,67 @@ def test_only_tapem_sees_edit_controls(login, tenancy, draft):
     pimpinan_page = login(tenancy.users["pimpinan_bekasi"]).get(url(draft)).content.decode()
     assert "Tambah tahap" not in pimpinan_page and "Buat versi baru" not in pimpinan_page
     assert "Unduh xlsx" in pimpinan_page
+
+
+# ------------------------------------------------------------------------------ presentation
+
+LIMITS_TEXT = (
+    '{"phases": [{"code": "paparan", "label": "Pemaparan Camat", "minutes": 30}, '
+    '{"code": "wawancara", "label": "Wawancara panel", "minutes": null}], "slides": 12, '
+    '"reference": "Pasal 11 ayat (6)–(8)"}'
+)
+
+
+def test_tapem_sets_a_stages_presentation_limits_and_the_card_shows_them(tapem, draft):
+    response = tapem.post(
+        url(draft, "tahap/tambah/"), {**STAGE_POST, "presentation_limits": LIMITS_TEXT}
+    )
+    assert response.status_code == 302
+    stage = part(Stage, instrument_set=draft, code="T2")
+    assert [p["minutes"] for p in stage.presentation_limits["phases"]] == [30, None]
+    page = tapem.get(url(draft)).content.decode()
+    assert "Pemaparan Camat — paling lama 30 menit" in page
+    assert "Wawancara panel — tanpa batas waktu" in page
+    assert "Bahan paparan paling banyak 12 halaman." in page
+    assert "Pasal 11 ayat (6)–(8)" in page
+    # A stage without limits has no such line.
+    assert page.count("Batas waktu pemaparan") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("video 10 menit", "Masukkan JSON yang valid."),
+        ('{"phases": []}', "Isi phases dengan sedikitnya satu fase pemaparan."),
+        (
+            '{"phases": [{"code": "video", "label": "Video", "minutes": "sepuluh"}]}',
+            "Fase 1: menit harus bilangan bulat 1–600, atau null",
+        ),
+        (
+            '{"phases": [{"code": "video", "label": "", "minutes": 10}], "slides": 0}',
+            "Fase 1: nama fase (label) wajib diisi.",
+        ),
+        (
+            '{"phases": [{"code": "a", "label": "A", "minutes": 5}], "halaman": 12}',
+            "Kunci halaman tidak dikenal",
+        ),
+        ("[10, 30]", "Batas waktu pemaparan harus berupa objek JSON"),
+    ],
+)
+def test_a_malformed_presentation_limit_is_refused_in_indonesian(tapem, draft, text, message):
+    before = data_of(draft)
+    response = tapem.post(url(draft, "tahap/tambah/"), {**STAGE_POST, "presentation_limits": text})
+    assert response.status_code == 422
+    assert message in str(response.context["form"].errors["presentation_limits"])
+    assert data_of(draft) == before
+
+
+def test_limits_stored_around_the_forms_are_reported_by_the_set_validation(draft):
+    from instruments.validation import validate_instrument_set
+
+    with scopes_disabled():
+        Stage.objects.filter(instrument_set=draft).update(presentation_limits={"phases": "30"})
+        findings = validate_instrument_set(InstrumentSet.objects.get(pk=draft.pk))
+    assert [str(f) for f in findings if f.is_error] == [
+        "Tahap T1 · batas waktu pemaparan: Isi phases dengan sedikitnya satu fase pemaparan."
+    ]

@@ -36,13 +36,15 @@ REGIONS = ("bekasi", "banggai", "pekalongan", "tegal")
 SET_KEYS = {
     "code", "version", "name", "legal_number", "legal_date", "legal_title", "description",
     "assumption", "regulation_conflict", "final_combine", "predicate_name",
-    "predicate_rounding", "decision_basis", "award_for_others", "reference", "stages",
+    "predicate_rounding", "decision_basis", "award_for_others", "working_days", "reference",
+    "stages",
     "predicate_bands", "tie_break_rules", "award_tiers",
 }  # fmt: skip
 STAGE_KEYS = {
     "order", "code", "name", "scorer_label", "member_combine", "aspect_combine", "weight",
     "max_score", "shortlist_size", "disqualify_if_incomplete", "min_team_size",
-    "deadline_note", "reference", "assumption", "aspects",
+    "deadline_note", "submit_days", "verify_days", "repair_days", "presentation_limits",
+    "reference", "assumption", "aspects",
 }  # fmt: skip
 ASPECT_KEYS = {
     "order", "code", "name", "weight", "max_score", "indicator_combine",
@@ -51,7 +53,8 @@ ASPECT_KEYS = {
 INDICATOR_KEYS = {
     "order", "code", "group", "text", "guidance", "help_text", "kind", "entered_by",
     "min_value", "max_value", "integer_only", "weight", "evidence_required", "evidence_note",
-    "params", "reference", "assumption", "options",
+    "evidence_types", "informational", "kecamatan_answers", "params", "reference", "assumption",
+    "options",
 }  # fmt: skip
 OPTION_KEYS = {"order", "code", "label", "score", "reference", "assumption"}
 BAND_KEYS = {
@@ -136,7 +139,20 @@ def indicator_min(ind: dict) -> Decimal:
 
 
 def scored(aspect: dict) -> list[dict]:
-    return [i for i in aspect["indicators"] if i["kind"] != IndicatorKind.TEXT]
+    """What makes a score: not text, not a file, not informational figures."""
+    return [
+        i
+        for i in aspect["indicators"]
+        if i["kind"] not in (IndicatorKind.TEXT, IndicatorKind.FILE) and not i["informational"]
+    ]
+
+
+def team(aspect: dict) -> list[dict]:
+    return [i for i in aspect["indicators"] if i["entered_by"] == EnteredBy.TEAM]
+
+
+def own(aspect: dict) -> list[dict]:
+    return [i for i in aspect["indicators"] if i["entered_by"] == EnteredBy.KECAMATAN]
 
 
 def aspect_bound(aspect: dict, bound) -> Decimal:
@@ -326,6 +342,7 @@ def test_rule_names_come_from_the_scoring_vocabulary(instrument):
                     assert set(ind["params"].get("labels", {})) <= set(parts)
                 elif kind == IndicatorKind.CAPAIAN:
                     assert ind["params"]["polarity"] in set(Polarity)
+                    assert set(ind["params"]) <= {"polarity", "scale"}
                 elif kind == IndicatorKind.COUNT_NORMALISED and ind["params"]:
                     assert set(ind["params"]) <= {"recorded", "labels"}
                     assert set(ind["params"].get("labels", {})) <= set(ind["params"]["recorded"])
@@ -333,8 +350,14 @@ def test_rule_names_come_from_the_scoring_vocabulary(instrument):
                     assert ind["params"] == {}
                 if kind in RANGED_KINDS:
                     assert D(ind["min_value"]) < D(ind["max_value"])
-                if kind == IndicatorKind.TEXT:
+                if kind in (IndicatorKind.TEXT, IndicatorKind.FILE) or ind["informational"]:
                     assert ind["min_value"] is None and ind["max_value"] is None
+                if kind == IndicatorKind.FILE or ind["informational"]:
+                    assert ind["entered_by"] == EnteredBy.KECAMATAN
+                if ind["kecamatan_answers"]:
+                    assert ind["entered_by"] == EnteredBy.TEAM and ind["evidence_required"]
+                types = set(filter(None, ind["evidence_types"].split(",")))
+                assert types <= {"pdf", "jpeg", "png", "docx", "xlsx"}
                 assert ind["text"].strip()
 
 
@@ -421,10 +444,22 @@ def test_bekasi_numbers():
         ("Keberadaan Data Pendukung Lainnya", 5),
     ]
     for aspect in criteria:
-        [ind] = aspect["indicators"]
-        assert ind["kind"] == IndicatorKind.SCORE and ind["entered_by"] == EnteredBy.TEAM
+        [ind] = team(aspect)
+        assert ind["kind"] == IndicatorKind.SCORE
         assert (D(ind["min_value"]), D(ind["max_value"])) == (0, 100)
         assert D(aspect["max_score"]) == 100
+        # What the kecamatan submits: the data pendukung of each criterion, a file with a
+        # short description; in the first criterion also the Camat's presentation (PDF).
+        submitted = own(aspect)
+        assert [i["code"] for i in submitted][-1] == "DP"
+        data_pendukung = submitted[-1]
+        assert data_pendukung["kind"] == IndicatorKind.TEXT
+        assert data_pendukung["evidence_required"] is True
+    presentation = by_code(by_code(stage["aspects"], "K1")["indicators"], "PAPARAN")
+    assert presentation["kind"] == IndicatorKind.FILE
+    assert presentation["evidence_required"] is True and presentation["evidence_types"] == "pdf"
+    assert "III.C.2 huruf a" in presentation["reference"]
+    assert own(by_code(stage["aspects"], "IP")) == []
 
     penunjang = by_code(stage["aspects"], "IP")
     assert penunjang["name"] == "Indikator Penunjang"
@@ -466,7 +501,7 @@ def test_bekasi_references_and_conflict():
         f"Lampiran I angka III.C.2 huruf b angka {n})" for n in range(1, 7)
     ]
     assert data["tie_break_rules"][0]["reference"] == "Lampiran I angka II.5"
-    assert "Keputusan Tim (asumsi)" in by_code(stage["aspects"], "K1")["indicators"][0]["reference"]
+    assert "Keputusan Tim (asumsi)" in team(by_code(stage["aspects"], "K1"))[0]["reference"]
 
 
 def test_bekasi_weighted_sum_of_member_scores():
@@ -510,17 +545,45 @@ def test_banggai_numbers():
     assert [s["code"] for s in data["stages"]] == ["T1", "T2", "T3"]
 
     t1, t2, t3 = data["stages"]
+    # Pasal 11 ayat (5)–(8): video ≤ 10 menit, bahan ≤ 12 halaman, pemaparan ≤ 30 menit,
+    # then the panel interview; stages 1 and 2 have no presentation.
+    limits = t3["presentation_limits"]
+    assert [(p["code"], p["minutes"]) for p in limits["phases"]] == [
+        ("video", 10),
+        ("paparan", 30),
+        ("wawancara", None),
+    ]
+    assert limits["slides"] == 12 and limits["reference"] == "Pasal 11 ayat (5)–(8)"
+    assert t1["presentation_limits"] == t2["presentation_limits"] == {}
     assert t1["scorer_label"] == "Penilai Kinerja Mandiri"
     assert t1["disqualify_if_incomplete"] is True
     assert t1["min_team_size"] == 1
     assert t1["aspect_combine"] == AspectCombine.SUM
     assert "April" in t1["deadline_note"] and "2" in t1["deadline_note"]
+    # Pasal 6(3), 7(2), 8(2), in working days (Pasal 1 angka 9: "Hari adalah hari kerja").
+    assert (t1["submit_days"], t1["verify_days"], t1["repair_days"]) == (5, 2, 2)
+    assert data["working_days"] is True
+    assert all(load(region)["working_days"] is False for region in REGIONS if region != "banggai")
     assert [a["code"] for a in t1["aspects"]] == PASAL_9_2
     for aspect in t1["aspects"]:
-        text, score = aspect["indicators"]
+        text, iku, score = aspect["indicators"]
         assert text["kind"] == IndicatorKind.TEXT
         assert text["entered_by"] == EnteredBy.KECAMATAN
         assert text["evidence_required"] is True
+        # The figures that prove the aspect (digest: IKU with target and realisasi, capaian
+        # as in 004): entered by the kecamatan, shown, never scored.
+        assert (iku["code"], iku["kind"], iku["entered_by"]) == ("IKU", "capaian", "kecamatan")
+        assert iku["informational"] is True
+        assert iku["params"]["polarity"] == Polarity.HIGHER_IS_BETTER
+        assert [
+            (b["label"], D(b["lower"]), b["lower_inclusive"], D(b["upper"]), b["upper_inclusive"])
+            for b in iku["params"]["scale"]
+        ] == [
+            ("Sangat Baik", 100, False, None, True),
+            ("Baik", 76, True, 100, True),
+            ("Cukup", 55, True, 76, False),
+            ("Kurang", None, True, 55, False),
+        ]
         assert score["kind"] == IndicatorKind.SCORE and score["entered_by"] == EnteredBy.TEAM
         assert (D(score["min_value"]), D(score["max_value"])) == (0, 10)
         assert D(aspect["max_score"]) == 10
@@ -691,15 +754,21 @@ def test_pekalongan_numbers():
     k1, k2 = desk["aspects"]
     assert (k1["code"], D(k1["weight"]), k1["indicator_combine"]) == ("K1", 50, "mean")
     assert (k2["code"], D(k2["weight"]), k2["indicator_combine"]) == ("K2", 50, "sum")
-    assert [
-        (i["code"], i["text"], D(i["max_value"]), i["integer_only"]) for i in k2["indicators"]
-    ] == [
+    assert [(i["code"], i["text"], D(i["max_value"]), i["integer_only"]) for i in team(k2)] == [
         ("A1", "Masalah, inovasi dan hasil", 30, True),
         ("A2", "Pemberdayaan masyarakat dan lintas sektor", 25, True),
         ("A3", "Kemanfaatan hasil inovasi", 25, True),
         ("A4", "Keberlanjutan dan replikasi", 20, True),
     ]
-    assert all(D(i["min_value"]) == 0 for i in k2["indicators"])
+    assert all(D(i["min_value"]) == 0 for i in team(k2))
+    # The kecamatan answers component 1 itself, with evidence per question, and uploads the
+    # component 2 proposal as a PDF (mekanisme A.1–A.2).
+    assert all(q["kecamatan_answers"] and q["evidence_required"] for q in k1["indicators"])
+    [proposal] = own(k2)
+    assert (proposal["code"], proposal["kind"], proposal["evidence_types"]) == (
+        "PROPOSAL", "file", "pdf",
+    )  # fmt: skip
+    assert proposal["evidence_required"] is True
 
     assert (panel["code"], panel["scorer_label"]) == ("PANEL", "Tim Panel")
     assert D(panel["weight"]) == 50 and panel["min_team_size"] == 3
@@ -837,7 +906,7 @@ def test_tegal_numbers():
     assert "NILAI (Jml x Bobot)" in sin["assumption"]
 
     assert ino["indicator_combine"] == AspectCombine.SUM
-    assert [(i["code"], i["text"], D(i["max_value"])) for i in ino["indicators"]] == [
+    assert [(i["code"], i["text"], D(i["max_value"])) for i in team(ino)] == [
         ("A", "Pendekatan dan Hasil", 40),
         ("B", "Pelaksanaan dan Penerapan", 20),
         ("C", "Keberlanjutan dan Peluang Replikasi", 30),
@@ -845,7 +914,14 @@ def test_tegal_numbers():
     ]
     items = {"A": ("1.", "2.", "3."), "B": ("4.", "5.", "6.", "7."), "C": ("9.", "10.", "11."),
              "D": ("12.",)}  # fmt: skip
-    for ind in ino["indicators"]:
+    # The written innovation description the Tim scores: items 1–12 (no 8) grouped A–D.
+    description = own(ino)
+    assert [(i["group"][0], i["text"].split(".")[0]) for i in description] == [
+        ("A", "1"), ("A", "2"), ("A", "3"), ("B", "4"), ("B", "5"), ("B", "6"), ("B", "7"),
+        ("C", "9"), ("C", "10"), ("C", "11"), ("D", "12"),
+    ]  # fmt: skip
+    assert all(i["kind"] == IndicatorKind.TEXT for i in description)
+    for ind in team(ino):
         assert ind["kind"] == IndicatorKind.SCORE and ind["entered_by"] == EnteredBy.TEAM
         assert D(ind["min_value"]) == 0
         for item in items[ind["code"]]:
@@ -915,3 +991,10 @@ def test_tegal_assumptions():
         + [f"T1/INO/{c}" for c in "ABCD"],
     )
     assert_printed(data, ["T1/KEU", "T1/INO"])
+
+
+@pytest.mark.parametrize("slug", ["bekasi", "pekalongan", "tegal"])
+def test_no_other_text_gives_a_presentation_time_limit(slug):
+    # Bekasi II.C.2.a names the Camat's presentation, Pekalongan B the paparan of the 5
+    # besar, Tegal none; none of them sets minutes or pages, so no stage carries a limit.
+    assert all(stage["presentation_limits"] == {} for stage in load(slug)["stages"])

@@ -276,3 +276,53 @@ def test_blank_rows_between_items_are_ignored(region):
     new_set = _import(region, edited(exported(), blank_rows))
     with scopes_disabled():
         assert len(instrument_set_to_data(new_set)["stages"][0]["aspects"]) == 2
+
+
+# ------------------------------------------------------------------------------ presentation
+
+
+# Banggai stage 3's, as the shipped set carries them.
+LIMITS = json.loads((FIXTURES / "banggai" / "instrument_set.json").read_text("utf-8"))["stages"][2][
+    "presentation_limits"
+]
+
+
+def test_presentation_limits_travel_through_the_workbook(region):
+    data = tiny_set()
+    data["stages"][0]["presentation_limits"] = LIMITS
+    original, again, new_set = _round_trip(region, data)
+    assert again["stages"][0]["presentation_limits"] == LIMITS
+    assert again == {**original, "version": original["version"] + 1}
+    book = openpyxl.load_workbook(io.BytesIO(exported(data)))
+    headers = [cell.value for cell in book["tahap"][1]]
+    assert "batas waktu pemaparan" in headers
+    # The timer of a period using the imported version reads what the workbook carried.
+    from evaluations.tablet import presentation_limits
+
+    with scopes_disabled():
+        limits = presentation_limits(new_set.stages.get())
+    assert [(p.label, p.minutes) for p in limits.phases] == [
+        ("Video kewilayahan", 10),
+        ("Pemaparan Camat", 30),
+        ("Wawancara panel", None),
+    ]
+    assert limits.slides == 12
+
+
+def test_a_malformed_presentation_limit_is_refused_by_row(region):
+    bad = json.dumps({"phases": [{"code": "video", "label": "Video", "minutes": 10.5}]})
+    content = with_cell(exported(), "tahap", 2, "batas waktu pemaparan", bad)
+    assert _refusal(region, content) == [
+        "tahap baris 2: batas waktu pemaparan: Fase 1: menit harus bilangan bulat 1–600, atau "
+        "null bila fase ini tanpa batas waktu."
+    ]
+
+
+def test_a_workbook_from_before_presentation_limits_still_imports(region):
+    def drop_column(book):
+        headers = [cell.value for cell in book["tahap"][1]]
+        book["tahap"].delete_cols(headers.index("batas waktu pemaparan") + 1)
+
+    new_set = _import(region, edited(exported(), drop_column))
+    with scopes_disabled():
+        assert new_set.stages.get().presentation_limits == {}

@@ -2,6 +2,7 @@
 sheets, the order of unranked results, and the refusals."""
 
 import gc
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -121,6 +122,38 @@ def test_text_entries_are_never_scored():
     ranking = run(spec, ["Bunta"], (("S", ("ani",)),), entries)
     assert ranking.results[0].final_score == D(70)
     assert [i.code for i in ranking.results[0].stages[0].members[0].aspects[0].indicators] == ["X"]
+
+
+def test_informational_figures_and_files_are_never_scored():
+    # Banggai stage 1: the kecamatan's IKU proves the aspect the team scores beside it;
+    # Bekasi: the Camat's presentation is a file only.
+    iku = replace(capaian("IKU", Polarity.HIGHER_IS_BETTER), informational=True)
+    presentation = IndicatorSpec("PAPARAN", "Paparan", IndicatorKind.FILE, entered_by=KEC)
+    spec = instrument(stage("S", aspect("A", score("X"), iku, presentation, weight=100)))
+    assert not instrument_errors(spec)
+    entries = sheet("S", "Bunta", "ani", {"A/X": 70}) + sheet(
+        "S", "Bunta", None, {"A/IKU:target": 100, "A/IKU:realisasi": 20, "A/PAPARAN": None}
+    )
+    ranking = run(spec, ["Bunta"], (("S", ("ani",)),), entries)
+    bunta = ranking.results[0]
+    assert (bunta.status, bunta.final_score) == (ResultStatus.RANKED, D(70))
+    assert [m.assessor for m in bunta.stages[0].members] == ["ani"]
+    # Without the figures the kecamatan is just as complete: they are never required.
+    alone = run(spec, ["Bunta"], (("S", ("ani",)),), sheet("S", "Bunta", "ani", {"A/X": 70}))
+    assert alone.results[0].final_score == D(70)
+
+
+def test_the_kecamatan_answer_to_a_team_indicator_never_counts():
+    # Pekalongan K1: the kecamatan answers first, each evaluator's own choice counts.
+    answered = replace(score("X"), answered_by_kecamatan=True)
+    spec = instrument(stage("S", aspect("A", answered, weight=100)))
+    entries = sheet("S", "Bunta", "ani", {"A/X": 40}) + sheet("S", "Bunta", None, {"A/X": 100})
+    ranking = run(spec, ["Bunta"], (("S", ("ani",)),), entries)
+    assert ranking.results[0].final_score == D(40)
+    # The same value on a team indicator the kecamatan does not answer is refused.
+    with pytest.raises(ValueError, match="diisi oleh tim"):
+        run(instrument(stage("S", aspect("A", score("X"), weight=100))), ["Bunta"],
+            (("S", ("ani",)),), entries)  # fmt: skip
 
 
 CAPAIAN = instrument(
