@@ -21,11 +21,13 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from awards.models import Document, DocumentSettings, ResultSnapshot
 from config.exports import formula_safe
+from evaluations.models import MemberAbsence, TeamMember
 from regions import formatting
 from regions.models import Region
 
@@ -126,14 +128,28 @@ def document_context(document: Document, options: DocumentSettings) -> dict[str,
     ]
     team: dict[str, list[dict[str, Any]]] = {}
     for seat in data["team"]:
-        team.setdefault(seat["stage"], []).append(seat)
+        team.setdefault(seat["stage"], []).append(_seat_labels(seat))
     stage_names = {stage["code"]: stage["name"] for stage in data["instrument_set"]["stages"]}
+    appointments = {
+        row["stage"]: {**row, "text": appointment_text(row)} for row in data.get("appointments", [])
+    }
+    teams = [
+        {
+            "code": stage["code"],
+            "name": stage["name"],
+            "members": team[stage["code"]],
+            "appointment": appointments.get(stage["code"]),
+        }
+        for stage in data["instrument_set"]["stages"]
+        if stage["code"] in team
+    ]
     last_stage = data["team"][-1]["stage"] if data["team"] else ""
     has_bands = any(result["predikat"] for result in results)
     lampiran = results if has_bands else [r for r in results if r["award"]]
     subject = next((r for r in results if r["key"] == document.subject), None)
     absences = [a for result in results for a in result["absences"]]
     names = {seat["username"]: seat["name"] for seat in data["team"]}
+    absence_kinds = dict(MemberAbsence.Kind.choices)
     kecamatan_names = {result["key"]: result["kecamatan"] for result in results}
     return {
         "document": document,
@@ -154,15 +170,23 @@ def document_context(document: Document, options: DocumentSettings) -> dict[str,
         "lampiran": lampiran,
         "has_bands": has_bands,
         "subject": subject,
+        "teams": teams,
+        "stage_appointment": appointments.get(document.subject),
+        "appointments": [t["appointment"] for t in teams if t["appointment"]],
         "stage_team": team.get(document.subject, []),
         "stage_name": stage_names.get(document.subject, ""),
         "final_team": team.get(last_stage, []),
-        "attendees": data["meeting"].get("attendees") or team.get(last_stage, []),
+        "attendees": [
+            _seat_labels(seat)
+            for seat in data["meeting"].get("attendees") or team.get(last_stage, [])
+        ],
         "absences": [
             {
                 **a,
                 "name": names.get(a["assessor"], a["assessor"]),
                 "kecamatan_name": kecamatan_names.get(a["kecamatan"], a["kecamatan"]),
+                "stage_name": stage_names.get(a["stage"], a["stage"]),
+                "kind_label": str(absence_kinds.get(a["kind"], a["kind"])),
             }
             for a in absences
         ],
@@ -175,6 +199,30 @@ def document_context(document: Document, options: DocumentSettings) -> dict[str,
             if h["stage"] == document.subject
         ],
     }
+
+
+def _seat_labels(seat: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot seat with its position and origin as the documents print them."""
+    positions = dict(TeamMember.Position.choices)
+    origins = dict(TeamMember.Origin.choices)
+    return {
+        **seat,
+        "position_label": str(positions.get(seat["position"], seat["position"])),
+        "origin_label": str(origins.get(seat.get("origin") or "", "")),
+    }
+
+
+def appointment_text(row: dict[str, Any]) -> str:
+    """ "Keputusan Bupati Banggai Nomor 100.3.3.2/3/Tapem/2026 tanggal 2 Maret 2026 tentang …"
+    for a snapshot's SK of appointment."""
+    text = _("Keputusan %(issuer)s Nomor %(number)s tanggal %(date)s") % {
+        "issuer": row["issuer"],
+        "number": row["number"],
+        "date": formatting.date(datetime.fromisoformat(row["date"]).date()),
+    }
+    if row.get("title"):
+        text += " " + _("tentang %(title)s") % {"title": row["title"]}
+    return text
 
 
 def _paper(paper: str, *, landscape: bool) -> str:

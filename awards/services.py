@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from awards.models import DocumentSettings, FollowUp, ResultSnapshot, SnapshotReopening
 from evaluations.models import HandOver, Period, TeamMember
 from evaluations.selectors import ranking_for_period
-from evaluations.services import PERIOD_RESULT, period_set_status
+from evaluations.services import PERIOD_RESULT, period_set_status, standing_appointments
 from regions.models import Kecamatan
 from regions.people import person_name, profile_of
 from regions.transitions import transition_apply
@@ -53,25 +53,48 @@ def freeze_refusals(ranking: Ranking) -> list[str]:
 
 
 def _team(period: Period) -> list[dict[str, Any]]:
+    """Each seat as its SK appoints it: position, origin (unsur), the jabatan the SK names
+    (else the person's own), and the kecamatan the member scores when Tapem assigned part
+    of them (None: all)."""
     seats = (
         TeamMember.objects.filter(period=period)
         .select_related("stage", "user__profile")
+        .prefetch_related("assignments__kecamatan")
         .order_by("stage__order", "order", "user__username")
     )
     team = []
     for seat in seats:
         profile = profile_of(seat.user)
+        assigned = sorted(row.kecamatan.slug for row in seat.assignments.all())
         team.append(
             {
                 "stage": seat.stage.code,
                 "username": seat.user.get_username(),
                 "name": person_name(seat.user),
                 "position": seat.position,
+                "origin": seat.origin,
                 "nip": getattr(profile, "nip", "") or "",
-                "jabatan": getattr(profile, "jabatan", "") or "",
+                "jabatan": seat.jabatan or getattr(profile, "jabatan", "") or "",
+                "assigned": assigned or None,
             }
         )
     return team
+
+
+def _appointments(period: Period) -> list[dict[str, Any]]:
+    """The SK that stands for each stage's team, in stage order."""
+    standing = standing_appointments(period=period)
+    rows = sorted(standing.values(), key=lambda row: (row.stage.order, row.stage.code))
+    return [
+        {
+            "stage": row.stage.code,
+            "number": row.number,
+            "date": row.date.isoformat(),
+            "issuer": row.issuer,
+            "title": row.title,
+        }
+        for row in rows
+    ]
 
 
 def snapshot_payload(
@@ -108,6 +131,7 @@ def snapshot_payload(
             "attendees": _attendees(team, attendees),
         },
         "team": team,
+        "appointments": _appointments(period),
         "members": _member_totals(ranking),
         "handovers": _handovers(period),
         "ranking": ranking_document(ranking, region=period.region.slug, period=period.slug),

@@ -12,12 +12,19 @@ from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from evaluations.models import Evidence, MemberAbsence, Period, Sheet, TeamMember
+from evaluations.models import (
+    Evidence,
+    MemberAbsence,
+    MemberAssignment,
+    Period,
+    Sheet,
+    TeamMember,
+)
 from regions.access import Action, StateConflict, require
 from regions.models import Role
 
@@ -111,7 +118,7 @@ def access_sheet(*, request: HttpRequest, sheet_id: int) -> Sheet:
     if sheet is None:
         raise Http404
     if sheet.assessor_id == request.user.pk:
-        reason = recusal_reason(sheet=sheet)
+        reason = recusal_reason(sheet=sheet) or assignment_refusal(sheet=sheet)
         if reason is not None:
             raise StateConflict(reason)
     return sheet
@@ -136,6 +143,37 @@ def recusal_reason(*, sheet: Sheet) -> str | None:
         "Anda tercatat mengundurkan diri dari penilaian Kecamatan %(kecamatan)s pada tahap ini "
         "(%(reason)s); lembarnya tidak dapat dibuka."
     ) % {"kecamatan": sheet.kecamatan.name, "reason": latest.reason}
+
+
+def assignment_refusal(*, sheet: Sheet) -> str | None:
+    """Why nobody may write the member sheet `sheet`: Tapem assigned its member other
+    kecamatan than this one in this stage — or None. One query."""
+    chosen = set(
+        MemberAssignment.objects.filter(
+            seat__period_id=sheet.period_id,
+            seat__stage_id=sheet.stage_id,
+            seat__user_id=sheet.assessor_id,
+        ).values_list("kecamatan_id", flat=True)
+    )
+    if not chosen or sheet.kecamatan_id in chosen:
+        return None
+    return _(
+        "Penilai ini tidak ditugaskan menilai Kecamatan %(kecamatan)s pada tahap ini; nilainya "
+        "tidak dapat disimpan. Admin Tapem mengatur penugasan di halaman Tim penilai."
+    ) % {"kecamatan": sheet.kecamatan.name}
+
+
+def without_unassigned(sheets: QuerySet[Sheet]) -> QuerySet[Sheet]:
+    """`sheets` less the member sheets of kecamatan their member is not assigned (kept only
+    as the record of values once entered and cleared): nobody fills those."""
+    restricted = MemberAssignment.objects.filter(
+        seat__period=OuterRef("period"),
+        seat__stage=OuterRef("stage"),
+        seat__user=OuterRef("assessor"),
+    )
+    return sheets.exclude(
+        Exists(restricted) & ~Exists(restricted.filter(kecamatan=OuterRef("kecamatan")))
+    )
 
 
 def sheets_visible_to(

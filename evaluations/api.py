@@ -20,6 +20,7 @@ from evaluations.access import (
     access_period,
     access_sheet,
     sheets_visible_to,
+    without_unassigned,
 )
 from evaluations.models import Evidence, Sheet, ValueChange
 from evaluations.self_assessment import (
@@ -121,8 +122,10 @@ def sheet_list(
     """The sheets the user may see: a penilai their own, an operator their kecamatan's,
     Admin Tapem all. Filters: `stage` (the stage code), `kecamatan` (its name)."""
     obj = access_period(request=request, slug=period, action=PeriodAction.VIEW)
-    sheets = sheets_visible_to(
-        period=obj, user=request.user, roles={m.role for m in request.memberships}
+    sheets = without_unassigned(
+        sheets_visible_to(
+            period=obj, user=request.user, roles={m.role for m in request.memberships}
+        )
     )
     if stage:
         sheets = sheets.filter(stage__code=stage)

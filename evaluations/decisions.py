@@ -15,9 +15,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from evaluations.access import PeriodAction, period_ensure
-from evaluations.models import MemberAbsence, Participation, Period, TeamMember, TieDecision
+from evaluations.models import (
+    MemberAbsence,
+    MemberAssignment,
+    Participation,
+    Period,
+    TeamMember,
+    TieDecision,
+)
 from evaluations.scoring_input import standing_absences
 from evaluations.selectors import ranking_for_period
 from instruments.models import Stage
@@ -83,6 +91,19 @@ def absence_record(
         )
     if not Participation.objects.filter(period=period, kecamatan=kecamatan).exists():
         raise ValidationError(_("%(kecamatan)s bukan peserta periode ini.") % where)
+    assigned = set(
+        MemberAssignment.objects.filter(
+            seat__period=period, seat__stage=stage, seat__user=member
+        ).values_list("kecamatan_id", flat=True)
+    )
+    if assigned and kecamatan.pk not in assigned:
+        raise ValidationError(
+            _(
+                "%(member)s tidak ditugaskan menilai %(kecamatan)s pada tahap %(stage)s, jadi "
+                "memang tidak ditunggu; tidak ada yang perlu dicatat."
+            )
+            % where
+        )
     if _standing(period, stage, kecamatan, member) is not None:
         raise ValidationError(
             _(
@@ -92,6 +113,39 @@ def absence_record(
             % where
         )
     return _absence_row(period, stage, kecamatan, member, kind, reason, by, withdrawn=False)
+
+
+# How a recusal for a conflict of interest reads in the records and the Berita Acara, by who
+# raised it: the member on the tablet (`evaluations.tablet.conflict_declare`) or Tapem.
+CONFLICT_RECORDED_BY_TAPEM = gettext_noop("Konflik kepentingan (dicatat Tapem): %(reason)s")
+
+
+def conflict_record(
+    *,
+    period: Period,
+    stage: Stage,
+    kecamatan: Kecamatan,
+    member: AbstractBaseUser,
+    reason: str,
+    by: AbstractBaseUser | None,
+) -> MemberAbsence:
+    """Tapem records a member's conflict of interest for one kecamatan (e.g. their former
+    post there): a recusal whose reason says so, so the mean leaves the member out, the
+    member can no longer open that sheet and the Berita Acara says why."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            _("Tuliskan konflik kepentingannya, misalnya: pernah menjabat Camat di kecamatan ini.")
+        )
+    return absence_record(
+        period=period,
+        stage=stage,
+        kecamatan=kecamatan,
+        member=member,
+        kind=MemberAbsence.Kind.RECUSED,
+        reason=_(CONFLICT_RECORDED_BY_TAPEM) % {"reason": reason},
+        by=by,
+    )
 
 
 def _absence_row(

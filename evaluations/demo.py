@@ -3,6 +3,7 @@
 Idempotent: running it again changes nothing that is already there.
 """
 
+import datetime
 import json
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,13 +17,21 @@ from django.db import transaction
 from django_scopes import scope
 
 from evaluations.decisions import absence_record
-from evaluations.demo_people import bare_name, demo_person
+from evaluations.demo_people import ELECTED, bare_name, demo_person
 from evaluations.demo_scores import demo_scores_fill
 from evaluations.demo_submissions import demo_submissions_fill
-from evaluations.models import MemberAbsence, Period
+from evaluations.models import MemberAbsence, Period, TeamMember
 from evaluations.score_workbook import stage_participants
 from evaluations.scoring_input import scoring_input_for_period
-from evaluations.services import period_create, period_set_status, team_member_add
+from evaluations.services import (
+    AppointmentInput,
+    Seat,
+    assignments_set,
+    period_create,
+    period_set_status,
+    team_appointments_record,
+    team_set,
+)
 from instruments.models import InstrumentSet
 from instruments.services import instrument_set_import_data
 from regions.models import Kecamatan, Membership, Profile, Role
@@ -118,19 +127,94 @@ def _load_region(
             instrument_set=instrument_set,
             kecamatan=kecamatan,
         )
-        for stage in instrument_set.stages.all():
-            seated = penilai[: max(PENILAI_PER_REGION, stage.min_team_size)]
-            for position, user in enumerate(seated):
-                team_member_add(
-                    period=period,
-                    stage=stage,
-                    user=user,
-                    position=["ketua", "sekretaris"][position] if position < 2 else "anggota",
-                )
+        _demo_teams(period, penilai, period_info.get("team_appointment"))
         # Berlangsung, so a newcomer can enter values at once.
         period_set_status(period=period, status=Period.Status.OPEN, by=None)
         if scores:
             _demo_results(period, penilai)
+
+
+# Banggai's stage 3 as Perbup Banggai 49/2022 Pasal 14(2) appoints it: the Bupati Ketua, the
+# Wakil Bupati Wakil Ketua, the Sekda Sekretaris (penilai 6, 7, 8: `demo_people`).
+_BANGGAI_T3 = {6: TeamMember.Position.KETUA, 7: TeamMember.Position.WAKIL_KETUA,
+               8: TeamMember.Position.SEKRETARIS}  # fmt: skip
+# One member assigned part of the kecamatan, so the team page and the board show it: the
+# Ketua of Banggai's field verification (stage 2) leaves Toili Barat to the other four. Its
+# stage 2 mean is then over those four (its final score 81,42 → 81,36); no rank changes.
+_RESTRICTED = ("banggai", "T2", 1, "Toili Barat")
+
+
+def _demo_teams(
+    period: Period, penilai: list[AbstractBaseUser], appointment: dict[str, str] | None
+) -> None:
+    """Every stage's team with positions, origin and jabatan, the SK that appoints it, and
+    the one restricted assignment (`_RESTRICTED`)."""
+    tapem = _tapem(period)
+    region = period.region.slug
+    for stage in period.instrument_set.stages.order_by("order"):
+        seated = penilai[: max(PENILAI_PER_REGION, stage.min_team_size)]
+        seats = []
+        for index, user in enumerate(seated, start=1):
+            if region == "banggai" and stage.code == "T3":
+                position = _BANGGAI_T3.get(index, TeamMember.Position.ANGGOTA)
+            else:
+                position = ["ketua", "sekretaris"][index - 1] if index <= 2 else "anggota"
+            origin, jabatan = _origin(user)
+            if (region, stage.code) == ("pekalongan", "PANEL") and origin == "akademisi":
+                origin = TeamMember.Origin.INDEPENDEN  # Panduan B.1: an independent panel
+            seats.append(Seat(user, position, origin, jabatan))
+        team_set(period=period, stage=stage, seats=seats, by=tapem)
+        if appointment:
+            team_appointments_record(
+                period=period,
+                appointments=[
+                    AppointmentInput(
+                        stage=stage,
+                        number=appointment["number"].format(order=stage.order),
+                        date=datetime.date.fromisoformat(appointment["date"]),
+                        issuer=appointment["issuer"],
+                        title=appointment.get("title", ""),
+                    )
+                ],
+                by=tapem,
+            )
+        if (region, stage.code) == _RESTRICTED[:2]:
+            member = penilai[_RESTRICTED[2] - 1]
+            assignments_set(
+                period=period,
+                stage=stage,
+                chosen={
+                    member.pk: set(
+                        Kecamatan.objects.filter(participations__period=period)
+                        .exclude(name=_RESTRICTED[3])
+                        .values_list("pk", flat=True)
+                    )
+                },
+                by=tapem,
+            )
+
+
+def _origin(user: AbstractBaseUser) -> tuple[str, str]:
+    """(origin, jabatan in the SK) from the demo person's profile."""
+    profile = Profile.objects.get(user=user)
+    if profile.jabatan.startswith("Dosen"):
+        origin = TeamMember.Origin.AKADEMISI
+    elif profile.jabatan.startswith(ELECTED):
+        origin = TeamMember.Origin.KEPALA_DAERAH
+    elif not profile.nip:  # from outside the Pemerintah Daerah
+        origin = TeamMember.Origin.INDEPENDEN
+    else:
+        origin = TeamMember.Origin.PERANGKAT_DAERAH
+    return origin, profile.jabatan
+
+
+def _tapem(period: Period) -> AbstractBaseUser:
+    return (
+        Membership.objects.filter(region=period.region, role=Role.ADMIN_TAPEM)
+        .select_related("user")
+        .first()
+        .user
+    )
 
 
 def _demo_results(period: Period, penilai: list[AbstractBaseUser]) -> None:

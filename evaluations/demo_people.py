@@ -46,6 +46,32 @@ PENILAI = {
 }
 
 
+# Banggai's Tim EKK as Perbup Banggai 49/2022 Pasal 14(2) appoints it, by penilai number:
+# the PD heads and the academic first (they also sit on stages 1 and 2), then the Bupati,
+# Wakil Bupati and Sekda (Ketua, Wakil Ketua, Sekretaris of stage 3). None: no NIP.
+BANGGAI_PENILAI = {
+    1: ("Asisten Pemerintahan dan Kesra", "Sekretariat Daerah {region}", "IV/c"),
+    2: ("Inspektur", "Inspektorat Daerah {region}", "IV/c"),
+    3: ("Kepala Bappeda", "Badan Perencanaan Pembangunan Daerah {region}", "IV/c"),
+    4: ("Kepala BKPSDM", "Badan Kepegawaian dan Pengembangan SDM {region}", "IV/c"),
+    6: ("Bupati Banggai", "Pemerintah {region}", None),
+    7: ("Wakil Bupati Banggai", "Pemerintah {region}", None),
+    8: ("Sekretaris Daerah", "Sekretariat Daerah {region}", "IV/d"),
+    9: ("Kepala BPKAD", "Badan Pengelolaan Keuangan dan Aset Daerah {region}", "IV/c"),
+}
+
+
+# Pekalongan's panel (Panduan 2017 B.1: at least three independent members): besides the
+# academic (penilai 5), two members from outside the Pemerintah Daerah. None: no NIP.
+PEKALONGAN_PENILAI = {
+    **PENILAI,
+    3: ("Ketua Pengurus Cabang", "Ikatan Bidan Indonesia Kabupaten Pekalongan", None),
+    4: ("Tenaga Ahli Inovasi Pelayanan Publik", "Forum CSR Kabupaten Pekalongan", None),
+}
+TABLES = {"banggai": BANGGAI_PENILAI, "pekalongan": PEKALONGAN_PENILAI}
+ELECTED = ("Bupati", "Wakil Bupati")
+
+
 def _digest(username: str) -> bytes:
     return hashlib.sha256(username.encode()).digest()
 
@@ -138,8 +164,14 @@ def demo_person(
             "instansi": f"Kecamatan {kecamatan}",
         }
     number = int(username.rsplit("-", 1)[-1]) if username[-1].isdigit() else 0
-    if number in PENILAI:
-        jabatan, instansi, pangkat = PENILAI[number]
+    table = TABLES.get(slug, PENILAI)
+    if table.get(number, ("", "", ""))[2] is None:  # elected or from outside: no NIP, no pangkat
+        jabatan, instansi, _none = table[number]
+        front = "H." if jabatan.startswith(ELECTED) else ""
+        full, _sex = _name(username, taken, front=front)
+        return {"full_name": full, "jabatan": jabatan, "instansi": instansi.format(region=region)}
+    if number in table:
+        jabatan, instansi, pangkat = table[number]
         full, sex = _name(username, taken, front="Dr." if number == 1 else "")
         return {
             "full_name": full,

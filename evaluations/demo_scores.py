@@ -8,14 +8,15 @@ The figures are invented; nothing here is a regulation's number.
 """
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from evaluations.models import Period
 from evaluations.score_workbook import score_template_rows
 from evaluations.scoring_input import scoring_input_for_period
 from evaluations.services import scores_import_rows
-from scoring.rules import CAPAIAN_PARTS, CHOICE_KINDS, IndicatorKind
+from scoring.rules import CAPAIAN_PARTS, CHOICE_KINDS, KECAMATAN_ASSESSOR, IndicatorKind
 from scoring.structures import IndicatorSpec
 
 ONE = Decimal(1)
@@ -40,7 +41,7 @@ def demo_scores_fill(*, period: Period, seed: str, stages: Sequence[str] | None 
         names = {participant.key: participant.name for participant in data.participants}
         away = {(a.stage_code, names[a.participant_key], a.assessor) for a in data.absences}
         rows = []
-        for row in score_template_rows(data):
+        for row in _by_username(score_template_rows(data)):
             stage, kecamatan, assessor, aspect, cell, value, low, high, _options = row
             cell_range = (_decimal(low), _decimal(high))
             if (
@@ -68,6 +69,23 @@ def demo_scores_fill(*, period: Period, seed: str, stages: Sequence[str] | None 
             scores_import_rows(period=period, rows=list(enumerate(rows, start=2)), by=None)
             stored += len(rows)
     return stored
+
+
+def _by_username(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """The template's rows with each kecamatan's sheets in username order ("mandiri"
+    first): a demo member's values follow from who they are, not from where the SK lists
+    them (Banggai's stage 3 puts the Bupati, penilai 6, first)."""
+    group: list[tuple[Any, ...]] = []
+    for row in rows:
+        if group and row[:2] != group[0][:2]:
+            yield from _sorted_group(group)
+            group = []
+        group.append(row)
+    yield from _sorted_group(group)
+
+
+def _sorted_group(group: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return sorted(group, key=lambda row: (row[2] != KECAMATAN_ASSESSOR, row[2]))
 
 
 def _decimal(value: object) -> Decimal | None:

@@ -21,7 +21,7 @@ from config.uploads import (
 )
 from evaluations.models import MemberAbsence, Sheet, TeamMember
 from evaluations.self_assessment import NewEvidence, capaian_reading
-from evaluations.services import DeadlineInput
+from evaluations.services import SINGLE_POSITIONS, AppointmentInput, DeadlineInput, Seat
 from evaluations.sheets import (
     NOTES_MAX_CHARS,
     SheetCell,
@@ -149,6 +149,30 @@ class TeamForm(forms.Form):
     def _name(stage: Stage, user: AbstractBaseUser) -> str:
         return f"tahap-{stage.pk}-penilai-{user.pk}"
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for stage in self.stages:
+            for position in SINGLE_POSITIONS:
+                holders = [
+                    person_name(user)
+                    for user in self.penilai
+                    if cleaned.get(self._name(stage, user)) == position
+                ]
+                if len(holders) > 1:
+                    self.add_error(
+                        None,
+                        _(
+                            "Tahap %(stage)s: tim hanya boleh memiliki satu %(position)s; "
+                            "terpilih %(users)s."
+                        )
+                        % {
+                            "stage": stage.name,
+                            "position": position.label,
+                            "users": ", ".join(holders),
+                        },
+                    )
+        return cleaned
+
     def rows(self) -> Iterator[tuple[AbstractBaseUser, list[tuple[Stage, forms.BoundField]]]]:
         """For the template: each penilai with their field in every stage, in stage order."""
         for user in self.penilai:
@@ -163,6 +187,190 @@ class TeamForm(forms.Form):
                 if self.cleaned_data[self._name(stage, user)] != _NOT_SEATED
             ]
             for stage in self.stages
+        }
+
+
+class StageTeamForm(forms.Form):
+    """One stage's team as its SK appoints it: each seated member's origin (unsur) and
+    jabatan/instansi, and the SK's number, date, signatory and subject."""
+
+    sk_number = forms.CharField(
+        label=_("Nomor SK"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("misalnya 100.3.3.2/123/Tapem")}),
+    )
+    sk_date = forms.DateField(
+        label=_("Tanggal SK"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Tanggal SK tidak terbaca; tulis seperti 2026-05-03.")},
+    )
+    sk_issuer = forms.CharField(
+        label=_("Ditetapkan oleh"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("misalnya Bupati Banggai")}),
+    )
+    sk_title = forms.CharField(
+        label=_("Tentang"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("misalnya Pembentukan Tim Evaluasi Kinerja Kecamatan")}
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        stage: Stage,
+        seats: Sequence[TeamMember],
+        appointment: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        if appointment is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "sk_number": appointment.number,
+                    "sk_date": appointment.date,
+                    "sk_issuer": appointment.issuer,
+                    "sk_title": appointment.title,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.stage = stage
+        self.seats = list(seats)
+        self.has_appointment = appointment is not None
+        for seat in self.seats:
+            name = person_name(seat.user)
+            self.fields[f"origin-{seat.pk}"] = forms.ChoiceField(
+                label=_("Unsur %(name)s") % {"name": name},
+                choices=[("", "—"), *TeamMember.Origin.choices],
+                required=False,
+                initial=seat.origin,
+            )
+            self.fields[f"jabatan-{seat.pk}"] = forms.CharField(
+                label=_("Jabatan/instansi %(name)s dalam SK") % {"name": name},
+                max_length=200,
+                required=False,
+                initial=seat.jabatan or _profile_jabatan(seat.user),
+            )
+
+    def rows(self) -> Iterator[tuple[TeamMember, forms.BoundField, forms.BoundField]]:
+        for seat in self.seats:
+            yield seat, self[f"origin-{seat.pk}"], self[f"jabatan-{seat.pk}"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        sk = [cleaned.get(name) for name in ("sk_number", "sk_date", "sk_issuer")]
+        if any(sk) or cleaned.get("sk_title"):
+            for name, value in zip(("sk_number", "sk_date", "sk_issuer"), sk, strict=True):
+                if not value and name not in self.errors:
+                    self.add_error(name, _("Isi nomor, tanggal dan pejabat yang menetapkan SK."))
+        elif self.has_appointment:
+            self.add_error(
+                None,
+                _("SK yang sudah dicatat tidak dapat dikosongkan; perbaiki isiannya bila keliru."),
+            )
+        return cleaned
+
+    def described(self) -> list[Seat]:
+        """The seats with their new origin and jabatan (positions unchanged)."""
+        return [
+            Seat(
+                seat.user,
+                seat.position,
+                self.cleaned_data[f"origin-{seat.pk}"],
+                self.cleaned_data[f"jabatan-{seat.pk}"].strip(),
+            )
+            for seat in self.seats
+        ]
+
+    def appointment(self) -> AppointmentInput | None:
+        data = self.cleaned_data
+        if not data.get("sk_number"):
+            return None
+        return AppointmentInput(
+            stage=self.stage,
+            number=data["sk_number"],
+            date=data["sk_date"],
+            issuer=data["sk_issuer"],
+            title=data.get("sk_title", ""),
+        )
+
+
+def _profile_jabatan(user: AbstractBaseUser) -> str:
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return ""
+    return profile.jabatan or profile.instansi
+
+
+class AssignmentForm(forms.Form):
+    """Which kecamatan each seated member of one stage scores: a tick per member and
+    kecamatan (all ticked: the whole team scores every kecamatan, the default)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        stage: Stage,
+        seats: Sequence[TeamMember],
+        kecamatan: Sequence[Kecamatan],
+        assigned: dict[tuple[int, int], set[int]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.stage = stage
+        self.seats = list(seats)
+        self.kecamatan = list(kecamatan)
+        for kec in self.kecamatan:
+            for seat in self.seats:
+                chosen = assigned.get((stage.pk, seat.user_id))
+                label = f"{person_name(seat.user)} · {kec.name}"
+                self.fields[self._name(seat, kec)] = forms.BooleanField(
+                    label=label,
+                    required=False,
+                    initial=chosen is None or kec.pk in chosen,
+                    widget=forms.CheckboxInput(attrs={"aria-label": label}),
+                )
+
+    @staticmethod
+    def _name(seat: TeamMember, kecamatan: Kecamatan) -> str:
+        return f"tugas-{seat.user_id}-{kecamatan.pk}"
+
+    def rows(self) -> Iterator[tuple[Kecamatan, list[tuple[TeamMember, forms.BoundField]]]]:
+        for kec in self.kecamatan:
+            yield kec, [(seat, self[self._name(seat, kec)]) for seat in self.seats]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for seat in self.seats:
+            if not any(cleaned.get(self._name(seat, kec)) for kec in self.kecamatan):
+                self.add_error(
+                    None,
+                    _(
+                        "%(user)s tidak ditugaskan menilai satu kecamatan pun; centang paling "
+                        "sedikit satu, atau keluarkan ia dari tim."
+                    )
+                    % {"user": person_name(seat.user)},
+                )
+        for kec in self.kecamatan:
+            if self.seats and not any(cleaned.get(self._name(s, kec)) for s in self.seats):
+                self.add_error(
+                    None,
+                    _("Tidak ada penilai yang ditugaskan menilai %(kecamatan)s.")
+                    % {"kecamatan": kec.name},
+                )
+        return cleaned
+
+    def chosen(self) -> dict[int, set[int]]:
+        return {
+            seat.user_id: {
+                kec.pk for kec in self.kecamatan if self.cleaned_data[self._name(seat, kec)]
+            }
+            for seat in self.seats
         }
 
 
@@ -481,6 +689,9 @@ def _plain_number(value: Decimal | None) -> str:
     return "" if value is None else plain_decimal(value).replace(".", ",")
 
 
+CONFLICT = "conflict"  # AbsenceForm.kind: a conflict of interest (recorded as a recusal)
+
+
 class AbsenceForm(forms.Form):
     """Tapem records that a seated member takes no part in one kecamatan's stage."""
 
@@ -492,9 +703,15 @@ class AbsenceForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("Jenis"),
-        choices=MemberAbsence.Kind.choices,
+        # A conflict of interest is recorded as a recusal whose reason says so.
+        choices=[*MemberAbsence.Kind.choices, (CONFLICT, _("Konflik kepentingan"))],
         initial=MemberAbsence.Kind.ABSENT,
         widget=forms.RadioSelect,
+        help_text=_(
+            "Konflik kepentingan: misalnya penilai pernah menjabat di kecamatan itu. Ia "
+            "dicatat mengundurkan diri, tidak dapat membuka lembarnya, dan berita acara "
+            "menyebut alasannya."
+        ),
     )
     reason = forms.CharField(
         label=_("Alasan"),

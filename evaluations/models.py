@@ -117,8 +117,17 @@ class TeamMember(models.Model):
 
     class Position(models.TextChoices):
         KETUA = "ketua", _("Ketua")
+        WAKIL_KETUA = "wakil_ketua", _("Wakil Ketua")
         SEKRETARIS = "sekretaris", _("Sekretaris")
         ANGGOTA = "anggota", _("Anggota")
+
+    class Origin(models.TextChoices):
+        # Where the member comes from, as the SK names them: Bekasi's Tim from Perangkat
+        # Daerah, Banggai Pasal 14(2) "unsur akademisi", Pekalongan's independent panel.
+        KEPALA_DAERAH = "kepala_daerah", _("Kepala daerah")  # Banggai: Bupati, Wakil Bupati
+        PERANGKAT_DAERAH = "perangkat_daerah", _("Perangkat daerah")
+        AKADEMISI = "akademisi", _("Akademisi")
+        INDEPENDEN = "independen", _("Independen")
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="team_members")
     stage = models.ForeignKey(
@@ -131,6 +140,21 @@ class TeamMember(models.Model):
         _("kedudukan"), max_length=20, choices=Position.choices, default=Position.ANGGOTA
     )
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    origin = models.CharField(
+        _("unsur"), max_length=20, choices=Origin.choices, blank=True, default=""
+    )
+    jabatan = models.CharField(
+        _("jabatan/instansi dalam SK"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("Sebagaimana tertulis di SK, misalnya Asisten Pemerintahan dan Kesra."),
+    )
+    # Who last changed the seat's position, origin or jabatan, and when (like ScoreEntry).
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedManager(region="period__region")
 
@@ -161,6 +185,73 @@ class TeamMember(models.Model):
             raise ValidationError(
                 {"user": _("Pengguna ini bukan penilai di pemerintah daerah ini.")}
             )
+
+
+class TeamAppointment(InsertOnlyModel):
+    """The SK that appoints one stage's team of a period, as Tapem records it: number, date,
+    who signed it (e.g. Keputusan Bupati Banggai Nomor …). Insert-only: the latest row of a
+    (period, stage) stands; earlier rows stay as its history (who recorded what, when)."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="appointments")
+    stage = models.ForeignKey("instruments.Stage", on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("nomor SK"), max_length=150)
+    date = models.DateField(_("tanggal SK"))
+    issuer = models.CharField(
+        _("ditetapkan oleh"),
+        max_length=150,
+        help_text=_("Pejabat yang menandatangani, misalnya Bupati Banggai."),
+    )
+    title = models.CharField(
+        _("tentang"),
+        max_length=300,
+        blank=True,
+        help_text=_("Misalnya Pembentukan Tim Evaluasi Kinerja Kecamatan Terpadu."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("dicatat pada"))
+
+    objects = ScopedManager(region="period__region")
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = _("SK pengangkatan tim")
+        verbose_name_plural = _("SK pengangkatan tim")
+
+    def __str__(self) -> str:
+        return _("Keputusan %(issuer)s Nomor %(number)s") % {
+            "issuer": self.issuer,
+            "number": self.number,
+        }
+
+
+class MemberAssignment(models.Model):
+    """One kecamatan a seated member scores. A seat with no rows scores every participant
+    (the default); a seat with rows scores only those: for the others the member is not
+    expected, holds no sheet, counts neither as missing nor in the mean, and every write
+    path refuses their values."""
+
+    seat = models.ForeignKey(TeamMember, on_delete=models.CASCADE, related_name="assignments")
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("dicatat pada"))
+
+    objects = ScopedManager(region="seat__period__region")
+
+    class Meta:
+        verbose_name = _("penugasan penilai")
+        verbose_name_plural = _("penugasan penilai")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seat", "kecamatan"], name="memberassignment_unique_kecamatan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seat} · {self.kecamatan}"
 
 
 class ScoreEntry(models.Model):

@@ -15,8 +15,8 @@ on top of it, for the person filling it:
   and lists every indicator of the workbook with its text, guidance, filling
   instructions, evidence and options.
 
-`penilai` narrows the workbook to one team member's rows (their seats' stages, every
-kecamatan they assess). Written in openpyxl's write-only mode, which streams rows and writes
+`penilai` narrows the workbook to one team member's rows (their seats' stages, the
+kecamatan they are assigned). Written in openpyxl's write-only mode, which streams rows and writes
 validations, protection, filter and comments at the end of the sheet; freeze panes and
 column widths must be set before the first row.
 """

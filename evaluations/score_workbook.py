@@ -148,15 +148,16 @@ def part_label(indicator: IndicatorSpec, part: str, year_evaluated: int | None =
 
 def score_template_rows(data: ScoringInput) -> Iterator[tuple[Any, ...]]:
     """The template's data rows for `data`, in a stable order: stage, kecamatan (name),
-    `mandiri` then each member (team order), aspect, indicator, part; prefilled with the
-    stored values. After a shortlist stage, only the shortlisted kecamatan once the
-    shortlist is settled."""
+    `mandiri` then each member (team order) assigned to the kecamatan, aspect, indicator,
+    part; prefilled with the stored values. After a shortlist stage, only the shortlisted
+    kecamatan once the shortlist is settled."""
     stored = {
         (e.stage_code, e.participant_key, e.assessor, e.aspect_code, e.indicator_code, e.part): e
         for e in data.entries
     }
     teams = dict(data.teams)
     allowed = stage_participants(data)
+    expected = {(e.stage_code, e.participant_key): set(e.assessors) for e in data.expected}
     for stage in data.instrument.stages:
         own: list[tuple[str, IndicatorSpec, CellRule]] = []
         team: list[tuple[str, IndicatorSpec, CellRule]] = []
@@ -172,7 +173,10 @@ def score_template_rows(data: ScoringInput) -> Iterator[tuple[Any, ...]]:
         for participant in data.participants:
             if participant.disqualified or participant.key not in allowed[stage.code]:
                 continue
+            only = expected.get((stage.code, participant.key))
             for assessor, cells in sheets:
+                if assessor is not None and only is not None and assessor not in only:
+                    continue  # not assigned to this kecamatan: no row to fill
                 for aspect_code, indicator, rule in cells:
                     entry = stored.get(
                         (
@@ -374,6 +378,7 @@ class ScoreRowParser:
     def __init__(self, layout: PeriodScoreLayout, kecamatan: Iterable[tuple[int, str, str]]):
         """`kecamatan`: (id, slug, name) of every kecamatan of the region."""
         self.stages = _Lookup((stage.code, stage.code) for stage in layout.spec.stages)
+        self.layout = layout
         self.aspects: dict[str, _Lookup] = {}
         self.indicators: dict[tuple[str, str], _Lookup] = {}
         for stage in layout.spec.stages:
@@ -484,6 +489,14 @@ class ScoreRowParser:
                 raise SheetCellError(
                     _("penilai '%(v)s' bukan anggota tim tahap %(stage)s")
                     % {"v": assessor_text, "stage": stage}
+                )
+            if not self.layout.assigned(stage, assessor_id, kecamatan_id):
+                raise SheetCellError(
+                    _(
+                        "penilai '%(v)s' tidak ditugaskan menilai kecamatan %(kecamatan)s pada "
+                        "tahap %(stage)s"
+                    )
+                    % {"v": assessor_text, "kecamatan": kecamatan_name, "stage": stage}
                 )
 
         key = (kecamatan_id, target.indicator_id, assessor_id, rule.part)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 
 from evaluations.models import (
     MemberAbsence,
+    MemberAssignment,
     Participation,
     Period,
     ScoreEntry,
@@ -40,6 +41,7 @@ from scoring.structures import (
     AwardSpec,
     BandSpec,
     Entry,
+    ExpectedMembers,
     IndicatorSpec,
     InstrumentSpec,
     OptionSpec,
@@ -89,10 +91,19 @@ class PeriodScoreLayout:
     indicators: dict[int, IndicatorRef]  # by Indicator pk, text indicators included
     participants: tuple[ParticipantRef, ...]  # name order
     teams: dict[str, tuple[TeamSeat, ...]]  # stage code → seats in team order
+    # stage code → user id → the kecamatan ids the member scores, for members Tapem
+    # assigned part of the participants only (a member not listed scores them all).
+    assignments: dict[str, dict[int, frozenset[int]]]
+
+    def assigned(self, stage_code: str, user_id: int, kecamatan_id: int) -> bool:
+        """Whether the member `user_id` is expected to score `kecamatan_id` in the stage."""
+        chosen = self.assignments.get(stage_code, {}).get(user_id)
+        return chosen is None or kecamatan_id in chosen
 
 
 def period_score_layout(*, period: Period) -> PeriodScoreLayout:
-    """The instrument tree as specs, the participants and the teams of `period` (10 queries)."""
+    """The instrument tree as specs, the participants, the teams of `period` and their
+    assignments (11 queries)."""
     tree = instrument_set_tree(pk=period.instrument_set_id)
     spec = _instrument_spec(tree)
     indicators = {
@@ -123,6 +134,7 @@ def period_score_layout(*, period: Period) -> PeriodScoreLayout:
         if stage_id in stage_codes:  # a seat on a stage of another set: not this period's
             teams[stage_codes[stage_id]].append(TeamSeat(user_id, username))
     return PeriodScoreLayout(
+        assignments=period_assignments(period=period, stage_codes=stage_codes),
         period=period,
         instrument_set=tree,
         spec=spec,
@@ -132,8 +144,45 @@ def period_score_layout(*, period: Period) -> PeriodScoreLayout:
     )
 
 
+def period_assignments(
+    *, period: Period, stage_codes: dict[int, str]
+) -> dict[str, dict[int, frozenset[int]]]:
+    """Stage code → member → the kecamatan they score, for the members of `period` assigned
+    part of the participants only (one query)."""
+    chosen: dict[str, dict[int, set[int]]] = {}
+    rows = MemberAssignment.objects.filter(seat__period=period).values_list(
+        "seat__stage_id", "seat__user_id", "kecamatan_id"
+    )
+    for stage_id, user_id, kecamatan_id in rows:
+        if stage_id in stage_codes:
+            chosen.setdefault(stage_codes[stage_id], {}).setdefault(user_id, set()).add(
+                kecamatan_id
+            )
+    return {
+        code: {user: frozenset(ids) for user, ids in members.items()}
+        for code, members in chosen.items()
+    }
+
+
+def engine_expected(layout: PeriodScoreLayout) -> tuple[ExpectedMembers, ...]:
+    """Each kecamatan that part of a stage's team does not score, with the members who do
+    (no query: the layout read the assignments)."""
+    expected = []
+    for code, restricted in layout.assignments.items():
+        seats = layout.teams.get(code, ())
+        for ref in layout.participants:
+            members = tuple(
+                seat.username
+                for seat in seats
+                if seat.user_id not in restricted or ref.kecamatan_id in restricted[seat.user_id]
+            )
+            if len(members) < len(seats):
+                expected.append(ExpectedMembers(code, ref.participant.key, members))
+    return tuple(expected)
+
+
 def scoring_input_for_period(*, period: Period) -> ScoringInput:
-    """The engine's whole input for `period`, in 11 queries whatever its size.
+    """The engine's whole input for `period`, in 12 queries whatever its size.
 
     Values the engine would refuse because the period changed under them (an assessor no
     longer on the stage's team, a kecamatan no longer participating, a kecamatan value on a
@@ -192,6 +241,7 @@ def assemble_scoring_input(
         warnings=_skipped_warnings(skipped) + lapsed,
         absences=absences,
         tie_decisions=decisions,
+        expected=engine_expected(layout),
     )
 
 

@@ -11,12 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.models import (
+    MemberAssignment,
     NoteChange,
     Participation,
     Period,
     ScoreEntry,
     Sheet,
     StageDeadline,
+    TeamAppointment,
     TeamMember,
     ValueChange,
 )
@@ -221,6 +223,68 @@ def period_team_seats(*, period: Period) -> dict[tuple[int, int], str]:
             "stage_id", "user_id", "position"
         )
     }
+
+
+def period_assigned(
+    *, period: Period, user_id: int | None = None
+) -> dict[tuple[int, int], set[int]]:
+    """(stage id, member) → the kecamatan ids the member scores, for members Tapem assigned
+    part of the participants (absent: all). One query."""
+    rows = MemberAssignment.objects.filter(seat__period=period)
+    if user_id is not None:
+        rows = rows.filter(seat__user_id=user_id)
+    assigned: dict[tuple[int, int], set[int]] = {}
+    for stage_id, member_id, kecamatan_id in rows.values_list(
+        "seat__stage_id", "seat__user_id", "kecamatan_id"
+    ):
+        assigned.setdefault((stage_id, member_id), set()).add(kecamatan_id)
+    return assigned
+
+
+@dataclass
+class TeamComposition:
+    """One stage's team for the team page: its seats (with their people), the SK that
+    appoints it and its history, and which kecamatan each member scores."""
+
+    stage: Stage
+    seats: list[TeamMember]
+    appointment: Any  # TeamAppointment | None
+    appointment_history: list[Any]
+    assigned: dict[tuple[int, int], set[int]]  # (stage, member) → kecamatan; absent: all
+
+    def restricted(self, seat: TeamMember) -> set[int] | None:
+        return self.assigned.get((self.stage.pk, seat.user_id))
+
+
+def period_stage_teams(*, period: Period) -> list[TeamComposition]:
+    """Every stage with a seated team, in stage order (four queries)."""
+    seats: dict[int, list[TeamMember]] = {}
+    stages: dict[int, Stage] = {}
+    for seat in (
+        TeamMember.objects.filter(period=period)
+        .select_related("stage", "user__profile", "updated_by__profile")
+        .order_by("stage__order", "order", "user__username")
+    ):
+        seats.setdefault(seat.stage_id, []).append(seat)
+        stages[seat.stage_id] = seat.stage
+    history: dict[int, list[Any]] = {}
+    for row in (
+        TeamAppointment.objects.filter(period=period)
+        .select_related("recorded_by__profile")
+        .order_by("recorded_at", "pk")
+    ):
+        history.setdefault(row.stage_id, []).append(row)
+    assigned = period_assigned(period=period)
+    return [
+        TeamComposition(
+            stage=stages[stage_id],
+            seats=stage_seats,
+            appointment=(history.get(stage_id) or [None])[-1],
+            appointment_history=list(reversed(history.get(stage_id, []))),
+            assigned={key: value for key, value in assigned.items() if key[0] == stage_id},
+        )
+        for stage_id, stage_seats in seats.items()
+    ]
 
 
 def penilai_list() -> list[AbstractBaseUser]:

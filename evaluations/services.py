@@ -10,15 +10,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.access import PeriodAction, period_ensure, period_refusal
 from evaluations.models import (
+    MemberAssignment,
     Participation,
     Period,
     ScoreEntry,
     Sheet,
     StageDeadline,
+    TeamAppointment,
     TeamMember,
     ValueChange,
 )
@@ -104,22 +107,53 @@ def team_member_add(
 
 _POSITION_ORDER = {
     TeamMember.Position.KETUA: 0,
-    TeamMember.Position.SEKRETARIS: 1,
-    TeamMember.Position.ANGGOTA: 2,
+    TeamMember.Position.WAKIL_KETUA: 1,
+    TeamMember.Position.SEKRETARIS: 2,
+    TeamMember.Position.ANGGOTA: 3,
 }
+# The positions a stage's team holds once at most (Banggai Pasal 14(2): one Ketua, one Wakil
+# Ketua, one Sekretaris).
+SINGLE_POSITIONS = (
+    TeamMember.Position.KETUA,
+    TeamMember.Position.WAKIL_KETUA,
+    TeamMember.Position.SEKRETARIS,
+)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A member as the SK appoints them: position, origin (unsur) and jabatan/instansi
+    (None: keep what the seat has, empty for a new one)."""
+
+    user: AbstractBaseUser
+    position: str = TeamMember.Position.ANGGOTA
+    origin: str | None = None
+    jabatan: str | None = None
+
+
+def _seat(item: "Seat | tuple[AbstractBaseUser, str]") -> Seat:
+    return item if isinstance(item, Seat) else Seat(item[0], item[1])
 
 
 @transaction.atomic
 def team_set(
-    *, period: Period, stage: Stage, seats: Sequence[tuple[AbstractBaseUser, str]]
+    *,
+    period: Period,
+    stage: Stage,
+    seats: Sequence["Seat | tuple[AbstractBaseUser, str]"],
+    by: AbstractBaseUser | None = None,
 ) -> list[TeamMember]:
-    """Make `seats` — (penilai, position) — the whole team of `stage` in `period`: ketua first,
-    then sekretaris, then anggota in the given order (the order of the score template).
+    """Make `seats` — `Seat`s, or (penilai, position) — the whole team of `stage` in
+    `period`: ketua first, then wakil ketua, sekretaris, then anggota in the given order
+    (the order of the score template). A changed position, origin or jabatan records `by`
+    and the time on the seat.
 
     Refused with a ValidationError listing every problem: a closed or published period, a
     stage the kecamatan fills alone, someone who is not a penilai of the region or is seated
-    twice, more than one ketua or sekretaris, and removing a penilai whose values for this
-    stage are stored (they would silently drop out of the means)."""
+    twice, more than one ketua, wakil ketua or sekretaris, an unknown position or origin, and
+    removing a penilai whose values for this stage are stored (they would silently drop out
+    of the means)."""
+    chosen = [_seat(item) for item in seats]
     period = Period.objects.select_for_update().get(pk=period.pk)
     period_ensure(period=period, action=PeriodAction.CHANGE_SETUP)
     # The locks an import takes: a team cannot change under an import of its stage.
@@ -136,7 +170,7 @@ def team_set(
             % {"stage": stage.name}
         )
     problems: list[str] = []
-    users = [user for user, _position in seats]
+    users = [seat.user for seat in chosen]
     seen: set[int] = set()
     for user in users:
         if user.pk in seen:
@@ -163,11 +197,19 @@ def team_set(
                 )
                 % {"user": person_name(user), "region": period.region}
             )
-    for position in (TeamMember.Position.KETUA, TeamMember.Position.SEKRETARIS):
-        if sum(1 for _user, p in seats if p == position) > 1:
+    for seat in chosen:
+        if seat.position not in TeamMember.Position.values:
             problems.append(
-                _("Tim hanya boleh memiliki satu %(position)s.")
-                % {"position": position.label.lower()}
+                _("Kedudukan %(user)s tidak dikenal.") % {"user": person_name(seat.user)}
+            )
+        if seat.origin and seat.origin not in TeamMember.Origin.values:
+            problems.append(_("Unsur %(user)s tidak dikenal.") % {"user": person_name(seat.user)})
+    for position in SINGLE_POSITIONS:
+        holders = [person_name(seat.user) for seat in chosen if seat.position == position]
+        if len(holders) > 1:
+            problems.append(
+                _("Tim hanya boleh memiliki satu %(position)s; terpilih: %(users)s.")
+                % {"position": position.label, "users": ", ".join(holders)}
             )
     leaving = set(current) - seen
     scored = sorted(
@@ -192,11 +234,24 @@ def team_set(
         raise ValidationError(problems)
 
     TeamMember.objects.filter(period=period, stage=stage, user_id__in=leaving).delete()
-    ordered = sorted(enumerate(seats), key=lambda item: (_POSITION_ORDER[item[1][1]], item[0]))
+    ordered = sorted(
+        enumerate(chosen), key=lambda item: (_POSITION_ORDER[item[1].position], item[0])
+    )
+    now = timezone.now()
     team = []
-    for order, (_index, (user, position)) in enumerate(ordered):
-        seat = current.get(user.pk) or TeamMember(period=period, stage=stage, user=user)
-        seat.position, seat.order = position, order
+    for order, (_index, wanted) in enumerate(ordered):
+        seat = current.get(wanted.user.pk) or TeamMember(
+            period=period, stage=stage, user=wanted.user
+        )
+        described = (
+            wanted.position,
+            seat.origin if wanted.origin is None else wanted.origin,
+            seat.jabatan if wanted.jabatan is None else wanted.jabatan.strip(),
+        )
+        if seat.pk is None or (seat.position, seat.origin, seat.jabatan) != described:
+            seat.position, seat.origin, seat.jabatan = described
+            seat.updated_by, seat.updated_at = by, now
+        seat.order = order
         seat.save()
         team.append(seat)
     sheets_sync(period=period)
@@ -205,7 +260,10 @@ def team_set(
 
 @transaction.atomic
 def teams_set(
-    *, period: Period, seats: dict[Stage, Sequence[tuple[AbstractBaseUser, str]]]
+    *,
+    period: Period,
+    seats: dict[Stage, Sequence["Seat | tuple[AbstractBaseUser, str]"]],
+    by: AbstractBaseUser | None = None,
 ) -> None:
     """`team_set` for several stages at once: all teams change, or none (every problem of
     every stage is reported, each prefixed with its stage)."""
@@ -213,7 +271,7 @@ def teams_set(
     for stage, stage_seats in seats.items():
         try:
             with transaction.atomic():
-                team_set(period=period, stage=stage, seats=stage_seats)
+                team_set(period=period, stage=stage, seats=stage_seats, by=by)
         except ValidationError as error:
             problems += [
                 _("Tahap %(stage)s: %(problem)s") % {"stage": stage.name, "problem": message}
@@ -221,6 +279,188 @@ def teams_set(
             ]
     if problems:
         raise ValidationError(problems)
+
+
+@dataclass(frozen=True)
+class AppointmentInput:
+    stage: Stage
+    number: str
+    date: datetime.date
+    issuer: str
+    title: str = ""
+
+
+def standing_appointments(*, period: Period) -> dict[int, TeamAppointment]:
+    """The SK that stands for each stage's team (its latest record), by stage id."""
+    latest: dict[int, TeamAppointment] = {}
+    rows = TeamAppointment.objects.filter(period=period).select_related(
+        "stage", "recorded_by__profile"
+    )
+    for row in rows.order_by("recorded_at", "pk"):
+        latest[row.stage_id] = row
+    return latest
+
+
+@transaction.atomic
+def team_appointments_record(
+    *, period: Period, appointments: Sequence[AppointmentInput], by: AbstractBaseUser | None
+) -> list[TeamAppointment]:
+    """Record the SK appointing each listed stage's team; an SK equal to the one that
+    stands records nothing. Insert-only: the earlier record stays as history."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    period_ensure(period=period, action=PeriodAction.CHANGE_SETUP)
+    standing = standing_appointments(period=period)
+    now = timezone.now()
+    recorded = []
+    for item in appointments:
+        if item.stage.instrument_set_id != period.instrument_set_id:
+            raise ValidationError(_("Tahap tersebut bukan bagian dari set instrumen periode ini."))
+        number, issuer, title = item.number.strip(), item.issuer.strip(), item.title.strip()
+        if not number or not issuer or item.date is None:
+            raise ValidationError(
+                _("Tahap %(stage)s: isi nomor, tanggal dan pejabat yang menetapkan SK.")
+                % {"stage": item.stage.name}
+            )
+        current = standing.get(item.stage.pk)
+        if current is not None and (
+            current.number,
+            current.date,
+            current.issuer,
+            current.title,
+        ) == (number, item.date, issuer, title):
+            continue
+        recorded.append(
+            TeamAppointment.objects.create(
+                period=period,
+                stage=item.stage,
+                number=number,
+                date=item.date,
+                issuer=issuer,
+                title=title,
+                recorded_by=by,
+                recorded_at=now,
+            )
+        )
+    return recorded
+
+
+@transaction.atomic
+def team_describe(
+    *,
+    period: Period,
+    stage: Stage,
+    seats: Sequence[Seat],
+    appointment: AppointmentInput | None,
+    by: AbstractBaseUser | None,
+) -> None:
+    """One stage's team as its SK appoints it, in one transaction: each seat's position,
+    origin and jabatan (`team_set`'s rules), and the SK when given."""
+    team_set(period=period, stage=stage, seats=seats, by=by)
+    if appointment is not None:
+        team_appointments_record(period=period, appointments=[appointment], by=by)
+
+
+@transaction.atomic
+def assignments_set(
+    *,
+    period: Period,
+    stage: Stage,
+    chosen: dict[int, set[int]],
+    by: AbstractBaseUser | None,
+) -> None:
+    """Which kecamatan each seated member of `stage` scores: `chosen` maps a member's user
+    id to kecamatan ids (a member not named keeps what they have). Choosing every
+    participant stores no row (the default: the whole team scores every kecamatan).
+
+    Refused, nothing changed: a member with no kecamatan (take them off the team instead),
+    a kecamatan left with no member, and taking a member off a kecamatan whose sheet already
+    holds their values (they would silently drop out of its mean; clear them first)."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    period_ensure(period=period, action=PeriodAction.CHANGE_SETUP)
+    seats = {
+        seat.user_id: seat
+        for seat in TeamMember.objects.filter(period=period, stage=stage).select_related(
+            "user__profile"
+        )
+    }
+    participants = dict(
+        Participation.objects.filter(period=period).values_list("kecamatan_id", "kecamatan__name")
+    )
+    current: dict[int, set[int]] = {}
+    for user_id, kecamatan_id in MemberAssignment.objects.filter(
+        seat__period=period, seat__stage=stage
+    ).values_list("seat__user_id", "kecamatan_id"):
+        current.setdefault(user_id, set()).add(kecamatan_id)
+    after = {
+        user_id: set(chosen.get(user_id, current.get(user_id, participants))) & set(participants)
+        for user_id in seats
+    }
+    problems: list[str] = []
+    for user_id in chosen:
+        if user_id not in seats:
+            problems.append(_("Penilai yang dipilih tidak duduk di tim tahap ini."))
+    for user_id, kecamatan in after.items():
+        if not kecamatan:
+            problems.append(
+                _(
+                    "%(user)s tidak ditugaskan menilai satu kecamatan pun; pilih paling sedikit "
+                    "satu, atau keluarkan ia dari tim."
+                )
+                % {"user": person_name(seats[user_id].user)}
+            )
+    if seats:
+        empty = sorted(
+            name
+            for kecamatan_id, name in participants.items()
+            if not any(kecamatan_id in kecamatan for kecamatan in after.values())
+        )
+        if empty:
+            problems.append(
+                _("Tidak ada penilai yang ditugaskan menilai %(names)s.")
+                % {"names": ", ".join(empty)}
+            )
+    leaving = [
+        (user_id, kecamatan_id)
+        for user_id, kecamatan in after.items()
+        for kecamatan_id in set(participants) - kecamatan
+    ]
+    if leaving:
+        valued = set(
+            ScoreEntry.objects.filter(
+                period=period,
+                indicator__aspect__stage=stage,
+                assessor_id__in={user_id for user_id, _k in leaving},
+            ).values_list("assessor_id", "kecamatan_id")
+        )
+        for user_id, kecamatan_id in sorted(
+            set(leaving) & valued, key=lambda pair: participants[pair[1]]
+        ):
+            problems.append(
+                _(
+                    "%(user)s sudah memiliki nilai untuk %(kecamatan)s pada tahap ini; "
+                    "kosongkan nilainya lebih dulu sebelum melepas penugasannya."
+                )
+                % {
+                    "user": person_name(seats[user_id].user),
+                    "kecamatan": participants[kecamatan_id],
+                }
+            )
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
+    for user_id, kecamatan in after.items():
+        wanted = set() if kecamatan == set(participants) else kecamatan
+        if wanted == current.get(user_id, set()):
+            continue
+        seat = seats[user_id]
+        MemberAssignment.objects.filter(seat=seat).exclude(kecamatan_id__in=wanted).delete()
+        MemberAssignment.objects.bulk_create(
+            [
+                MemberAssignment(seat=seat, kecamatan_id=k, recorded_by=by, recorded_at=now)
+                for k in sorted(wanted - current.get(user_id, set()))
+            ]
+        )
+    sheets_sync(period=period)
 
 
 @transaction.atomic

@@ -36,9 +36,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.uploads import EVIDENCE_TYPE_LABELS, evidence_types_allowed
-from evaluations.access import PeriodAction, period_refusal, recusal_reason
+from evaluations.access import (
+    PeriodAction,
+    assignment_refusal,
+    period_refusal,
+    recusal_reason,
+)
 from evaluations.models import (
     Evidence,
+    MemberAssignment,
     NoteChange,
     Participation,
     Period,
@@ -309,6 +315,10 @@ def sheet_write_refusal(*, sheet: Sheet, user: AbstractBaseUser) -> Refusal | No
             _("Kecamatan %(kecamatan)s tidak dinilai; nilainya tidak dapat diubah.")
             % {"kecamatan": sheet.kecamatan},
         )
+    if sheet.assessor_id is not None:
+        unassigned = assignment_refusal(sheet=sheet)
+        if unassigned is not None:
+            return Refusal("not_assigned", unassigned)
     if sheet.assessor_id is not None and user.pk == sheet.assessor_id:
         recused = recusal_reason(sheet=sheet)
         if recused is not None:
@@ -756,10 +766,10 @@ def _freeze_set_on_first_value(period: Period, by: AbstractBaseUser | None) -> N
 
 
 def sheets_sync(*, period: Period) -> int:
-    """Make sure every sheet the period expects exists: each team seat × participant for
-    the stages the team scores, and the kecamatan's own sheet for the stages it fills.
-    Empty draft sheets no longer expected (a member left the team) go. Returns the number
-    created."""
+    """Make sure every sheet the period expects exists: each team seat × participant it is
+    assigned (by default all) for the stages the team scores, and the kecamatan's own sheet
+    for the stages it fills. Empty draft sheets no longer expected (a member left the team
+    or was assigned other kecamatan) go. Returns the number created."""
     stage_entered: dict[int, set[str]] = {}
     for stage_id, entered_by, answered in (
         Indicator.objects.filter(aspect__stage__instrument_set_id=period.instrument_set_id)
@@ -777,13 +787,22 @@ def sheets_sync(*, period: Period) -> int:
         "stage_id", "user_id"
     ):
         seats.setdefault(stage_id, []).append(user_id)
+    assigned: dict[tuple[int, int], set[int]] = {}  # (stage, member) → kecamatan; none: all
+    for stage_id, user_id, kecamatan_id in MemberAssignment.objects.filter(
+        seat__period=period
+    ).values_list("seat__stage_id", "seat__user_id", "kecamatan_id"):
+        assigned.setdefault((stage_id, user_id), set()).add(kecamatan_id)
     expected: set[tuple[int, int, int | None]] = set()
     for stage_id, kinds in stage_entered.items():
         for kecamatan_id in kecamatan_ids:
             if EnteredBy.KECAMATAN in kinds:
                 expected.add((stage_id, kecamatan_id, None))
             if EnteredBy.TEAM in kinds:
-                expected.update((stage_id, kecamatan_id, user) for user in seats.get(stage_id, ()))
+                expected.update(
+                    (stage_id, kecamatan_id, user)
+                    for user in seats.get(stage_id, ())
+                    if kecamatan_id in assigned.get((stage_id, user), (kecamatan_id,))
+                )
     existing = {
         (stage_id, kecamatan_id, assessor_id): (pk, version)
         for pk, stage_id, kecamatan_id, assessor_id, version in Sheet.objects.filter(

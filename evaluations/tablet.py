@@ -32,6 +32,7 @@ from evaluations.models import (
     TeamMember,
 )
 from evaluations.scoring_input import standing_absences
+from evaluations.selectors import period_assigned
 from evaluations.sheets import TEAM_SHEET, plain_decimal, sheet_cells
 from instruments.limits import PresentationLimits, presentation_limits_of
 from instruments.models import Aspect, Stage
@@ -141,6 +142,7 @@ def own_sheets(*, period: Period, user: AbstractBaseUser) -> list[OwnSheet]:
         )
         .order_by("stage__order", "kecamatan__name")
     )
+    sheets = _assigned_only(sheets, period=period, user_id=user.pk)
     recused = {
         (row.stage_id, row.kecamatan_id)
         for row in standing_absences(period=period)
@@ -159,6 +161,19 @@ def own_sheets(*, period: Period, user: AbstractBaseUser) -> list[OwnSheet]:
             (sheet.stage_id, sheet.kecamatan_id) in recused,
         )
         for sheet in sheets
+    ]
+
+
+def _assigned_only(sheets: list[Sheet], *, period: Period, user_id: int) -> list[Sheet]:
+    """The sheets of kecamatan the member is assigned (a sheet kept for its history after
+    an assignment changed is not theirs to fill)."""
+    assigned = period_assigned(period=period, user_id=user_id)
+    if not assigned:
+        return sheets
+    return [
+        sheet
+        for sheet in sheets
+        if sheet.kecamatan_id in assigned.get((sheet.stage_id, user_id), {sheet.kecamatan_id})
     ]
 
 
@@ -248,6 +263,7 @@ class BoardCell:
     status: str
     sheet: Sheet | None
     flags: list[Flag] = field(default_factory=list)
+    assigned: bool = True  # False: the member does not score this kecamatan (no status)
 
     @property
     def label(self) -> str:
@@ -324,6 +340,7 @@ def board_for_period(*, period: Period, stage_code: str | None = None) -> list[B
     ):
         key = (row["sheet__stage_id"], row["kecamatan_id"], row["assessor_id"])
         totals[key][row["indicator__aspect_id"]] = row["total"]
+    assigned = period_assigned(period=period)
     margin = disagreement_margin()
     board = []
     for stage in stages:
@@ -335,11 +352,19 @@ def board_for_period(*, period: Period, stage_code: str | None = None) -> list[B
                 {m.user_id: totals.get((stage.pk, kec.pk, m.user_id), {}) for m in members},
                 aspect_max,
                 margin,
-                excluded={m.user_id for m in members if (stage.pk, kec.pk, m.user_id) in absences},
+                excluded={
+                    m.user_id
+                    for m in members
+                    if (stage.pk, kec.pk, m.user_id) in absences
+                    or not _assigned(assigned, stage.pk, m.user_id, kec.pk)
+                },
             )
             cells = []
             for member in members:
                 key = (stage.pk, kec.pk, member.user_id)
+                if not _assigned(assigned, stage.pk, member.user_id, kec.pk):
+                    cells.append(BoardCell(member, Status.NOT_STARTED, None, assigned=False))
+                    continue
                 sheet = sheets.get(key)
                 status = _status(sheet, absences.get(key))
                 counts[status] += 1
@@ -347,6 +372,13 @@ def board_for_period(*, period: Period, stage_code: str | None = None) -> list[B
             rows.append(BoardRow(kec, cells))
         board.append(_with_severity(BoardStage(stage, members, rows, counts), totals, aspect_max))
     return board
+
+
+def _assigned(
+    assigned: dict[tuple[int, int], set[int]], stage_id: int, user_id: int, kecamatan_id: int
+) -> bool:
+    chosen = assigned.get((stage_id, user_id))
+    return chosen is None or kecamatan_id in chosen
 
 
 def _with_severity(

@@ -9,6 +9,16 @@ urlpatterns = [
     path("periode/baru/", views.period_new, name="period_new"),
     path("periode/<slug:period>/", views.period_detail, name="period_detail"),
     path("periode/<slug:period>/tim/", views.period_team, name="period_team"),
+    path(
+        "periode/<slug:period>/tim/<int:stage>/susunan/",
+        views.period_team_stage,
+        name="period_team_stage",
+    ),
+    path(
+        "periode/<slug:period>/tim/<int:stage>/penugasan/",
+        views.period_team_assignments,
+        name="period_team_assignments",
+    ),
     path("periode/<slug:period>/tim/ketidakhadiran/", views.absence_add, name="absence_add"),
     path(
         "periode/<slug:period>/tim/ketidakhadiran/<int:absence>/tarik/",

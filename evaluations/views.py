@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,13 +25,16 @@ from evaluations.decisions import (
     absence_book,
     absence_record,
     absence_withdraw,
+    conflict_record,
     ranking_ties,
     tie_decision_history,
     tie_decision_record,
 )
 from evaluations.forms import (
+    CONFLICT,
     AbsenceForm,
     AbsenceWithdrawForm,
+    AssignmentForm,
     DeadlinesForm,
     DisqualifyForm,
     NotScoredForm,
@@ -39,6 +44,7 @@ from evaluations.forms import (
     ReviewForm,
     ScoreWorkbookForm,
     SheetForm,
+    StageTeamForm,
     TeamForm,
     TieDecisionForm,
 )
@@ -66,11 +72,13 @@ from evaluations.self_assessment import (
 from evaluations.services import (
     PERIOD_STATUS,
     ScoreImportError,
+    assignments_set,
     participation_set_scored,
     period_create,
     period_set_status,
     scores_import,
     stage_deadlines_set,
+    team_describe,
     teams_set,
 )
 from evaluations.sheets import (
@@ -84,7 +92,7 @@ from evaluations.sheets import (
 from evaluations.templatetags.results import entry_key
 from instruments.selectors import instrument_set_list
 from regions.access import Action, access_kecamatan, access_region, can
-from regions.models import Notice, Role
+from regions.models import Kecamatan, Notice, Role
 from regions.people import person_name
 from regions.selectors import people_by_username
 from regions.transitions import transition_history_labelled
@@ -169,7 +177,7 @@ def period_team(request: HttpRequest, region: str, period: str) -> HttpResponse:
     form = _team_form(obj, posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            teams_set(period=obj, seats=form.seats())
+            teams_set(period=obj, seats=form.seats(), by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -185,10 +193,20 @@ def _team_page(
     form: TeamForm | None = None,
     absence_form: AbsenceForm | None = None,
     withdraw_failed: tuple[int, AbsenceWithdrawForm] | None = None,
+    failed: StageTeamForm | AssignmentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     form = form or _team_form(period, None)
     book = absence_book(period=period)
+    kecamatan = list(selectors.kecamatan_list().filter(participations__period=period))
+    stage_teams = []
+    for team in selectors.period_stage_teams(period=period):
+        describe = _stage_team_form(team, None)
+        assign = _assignment_form(team, kecamatan, None)
+        if failed is not None and failed.stage.pk == team.stage.pk:
+            describe = failed if isinstance(failed, StageTeamForm) else describe
+            assign = failed if isinstance(failed, AssignmentForm) else assign
+        stage_teams.append((team, describe, assign))
     standing = [
         (row, withdraw_failed[1] if withdraw_failed and withdraw_failed[0] == row.pk else None)
         for row in book.standing
@@ -204,9 +222,79 @@ def _team_page(
             "absence_refusal": period_refusal(period=period, action=PeriodAction.RECORD_DECISIONS),
             "absences": standing,
             "absence_history": book.history,
+            "stage_teams": stage_teams,
         },
         status=status,
     )
+
+
+def _stage_team_form(team: selectors.TeamComposition, data: dict[str, Any] | None) -> StageTeamForm:
+    return StageTeamForm(data, stage=team.stage, seats=team.seats, appointment=team.appointment)
+
+
+def _assignment_form(
+    team: selectors.TeamComposition, kecamatan: list[Kecamatan], data: dict[str, Any] | None
+) -> AssignmentForm:
+    return AssignmentForm(
+        data, stage=team.stage, seats=team.seats, kecamatan=kecamatan, assigned=team.assigned
+    )
+
+
+def _stage_team(period: Period, stage: int) -> selectors.TeamComposition:
+    team = next(
+        (t for t in selectors.period_stage_teams(period=period) if t.stage.pk == stage), None
+    )
+    if team is None:
+        raise Http404
+    return team
+
+
+@require_POST
+def period_team_stage(request: HttpRequest, region: str, period: str, stage: int) -> HttpResponse:
+    """One stage's team as its SK appoints it: origins, jabatan and the SK itself."""
+    obj = access_period(request=request, slug=period, action=PeriodAction.CHANGE_SETUP)
+    team = _stage_team(obj, stage)
+    form = _stage_team_form(team, request.POST)
+    if form.is_valid():
+        try:
+            team_describe(
+                period=obj,
+                stage=team.stage,
+                seats=form.described(),
+                appointment=form.appointment(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Susunan tim tahap %(stage)s disimpan.") % {"stage": team.stage.name}
+            )
+            return redirect(_team_url(region, obj, f"susunan-{team.stage.pk}"))
+    return _team_page(request, obj, failed=form, status=422)
+
+
+@require_POST
+def period_team_assignments(
+    request: HttpRequest, region: str, period: str, stage: int
+) -> HttpResponse:
+    """Which kecamatan each member of one stage's team scores."""
+    obj = access_period(request=request, slug=period, action=PeriodAction.CHANGE_SETUP)
+    team = _stage_team(obj, stage)
+    kecamatan = list(selectors.kecamatan_list().filter(participations__period=obj))
+    form = _assignment_form(team, kecamatan, request.POST)
+    if form.is_valid():
+        try:
+            assignments_set(period=obj, stage=team.stage, chosen=form.chosen(), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Penugasan penilai tahap %(stage)s disimpan.") % {"stage": team.stage.name},
+            )
+            return redirect(_team_url(region, obj, f"penugasan-{team.stage.pk}"))
+    return _team_page(request, obj, failed=form, status=422)
 
 
 def _team_form(period: Period, data: dict | None) -> TeamForm:
@@ -233,17 +321,20 @@ def absence_add(request: HttpRequest, region: str, period: str) -> HttpResponse:
     obj = access_period(request=request, slug=period, action=PeriodAction.RECORD_DECISIONS)
     form = _absence_form(obj, request.POST)
     if form.is_valid():
-        seat = form.cleaned_data["seat"]
+        seat, kind = form.cleaned_data["seat"], form.cleaned_data["kind"]
+        where = {
+            "period": obj,
+            "stage": seat.stage,
+            "kecamatan": form.cleaned_data["kecamatan"],
+            "member": seat.user,
+            "reason": form.cleaned_data["reason"],
+            "by": request.user,
+        }
         try:
-            absence_record(
-                period=obj,
-                stage=seat.stage,
-                kecamatan=form.cleaned_data["kecamatan"],
-                member=seat.user,
-                kind=form.cleaned_data["kind"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
+            if kind == CONFLICT:
+                conflict_record(**where)
+            else:
+                absence_record(kind=kind, **where)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -277,10 +368,8 @@ def absence_remove(request: HttpRequest, region: str, period: str, absence: int)
     return _team_page(request, obj, withdraw_failed=(row.pk, form), status=422)
 
 
-def _team_url(region: str, period: Period) -> str:
-    return reverse("period_team", kwargs={"region": region, "period": period.slug}) + (
-        "#ketidakhadiran"
-    )
+def _team_url(region: str, period: Period, anchor: str = "ketidakhadiran") -> str:
+    return reverse("period_team", kwargs={"region": region, "period": period.slug}) + (f"#{anchor}")
 
 
 @require_safe

@@ -17,6 +17,7 @@ from scoring.rules import AbsenceKind, EnteredBy
 from scoring.structures import (
     Absence,
     Entry,
+    ExpectedMembers,
     InstrumentSpec,
     Participant,
     ResultStatus,
@@ -75,7 +76,9 @@ def read_teams(
 class Inputs:
     """The entries as sheets and the sums by sheet, checked against the compiled stages."""
 
-    __slots__ = ("absences", "entered", "sheets", "stages", "sums", "tracks", "valued_sums")
+    __slots__ = (
+        "absences", "entered", "expected", "sheets", "stages", "sums", "tracks", "valued_sums",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -94,6 +97,40 @@ class Inputs:
         self.entered = {(stage, participant) for stage, participant, _ in self.sheets}
         self.entered.update((stage, participant) for stage, participant, _ in self.sums)
         self.absences = self._group_absences(data.absences, teams)
+        self.expected = self._group_expected(data.expected, teams)
+
+    def members(self, stage: CompiledStage, participant_key: str) -> tuple[str, ...]:
+        """The members expected to score `participant_key` in `stage`: the whole team
+        unless Tapem assigned part of it (in team order either way)."""
+        expected = self.expected
+        if not expected:
+            return stage.members
+        return expected.get((stage.code, participant_key), stage.members)
+
+    def _group_expected(
+        self, expected: Sequence[ExpectedMembers], teams: dict[str, tuple[str, ...]]
+    ) -> dict[tuple[str, str], tuple[str, ...]]:
+        """Each kecamatan's expected members, keyed (stage, kecamatan), in team order; only
+        members seated on the stage's team, once per kecamatan and stage."""
+        stages = {stage.code: stage for stage in self.stages}
+        result: dict[tuple[str, str], tuple[str, ...]] = {}
+        for item in expected:
+            where = f"tahap {item.stage_code!r}, kecamatan {item.participant_key!r}"
+            stage = stages.get(item.stage_code)
+            if stage is None or item.participant_key not in self.tracks or stage.pseudo:
+                raise ValueError(f"Penugasan penilai untuk {where} yang tidak dikenal.")
+            team = teams.get(stage.code, ())
+            strangers = set(item.assessors) - set(team)
+            if strangers:
+                raise ValueError(
+                    f"Penugasan penilai untuk {where}: {sorted(strangers)} tidak termasuk tim."
+                )
+            key = (item.stage_code, item.participant_key)
+            if key in result:
+                raise ValueError(f"Dua penugasan penilai untuk {where}.")
+            chosen = set(item.assessors)
+            result[key] = tuple(member for member in stage.members if member in chosen)
+        return result
 
     def _group_absences(
         self, absences: Sequence[Absence], teams: dict[str, tuple[str, ...]]

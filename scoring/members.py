@@ -43,8 +43,10 @@ def set_highest(
     those of members who take no part in that kecamatan's stage."""
     for indicator in stage.counts:
         highest: Decimal | None = None
-        assessors = (None,) if indicator.by_kecamatan else stage.members
         for track in active:
+            assessors = (
+                (None,) if indicator.by_kecamatan else inputs.members(stage, track.participant.key)
+            )
             for assessor in assessors:
                 if (stage.code, track.participant.key, assessor) in inputs.absences:
                     continue
@@ -94,6 +96,9 @@ def score_stage(
         track.notes.append(message(Code.NO_TEAM, stage=stage.name))
     members: list[MemberResult] = []
     absences = inputs.absences
+    expected = inputs.members(stage, key)
+    if expected is not stage.members:
+        _unassigned(inputs, stage, track, expected, warnings)
     if stage.pseudo:
         sheet_key: SheetKey = (stage.code, key, None)
         for assessor in stage.members:
@@ -102,7 +107,7 @@ def score_stage(
             )
     else:
         sheets = inputs.sheets
-        for assessor in stage.members:
+        for assessor in expected:
             sheet_key = (stage.code, key, assessor)
             absence = absences.get(sheet_key) if absences else None
             if absence is None:
@@ -148,6 +153,30 @@ def score_stage(
         missing=missing,
         absences=tuple(m.absence for m in members if m.absence is not None) if absences else (),
     )
+
+
+def _unassigned(
+    inputs: Inputs,
+    stage: CompiledStage,
+    track: Track,
+    expected: tuple[str, ...],
+    warnings: list[Message],
+) -> None:
+    """Warn about values of members not assigned to this kecamatan: they are ignored (every
+    write path refuses them, so they are there only if written around it)."""
+    for assessor in stage.members:
+        if assessor in expected:
+            continue
+        if inputs.has_values((stage.code, track.participant.key, assessor)):
+            warnings.append(
+                message(
+                    Code.UNASSIGNED_VALUES_IGNORED,
+                    assessor=assessor,
+                    kecamatan=kecamatan_name(track.participant),
+                    key=track.participant.key,
+                    stage=stage.name,
+                )
+            )
 
 
 def _absent(

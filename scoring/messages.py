@@ -76,6 +76,7 @@ class Code(StrEnum):
     MEMBER_NOT_SCORED = "member_not_scored"
     MEMBER_INCOMPLETE = "member_incomplete"
     ABSENT_VALUES_IGNORED = "absent_values_ignored"
+    UNASSIGNED_VALUES_IGNORED = "unassigned_values_ignored"
     NOBODY_TOOK_PART = "nobody_took_part"
     SHORTLIST_INCOMPLETE = "shortlist_incomplete"
     SHORTLIST_NOT_SCORABLE = "shortlist_not_scorable"
@@ -137,6 +138,10 @@ TEMPLATES: dict[Code, str] = {
     Code.ABSENT_VALUES_IGNORED: gettext_noop(
         "Nilai dari %(assessor)s untuk %(kecamatan)s pada tahap %(stage)s diabaikan: Tapem "
         "mencatat ia tidak ikut menilai kecamatan ini."
+    ),
+    Code.UNASSIGNED_VALUES_IGNORED: gettext_noop(
+        "Nilai dari %(assessor)s untuk %(kecamatan)s pada tahap %(stage)s diabaikan: ia tidak "
+        "ditugaskan menilai kecamatan ini."
     ),
     Code.NOBODY_TOOK_PART: gettext_noop(
         "Tidak ada penilai yang ikut menilai %(kecamatan)s pada tahap %(stage)s (semua "

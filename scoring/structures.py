@@ -242,6 +242,17 @@ class Absence:
 
 
 @dataclass(frozen=True)
+class ExpectedMembers:
+    """The members of a stage's team who score one kecamatan, where Tapem assigned fewer
+    than the whole team (by default every seated member scores every kecamatan). The others
+    are not expected there: never missing, never in its means, their values ignored."""
+
+    stage_code: str
+    participant_key: str
+    assessors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TieDecision:
     """The Tim's order for kecamatan whose final scores tie after the set's tie-breaks, as
     Tapem records it.
@@ -321,6 +332,8 @@ class ScoringInput:
     absences: tuple[Absence, ...] = ()
     # The Tim's decisions on ties the tie-breaks leave (see TieDecision).
     tie_decisions: tuple[TieDecision, ...] = ()
+    # Kecamatan scored by part of a stage's team only (see ExpectedMembers).
+    expected: tuple[ExpectedMembers, ...] = ()
 
 
 # ---------------------------------------------------------------- results (output)

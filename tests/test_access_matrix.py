@@ -147,6 +147,8 @@ MATRIX: dict[str, Expect] = {
     "part_delete": tapem_page(post=409),  # the probed stage has a team: not deleted
     "period_new": tapem_page(post=422),
     "period_team": tapem_page(post=302),  # an empty grid is a valid (empty) team
+    "period_team_stage": tapem_page(get=405, post=302),  # no SK, no origin: a valid save
+    "period_team_assignments": tapem_page(get=405, post=422),  # nothing ticked: refused
     "absence_add": tapem_page(get=405, post=422),  # an empty form names no member
     "absence_remove": tapem_page(get=405, post=404),  # no absence stands in the probed period
     "period_status": tapem_page(get=302, post=302),  # no move named: back to the period
@@ -397,6 +399,7 @@ def kwargs_for(route: str, world: World, kecamatan: str) -> dict:
         "pk": world.instrument_set,
         "kind": "tahap",
         "part": world.stage,
+        "stage": world.stage,
         "sheet": world.sheet,
         "sheet_id": world.sheet,
         "user_id": world.person,

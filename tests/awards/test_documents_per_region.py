@@ -59,3 +59,14 @@ def test_every_region_gets_its_own_documents(tmp_path):
         assert f"KEPUTUSAN {period.region.head_title.upper()}" in sk, region
         if first["predikat"]:  # Banggai and Tegal print predikat / status
             assert first["predikat"] in berita and first["predikat"] in sk, region
+        # Each stage's team with position, origin and jabatan, and the SK appointing it.
+        unbroken = [text.replace("/ ", "/") for text in (berita, sk)]  # a line broke at "/"
+        for row in snapshot.data["appointments"]:
+            cited = f"Keputusan {row['issuer']} Nomor {row['number']} tanggal 2 Maret 2026"
+            assert all(cited in text for text in unbroken), region
+        assert "Kedudukan dalam Tim" in berita and "Perangkat daerah" in berita, region
+        if period.region.slug == "banggai":  # Pasal 14(2): Bupati Ketua, Wakil Bupati …
+            assert "Ketua Bupati Banggai" not in berita  # position and jabatan in own columns
+            for words_ in ("Wakil Ketua", "Kepala daerah", "Wakil Bupati Banggai", "Akademisi"):
+                assert words_ in berita and words_ in sk, words_
+            assert "Nomor 100.3.3.2/3/Tapem/2026" in unbroken[0]

@@ -38,3 +38,20 @@ def test_the_demo_ranks_every_region_and_records_one_absence_each():
     with scopes_disabled():
         assert ScoreEntry.objects.count() == values
         assert MemberAbsence.objects.count() == 4
+
+
+def test_the_demo_assignment_leaves_toili_barat_to_four_members_and_ranked():
+    """The demo's one assignment (evaluations.demo._RESTRICTED): the Ketua of Banggai's
+    stage 2 does not score Toili Barat, which is still ranked, with a stage 2 mean over the
+    other four. (Measured against the demo without it: every rank and award is the same;
+    Toili Barat's final score moves from 81,42 to 81,36.)"""
+    call_command("load_demo", stdout=io.StringIO())
+    with scopes_disabled():
+        period = Period.objects.select_related("region").get(region__slug="banggai")
+    with scope(region=period.region):
+        ranking = ranking_for_period(period=period)
+    toili_barat = next(r for r in ranking.results if r.name == "Toili Barat")
+    t2 = toili_barat.stages[1]
+    assert toili_barat.status == ResultStatus.RANKED
+    assert [m.assessor for m in t2.members] == [f"penilai-banggai-{n}" for n in (2, 3, 4, 5)]
+    assert not any(w.code == "unassigned_values_ignored" for w in ranking.warnings)

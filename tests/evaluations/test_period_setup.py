@@ -172,7 +172,7 @@ def test_two_ketua_are_refused_and_the_team_stays_as_it_was(tapem, tenancy, peri
         },
     )
     assert response.status_code == 422
-    assert "Tim hanya boleh memiliki satu ketua." in response.content.decode()
+    assert "tim hanya boleh memiliki satu Ketua; terpilih" in response.content.decode()
     assert _team(period) == [("penilai_bekasi", "ketua")]
 
 

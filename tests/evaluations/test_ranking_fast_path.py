@@ -39,7 +39,7 @@ from tests.evaluations.conftest import disqualify, write_around_services
 pytestmark = pytest.mark.django_db
 
 REGIONS = ["bekasi", "banggai", "pekalongan", "tegal"]
-LAYOUT_QUERIES = 10  # the set tree (8), participants, team seats
+LAYOUT_QUERIES = 11  # the set tree (8), participants, team seats, assignments
 # sums, incomplete-sheet counts, values read one by one, absences, tie decisions
 FAST_QUERIES = LAYOUT_QUERIES + 5
 

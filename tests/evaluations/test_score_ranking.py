@@ -19,7 +19,7 @@ from tests.instruments.builders import tiny_set
 pytestmark = pytest.mark.django_db
 
 # set tree (8), participants, team seats, values, absences, tie decisions
-SCORING_INPUT_QUERIES = 13
+SCORING_INPUT_QUERIES = 14  # 13 + the assignments (read with the layout)
 CONTRACT = ("kecamatan", "rank", "status", "final_score", "predikat", "award", "stages", "aspects")
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from scoring.engine import compute_ranking
 from scoring.rules import AbsenceKind
-from scoring.structures import Absence, ResultStatus, ScoringInput
+from scoring.structures import Absence, ExpectedMembers, ResultStatus, ScoringInput
 from tests.scoring.builders import (
     BANGGAI_ASPECTS,
     banggai,
@@ -246,6 +246,68 @@ def test_no_absence_for_a_stage_the_kecamatan_fills_alone():
         (),
         (),
         absences=(Absence("PENILAIAN", "slawi", "mandiri", AbsenceKind.ABSENT, "", "", WHEN),),
+    )
+    with pytest.raises(ValueError, match="tidak termasuk tim"):
+        compute_ranking(data)
+
+
+# ---------------------------------------------------------------- assignments
+
+
+def test_a_member_not_assigned_to_a_kecamatan_is_neither_awaited_nor_in_its_mean():
+    """Worked case (Banggai stage 2, Lampiran I: ΣKo = (V1+…+Vn)/JA, ΣIk likewise, Bn =
+    ΣKo + ΣIk). Tapem assigns v3 only to other kecamatan, so Luwuk expects v1 and v2:
+
+        v1: Ko 40, Ik 4 × 10 = 40  → 80
+        v2: Ko 30, Ik 3 × 10 = 30  → 60
+        v3: not assigned; enters nothing (if v3 were counted, Luwuk would wait for v3)
+
+        ΣKo = (40 + 30) / 2 = 35, ΣIk = (40 + 30) / 2 = 35, Bn = 35 + 35 = 70.
+    """
+    t2 = objektif("Luwuk", "v1", 40, [4] * 10) + objektif("Luwuk", "v2", 30, [3] * 10)
+    data = ScoringInput(
+        SPEC,
+        participants("Luwuk"),
+        TEAMS,
+        tuple(luwuk(t2=t2)),
+        expected=(ExpectedMembers("T2", "luwuk", ("v2", "v1")),),  # any order: team order kept
+    )
+    ranking = compute_ranking(data)
+    t2_result = ranking.results[0].stages[1]
+    assert t2_result.score == D(70)
+    assert t2_result.missing == ()
+    assert [m.assessor for m in t2_result.members] == ["v1", "v2"]
+    assert ranking.results[0].status == ResultStatus.RANKED
+    # Everyone else still scores with the whole team: T3 over all five.
+    assert len(ranking.results[0].stages[2].members) == len(TIM_EKK)
+
+
+def test_values_of_an_unassigned_member_are_ignored_with_a_warning():
+    t2 = objektif("Luwuk", "v1", 40, [4] * 10) + objektif("Luwuk", "v2", 30, [3] * 10)
+    t2 += objektif("Luwuk", "v3", 0, [0] * 10)  # written around every write path
+    data = ScoringInput(
+        SPEC,
+        participants("Luwuk"),
+        TEAMS,
+        tuple(luwuk(t2=t2)),
+        expected=(ExpectedMembers("T2", "luwuk", ("v1", "v2")),),
+    )
+    ranking = compute_ranking(data)
+    assert ranking.results[0].stages[1].score == D(70)
+    assert [w.code for w in ranking.warnings] == ["unassigned_values_ignored"]
+    assert texts(ranking.warnings) == [
+        "Nilai dari v3 untuk Kecamatan Luwuk pada tahap Kondisi objektif diabaikan: ia tidak "
+        "ditugaskan menilai kecamatan ini."
+    ]
+
+
+def test_an_assignment_naming_someone_off_the_team_is_refused():
+    data = ScoringInput(
+        SPEC,
+        participants("Luwuk"),
+        TEAMS,
+        tuple(luwuk()),
+        expected=(ExpectedMembers("T2", "luwuk", ("v1", "orang-lain")),),
     )
     with pytest.raises(ValueError, match="tidak termasuk tim"):
         compute_ranking(data)
