@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 from django_scopes import scope
 
 from evaluations.decisions import absence_record
@@ -23,12 +24,15 @@ from evaluations.demo_submissions import demo_submissions_fill
 from evaluations.models import MemberAbsence, Period, TeamMember
 from evaluations.score_workbook import stage_participants
 from evaluations.scoring_input import scoring_input_for_period
+from evaluations.selectors import period_self_assessment_stages
 from evaluations.services import (
     AppointmentInput,
+    DeadlineInput,
     Seat,
     assignments_set,
     period_create,
     period_set_status,
+    stage_deadlines_set,
     team_appointments_record,
     team_set,
 )
@@ -130,6 +134,7 @@ def _load_region(
         _demo_teams(period, penilai, period_info.get("team_appointment"))
         # Berlangsung, so a newcomer can enter values at once.
         period_set_status(period=period, status=Period.Status.OPEN, by=None)
+        _demo_deadlines(period)
         if scores:
             _demo_results(period, penilai)
 
@@ -206,6 +211,30 @@ def _origin(user: AbstractBaseUser) -> tuple[str, str]:
     else:
         origin = TeamMember.Origin.PERANGKAT_DAERAH
     return origin, profile.jabatan
+
+
+def _demo_deadlines(period: Period) -> None:
+    """Where the set gives its deadlines in days (Banggai Pasal 6–8), the kecamatan received
+    the form today: the operators and Tapem see the countdowns the rule gives."""
+    stages = [
+        stage
+        for stage in period_self_assessment_stages(period=period)
+        if stage.submit_days is not None
+    ]
+    if stages:
+        stage_deadlines_set(
+            period=period,
+            deadlines=[
+                DeadlineInput(
+                    stage=stage,
+                    submit_by=None,
+                    verify_by=None,
+                    repair_days=None,
+                    form_received_on=timezone.localdate(),
+                )
+                for stage in stages
+            ],
+        )
 
 
 def _tapem(period: Period) -> AbstractBaseUser:

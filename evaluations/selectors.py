@@ -48,7 +48,8 @@ from evaluations.sheets import (
 from instruments.models import Indicator, Stage
 from regions.models import Kecamatan, Membership, Region, Role
 from regions.people import person_name
-from regions.transitions import transition_history_labelled
+from regions.transitions import transition_history_labelled, transitions_last_reached
+from regions.workdays import deadline_after
 from scoring.engine import compute_ranking
 from scoring.rules import EnteredBy
 from scoring.structures import Ranking
@@ -467,10 +468,10 @@ class QueueStage:
 def verification_queue(*, period: Period) -> list[QueueStage]:
     """Every kecamatan's own sheet of the period by stage, with its state and current file
     count and any open proposal to disqualify, the counts per state and the stage's
-    deadlines. Four queries, however many kecamatan."""
+    deadlines. Five queries, however many kecamatan."""
     sheets = (
         Sheet.objects.filter(period=period, assessor__isnull=True)
-        .select_related("stage", "kecamatan")
+        .select_related("stage__instrument_set", "kecamatan")
         .annotate(  # the count of `Evidence.objects.current()`, in the same query
             files=Count(
                 "evidence",
@@ -481,9 +482,27 @@ def verification_queue(*, period: Period) -> list[QueueStage]:
     )
     deadlines = {d.stage_id: d for d in StageDeadline.objects.filter(period=period)}
     proposals = proposals_open(period=period)
+    submitted_at = transitions_last_reached(
+        objects=Sheet.objects.filter(period=period, assessor__isnull=True),
+        field_name="state",
+        state=Sheet.State.SUBMITTED,
+    )
+    now = timezone.now()
     stages: dict[int, QueueStage] = {}
     for sheet in sheets:
         sheet.proposal = proposals.get(sheet.pk)
+        # A submitted form waits for Tapem: verified within the set's days of its (latest)
+        # submission (Banggai Pasal 7(2): 2 working days).
+        sheet.verify_due = None
+        if sheet.state == Sheet.State.SUBMITTED and sheet.stage.verify_days is not None:
+            since = submitted_at.get(sheet.pk)
+            if since is not None:
+                sheet.verify_due = deadline_after(
+                    since,
+                    sheet.stage.verify_days,
+                    working=sheet.stage.instrument_set.working_days,
+                )
+        sheet.verify_overdue = sheet.verify_due is not None and sheet.verify_due < now
         if sheet.stage_id not in stages:
             stages[sheet.stage_id] = QueueStage(sheet.stage, deadlines.get(sheet.stage_id), [], [])
         stages[sheet.stage_id].rows.append(sheet)

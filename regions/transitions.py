@@ -7,6 +7,7 @@ insert-only `Transition` row (who, when, from, to, why) and hands side effects t
 `transaction.on_commit`, so a rolled-back change never sends a mail or renders a PDF.
 """
 
+import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -95,6 +96,23 @@ def transition_history(*, obj: models.Model, field_name: str | None = None) -> m
     if field_name is not None:
         history = history.filter(field=field_name)
     return history
+
+
+def transitions_last_reached(
+    *, objects: models.QuerySet, field_name: str, state: str
+) -> dict[int, datetime.datetime]:
+    """When each object of `objects` last moved into `state`, in one query (scoped)."""
+    moves = (
+        Transition.objects.filter(
+            content_type=ContentType.objects.get_for_model(objects.model),
+            object_id__in=objects.values("pk"),
+            field=field_name,
+            to_state=state,
+        )
+        .values("object_id")
+        .annotate(last=models.Max("at"))
+    )
+    return {move["object_id"]: move["last"] for move in moves}
 
 
 @dataclass(frozen=True)

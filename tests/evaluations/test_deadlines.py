@@ -1,6 +1,7 @@
 """Deadlines of the kecamatan's own sheet: Tapem sets them per stage (WIB); the operator sees
 the countdown; a submission after the deadline is refused and the draft stays."""
 
+import json
 import uuid
 from datetime import date, datetime, timedelta
 
@@ -12,7 +13,15 @@ from evaluations.models import Period, ScoreEntry, StageDeadline
 from evaluations.self_assessment import repair_deadline
 from evaluations.services import period_set_status
 from regions.workdays import deadline_after, holiday_name
-from tests.evaluations.selfassessment import kecamatan_sheet, mandiri_set
+from tests.evaluations.selfassessment import (
+    EVIDENCE_REQUIRED,
+    FILLED,
+    kecamatan_sheet,
+    mandiri_set,
+    pdf_bytes,
+    post_json,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +178,33 @@ def test_a_return_takes_the_sets_repair_days_in_working_days(ruled):
         # The period's own repair days come first.
         StageDeadline.objects.create(period=ruled.period, stage=sheet.stage, repair_days=1)
         assert repair_deadline(sheet=sheet, start=friday) == wib(2026, 4, 13)
+
+
+def test_the_queue_shows_when_each_submitted_form_must_be_verified(
+    client, ruled, tenancy, monkeypatch
+):
+    """Pasal 7(2): Tapem verifies within 2 (working) days of the submission. Submitted on
+    Friday 10 April 2026 at 15.30 WIB, the form is due Tuesday the 14th; on Wednesday it is
+    late."""
+    now = [timezone.make_aware(datetime(2026, 4, 10, 15, 30))]
+    monkeypatch.setattr(timezone, "now", lambda: now[0])
+    sheet = kecamatan_sheet(ruled.period)
+    client.force_login(tenancy.users["operator_bantargebang"])
+    api = f"/api/v1/bekasi/sheets/{sheet.pk}/"
+    client.patch(
+        api,
+        json.dumps({"version": 0, "values": FILLED}),
+        content_type="application/json",
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
+    for code in EVIDENCE_REQUIRED:
+        upload(client, sheet, code, pdf_bytes(code))
+    version = client.get(api).json()["version"]
+    assert post_json(client, api + "submit/", {"version": version}).status_code == 200
+
+    client.force_login(tenancy.users["tapem_bekasi"])
+    queue = client.get("/bekasi/periode/2026/verifikasi/").content.decode()
+    assert "diverifikasi paling lambat 14 April 2026 23.59 WIB" in queue
+    now[0] = timezone.make_aware(datetime(2026, 4, 15, 8, 0))
+    queue = client.get("/bekasi/periode/2026/verifikasi/").content.decode()
+    assert "verifikasi terlambat: batasnya 14 April 2026 23.59 WIB" in queue
