@@ -48,6 +48,22 @@ def presentation_limits(stage: Stage) -> PresentationLimits | None:
     return presentation_limits_of(stage.presentation_limits)
 
 
+def board_margin(asked: str | None) -> tuple[Decimal, str]:
+    """The margin Tapem asked for on the board (`?selisih=`, 1–100 points), else the
+    default; with a message in Indonesian when what was asked cannot be used."""
+    if not asked:
+        return disagreement_margin(), ""
+    try:
+        value = Decimal(asked.replace(",", "."))
+    except ArithmeticError:
+        value = None
+    if value is None or not value.is_finite() or not 1 <= value <= 100:
+        return disagreement_margin(), _(
+            "Batas selisih harus angka 1 sampai 100; dipakai batas baku %(margin)s poin."
+        ) % {"margin": disagreement_margin()}
+    return value.normalize(), ""
+
+
 def disagreement_margin() -> Decimal:
     """How far (points on a 0–100 scale of the aspect's maximum) a member's aspect score may
     lie from the team's median before the board flags it."""
@@ -302,7 +318,9 @@ class BoardStage:
         return [(code, _(label), self.counts[code]) for code, label in STATUS_LABELS.items()]
 
 
-def board_for_period(*, period: Period, stage_code: str | None = None) -> list[BoardStage]:
+def board_for_period(
+    *, period: Period, stage_code: str | None = None, margin: Decimal | None = None
+) -> list[BoardStage]:
     """Each team stage: every kecamatan × seated member with its status, and the aspects
     where the member's score lies further than the margin from the team's median (a fixed
     number of queries, whatever the size of the period)."""
@@ -341,7 +359,7 @@ def board_for_period(*, period: Period, stage_code: str | None = None) -> list[B
         key = (row["sheet__stage_id"], row["kecamatan_id"], row["assessor_id"])
         totals[key][row["indicator__aspect_id"]] = row["total"]
     assigned = period_assigned(period=period)
-    margin = disagreement_margin()
+    margin = disagreement_margin() if margin is None else margin
     board = []
     for stage in stages:
         members = seats[stage.pk]

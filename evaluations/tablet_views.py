@@ -25,8 +25,8 @@ from evaluations.tablet import (
     IMPORT_LABELS,
     STATUS_LABELS,
     board_for_period,
+    board_margin,
     conflict_declare,
-    disagreement_margin,
     outbox_import,
     own_sheets,
     presentation_limits,
@@ -121,12 +121,14 @@ def tablet_conflict_declare(
 def _board_context(request: HttpRequest, period: str) -> dict:
     obj = access_period(request=request, slug=period, action=PeriodAction.MANAGE)
     stage = request.GET.get("tahap") or None
+    margin, margin_refusal = board_margin(request.GET.get("selisih"))
     return {
         "period": obj,
         "stage_code": stage,
         "stages": obj.instrument_set.stages.filter(team_members__period=obj).distinct(),
-        "board": board_for_period(period=obj, stage_code=stage),
-        "margin": disagreement_margin(),
+        "board": board_for_period(period=obj, stage_code=stage, margin=margin),
+        "margin": margin,
+        "margin_refusal": margin_refusal,
         "labels": STATUS_LABELS,
     }
 

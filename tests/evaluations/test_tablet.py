@@ -223,10 +223,21 @@ def test_the_board_shows_each_status_and_flags_disagreement(client, setup, tenan
 
     client.force_login(tenancy.users["tapem_bekasi"])
     page = client.get("/bekasi/periode/2026/papan/").content.decode()
-    assert 'hx-get="/bekasi/periode/2026/papan/isi/"' in page and 'hx-trigger="every 5s"' in page
+    assert 'hx-get="/bekasi/periode/2026/papan/isi/?selisih=50"' in page
+    assert 'hx-trigger="every 5s"' in page
     rows_html = client.get("/bekasi/periode/2026/papan/isi/").content.decode()
     assert "Mengundurkan diri" in rows_html and "Final" in rows_html
     assert f"/bekasi/periode/2026/lembar/{final.pk}/buka-kembali/" in rows_html
+    assert 'class="flag"' not in rows_html  # 40 points off: within the default 50
+
+    # Tapem narrows the margin on the board itself; polling keeps what was chosen.
+    page = client.get("/bekasi/periode/2026/papan/?selisih=35").content.decode()
+    assert 'hx-get="/bekasi/periode/2026/papan/isi/?selisih=35"' in page
+    assert page.count('class="flag"') == 1 and "⚑ A: 40" in page
+    rows_html = client.get("/bekasi/periode/2026/papan/isi/?selisih=45").content.decode()
+    assert 'class="flag"' not in rows_html
+    refused = client.get("/bekasi/periode/2026/papan/?selisih=0,5x").content.decode()
+    assert "Batas selisih harus angka 1 sampai 100; dipakai batas baku 50 poin." in refused
 
 
 def test_the_board_keeps_its_query_count(make_period, django_assert_max_num_queries):
