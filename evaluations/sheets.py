@@ -233,8 +233,11 @@ def _entries(sheet: Sheet) -> dict[tuple[int, str], ScoreEntry]:
     return {(entry.indicator_id, entry.part): entry for entry in sheet.entries.all()}
 
 
-def sheet_as_data(sheet: Sheet, *, values: bool = True) -> dict[str, Any]:
-    """The sheet as the JSON API shows it (also what a write's receipt stores)."""
+def sheet_as_data(
+    sheet: Sheet, *, values: bool = True, cells: Sequence[SheetCell] | None = None
+) -> dict[str, Any]:
+    """The sheet as the JSON API shows it (also what a write's receipt stores). `cells`:
+    the sheet's cells when the caller has read them already (`sheet_cells`)."""
     data: dict[str, Any] = {
         "id": sheet.pk,
         "stage": sheet.stage.code,
@@ -256,7 +259,7 @@ def sheet_as_data(sheet: Sheet, *, values: bool = True) -> dict[str, Any]:
         stored = _entries(sheet)
         data["values"] = [
             _cell_data(cell, stored.get((cell.indicator_id, cell.part)))
-            for cell in sheet_cells(sheet)
+            for cell in (sheet_cells(sheet) if cells is None else cells)
         ]
     return data
 
@@ -460,7 +463,8 @@ def sheet_write(
                 notes=locked.notes,
             )
         new_notes = _validated_notes(locked, notes, by=by, via=via)
-        changes = _validated(sheet_cells(locked), values)
+        cells = sheet_cells(locked)
+        changes = _validated(cells, values)
         counts = sheet_cells_apply(
             planned={locked.pk: changes}, by=by, via=via, key=key, sheets={locked.pk: locked}
         )
@@ -469,7 +473,7 @@ def sheet_write(
             _notes_apply(locked, new_notes, by=by, via=via, key=key, bump=not changed)
             changed += 1
         locked.refresh_from_db(fields=["version", "updated_at", "notes"])
-        outcome = WriteOutcome(200, sheet_as_data(locked), changed=changed)
+        outcome = WriteOutcome(200, sheet_as_data(locked, cells=cells), changed=changed)
         if key:
             try:
                 with transaction.atomic():

@@ -360,3 +360,26 @@ def test_two_writers_at_the_same_instant_one_wins(make_period, tenancy):
     winner = next(value for value, status in answers.items() if status == 200)
     assert stored(sheet) == {"A1": winner}
     assert len(changes(sheet)) == 1
+
+
+def test_an_autosave_reads_the_sheets_cells_once(
+    penilai, setup, tenancy, django_assert_max_num_queries
+):
+    """A PATCH validates against the sheet's cells and answers with them: one read of the
+    instrument (indicators, options), not one per use. The count is pinned so that a
+    second reader slipping in shows here (the tablet's autosave is the hottest path)."""
+    sheet = own_sheet(setup, tenancy)
+    patch(penilai, sheet, {"version": 0, "values": [{"indicator": "A1", "value": 60}]})
+    with django_assert_max_num_queries(PATCH_QUERIES) as captured:
+        response = patch(
+            penilai, sheet, {"version": 1, "values": [{"indicator": "A1", "value": 61}]}
+        )
+    assert response.status_code == 200
+    reads = [q["sql"] for q in captured.captured_queries]
+    assert sum('FROM "instruments_indicator"' in sql for sql in reads) == 1
+
+
+# Session, user, region, memberships, the sheet's access, then under the lock: receipt,
+# sheet, refusal checks, cells, entries, the write, the answer, the receipt (savepoints
+# included, as the test database counts them).
+PATCH_QUERIES = 29
