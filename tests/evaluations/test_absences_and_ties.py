@@ -112,6 +112,18 @@ def test_a_half_entered_sheet_is_not_counted_in_part(three):
     assert result.missing == (("T1", "penilai-3"),)
 
 
+def test_a_conflict_of_interest_recorded_by_command_is_a_recusal_that_says_why(three):
+    said = absent(
+        three.period, "penilai-3", "Jatiasih", "Mantan Camat Jatiasih", "--kind", "conflict"
+    )
+    assert "mengundurkan diri" in said
+    result, _ = result_of(three.period, "Jatiasih")
+    (absence,) = result.stages[0].absences
+    assert absence.kind == "recused"
+    assert absence.reason == "Konflik kepentingan (dicatat Tapem): Mantan Camat Jatiasih"
+    assert str(result.published_score) == "81.00"
+
+
 def test_recused_is_recorded_as_such_and_named_on_the_breakdown(three, client, tenancy):
     absent(three.period, "penilai-3", "Jatiasih", "Mantan camat Jatiasih", "--kind", "recused")
     result, _ = result_of(three.period, "Jatiasih")

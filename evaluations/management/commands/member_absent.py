@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from evaluations.decisions import absence_record, absence_withdraw
+from evaluations.decisions import absence_record, absence_withdraw, conflict_record
 from evaluations.management.commands._period import (
     add_period_arguments,
     kecamatan_named,
@@ -12,6 +12,8 @@ from evaluations.management.commands._period import (
 from evaluations.models import MemberAbsence
 from instruments.models import Stage
 from regions.people import person_name
+
+CONFLICT = "conflict"  # a conflict of interest Tapem records: a recusal that says why
 
 
 class Command(BaseCommand):
@@ -29,9 +31,13 @@ class Command(BaseCommand):
         parser.add_argument("--reason", required=True, help="Alasan (dicatat di berita acara).")
         parser.add_argument(
             "--kind",
-            choices=MemberAbsence.Kind.values,
+            choices=[*MemberAbsence.Kind.values, CONFLICT],
             default=MemberAbsence.Kind.ABSENT,
-            help="absent: tidak hadir (bawaan); recused: mengundurkan diri.",
+            help=(
+                "absent: tidak hadir (bawaan); recused: mengundurkan diri; conflict: konflik "
+                "kepentingan yang dicatat Tapem (tercatat sebagai mengundurkan diri, alasannya "
+                "menyebut konflik itu)."
+            ),
         )
         parser.add_argument("--undo", action="store_true", help="Tarik catatan yang berlaku.")
         parser.add_argument("--by", help="Nama pengguna Tapem yang mencatat (bawaan: sistem).")
@@ -60,6 +66,8 @@ class Command(BaseCommand):
             try:
                 if options["undo"]:
                     absence_withdraw(**arguments)
+                elif options["kind"] == CONFLICT:
+                    record = conflict_record(**arguments)
                 else:
                     record = absence_record(kind=options["kind"], **arguments)
             except ValidationError as error:
