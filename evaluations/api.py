@@ -134,6 +134,11 @@ def sheet_list(
     return [sheet_as_data(sheet, values=False) for sheet in sheets]
 
 
+# The product's own screens name themselves (`X-Kinerja-Client`) so the history says where a
+# change was made; anything else writing through the API is a script ("api").
+CLIENT_VIA = {"tablet": ValueChange.Via.TABLET, "form": ValueChange.Via.FORM}
+
+
 @router.get("/{region}/sheets/{sheet_id}/", response=SheetWithValues, url_name="api_sheet")
 def sheet_detail(request: HttpRequest, region: str, sheet_id: int) -> dict[str, Any]:
     return sheet_as_data(access_sheet(request=request, sheet_id=sheet_id))
@@ -163,9 +168,7 @@ def sheet_patch(request: HttpRequest, region: str, sheet_id: int, body: SheetPat
             values=payload["values"],
             notes=body.notes,
             by=request.user,
-            via=ValueChange.Via.TABLET
-            if request.headers.get("X-Kinerja-Client") == "tablet"
-            else ValueChange.Via.API,
+            via=CLIENT_VIA.get(request.headers.get("X-Kinerja-Client", ""), ValueChange.Via.API),
             key=key,
             body_hash=request_fingerprint({"sheet": sheet_id, **payload}),
         )

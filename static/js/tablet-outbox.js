@@ -158,8 +158,10 @@ function csrfToken() {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
-export async function api(url, method, payload, key) {
-  const headers = { "X-Kinerja-Client": "tablet", Accept: "application/json" };
+// `client` names the screen in the history (`ValueChange.via`): "tablet", or "form" for
+// the sheet page's autosave.
+export async function api(url, method, payload, key, client = "tablet") {
+  const headers = { "X-Kinerja-Client": client, Accept: "application/json" };
   if (payload !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
   if (key) headers["Idempotency-Key"] = key;
@@ -190,14 +192,14 @@ export function asSnapshot(data, state) {
  * "offline" (no network or a server error: try again later), "refused" (the sheet may not
  * be written now: the changes stay, for download), "auth" (the session ended).
  */
-export async function flush(sheet, url, onEvent = () => {}) {
-  const run = () => flushLocked(sheet, url, onEvent);
+export async function flush(sheet, url, onEvent = () => {}, client = "tablet") {
+  const run = () => flushLocked(sheet, url, onEvent, client);
   // One sender per sheet across this device's tabs; the keys make a double send harmless.
   if (navigator.locks) return navigator.locks.request(`kinerja-outbox-${sheet}`, run);
   return run();
 }
 
-async function flushLocked(sheet, url, onEvent) {
+async function flushLocked(sheet, url, onEvent, client) {
   for (let guard = 0; guard < 500; guard += 1) {
     const list = await getOutbox(sheet);
     if (list.length === 0) return { state: "saved" };
@@ -220,7 +222,7 @@ async function flushLocked(sheet, url, onEvent) {
     }
     let answer;
     try {
-      answer = await api(url, "PATCH", body(entry), entry.id);
+      answer = await api(url, "PATCH", body(entry), entry.id, client);
     } catch {
       return { state: "offline" };
     }

@@ -1,0 +1,156 @@
+// Autosave on the sheet page (the operator's self-assessment on a phone or an old laptop,
+// a member's sheet at a desk): each changed cell goes through the same IndexedDB outbox as
+// the tablet (tablet-outbox.js) and the Sheets API, with its idempotency key and the sheet
+// version, and the page says whether it is saved, waiting or kept on the device offline.
+// Without script the page is a plain form post; with it, Simpan / Ajukan first sends what is
+// waiting, then posts the form (files, and the submission) on the version the server holds.
+import { api, flush, getOutbox, getSnapshot, mergeSnapshot, asSnapshot, enqueue, NOTES } from "./tablet-outbox.js";
+
+const TEXT = {
+  saved: "Tersimpan otomatis",
+  saving: "Menyimpan…",
+  waiting: (n) => `Menunggu jaringan — ${n} perubahan tersimpan di perangkat ini dan dikirim saat tersambung`,
+  refused: (message) => `Tidak tersimpan: ${message}`,
+  auth: "Sesi berakhir — masuk lagi; perubahan tetap tersimpan di perangkat ini",
+  conflict: "Lembar ini diubah di tempat lain. Muat ulang halaman untuk melihat nilai terbaru; perubahan Anda yang berbeda ditunjukkan di sana.",
+  offlineSubmit: "Belum tersambung: perubahan tersimpan di perangkat ini. Simpan atau ajukan lagi setelah tersambung.",
+};
+const DEBOUNCE_MS = 800;
+const RETRY_MS = 15000;
+
+function start(form) {
+  const sheet = form.dataset.sheet;
+  const url = form.dataset.api;
+  const status = document.createElement("p");
+  status.className = "save-state";
+  status.setAttribute("role", "status");
+  status.setAttribute("aria-live", "polite");
+  form.prepend(status);
+  const version = form.querySelector("input[name=version]");
+  let sending = null;
+  const timers = new WeakMap();
+
+  const show = (text, tone = "") => {
+    status.textContent = text;
+    status.dataset.tone = tone;
+  };
+
+  async function send() {
+    if (sending) return sending;
+    sending = (async () => {
+      show(TEXT.saving);
+      const result = await flush(
+        sheet,
+        url,
+        (event) => {
+          if (event === "conflict") show(TEXT.conflict, "warn");
+        },
+        "form",
+      );
+      const snapshot = await getSnapshot(sheet);
+      if (snapshot && version) version.value = snapshot.version;
+      const left = (await getOutbox(sheet)).length;
+      if (result.state === "saved") show(TEXT.saved, "ok");
+      else if (result.state === "auth") show(TEXT.auth, "warn");
+      else if (result.state === "refused") show(TEXT.refused(result.message || ""), "err");
+      else show(TEXT.waiting(left), "warn");
+      return result;
+    })();
+    try {
+      return await sending;
+    } finally {
+      sending = null;
+    }
+  }
+
+  const cellOf = (input) => {
+    const field = input.closest("[data-indicator]");
+    if (!field) return null;
+    return { indicator: field.dataset.indicator, part: field.dataset.part || "", kind: field.dataset.kind };
+  };
+  const valueOf = (input, kind) => {
+    if (kind === "choice") {
+      const checked = form.querySelector(`input[name="${input.name}"]:checked`);
+      return checked ? checked.value : null;
+    }
+    const text = input.value.trim();
+    return text === "" ? null : text;
+  };
+
+  function showPending(entry) {
+    if (entry.kind === "notes") {
+      const notes = form.querySelector("textarea[name=notes]");
+      if (notes) notes.value = entry.value ?? "";
+      return;
+    }
+    const field = [...form.querySelectorAll("[data-indicator]")].find(
+      (f) => f.dataset.indicator === entry.indicator && (f.dataset.part || "") === entry.part,
+    );
+    if (!field) return;
+    if (entry.kind === "choice") {
+      for (const radio of field.querySelectorAll("input[type=radio]")) radio.checked = radio.value === entry.value;
+    } else {
+      const input = field.querySelector("input:not([type=radio]), textarea");
+      if (input) input.value = entry.value ?? "";
+    }
+  }
+
+  async function changed(input) {
+    const cell = input.name === "notes" ? NOTES : cellOf(input);
+    if (!cell) return;
+    await enqueue(sheet, { ...cell, value: valueOf(input, cell.kind) });
+    await send();
+  }
+
+  form.addEventListener("input", (event) => {
+    const input = event.target;
+    if (input.type === "file" || input.type === "checkbox" || input.type === "hidden") return;
+    clearTimeout(timers.get(input));
+    timers.set(input, setTimeout(() => changed(input), input.type === "radio" ? 0 : DEBOUNCE_MS));
+  });
+
+  form.addEventListener("submit", async (event) => {
+    if (form.dataset.flushed === "1") return; // the post after the flush below
+    event.preventDefault();
+    const submitter = event.submitter;
+    for (const input of form.querySelectorAll("input, textarea")) {
+      if (timers.has(input)) {
+        clearTimeout(timers.get(input));
+        await changed(input);
+      }
+    }
+    const result = await send();
+    if (result.state === "offline") {
+      show(TEXT.offlineSubmit, "warn");
+      return;
+    }
+    if (submitter?.name) {
+      const action = document.createElement("input");
+      action.type = "hidden";
+      action.name = submitter.name;
+      action.value = submitter.value;
+      form.append(action);
+    }
+    form.dataset.flushed = "1";
+    form.submit();
+  });
+
+  (async () => {
+    try {
+      const { status: code, data } = await api(url, "GET");
+      if (code === 200) await mergeSnapshot(sheet, asSnapshot(data));
+    } catch {
+      // offline: the outbox keeps what is typed; the form shows what the page was given
+    }
+    const pending = await getOutbox(sheet);
+    for (const entry of pending) showPending(entry); // typed here before, not yet sent
+    show(pending.length ? TEXT.waiting(pending.length) : TEXT.saved, pending.length ? "warn" : "ok");
+    if (pending.length) await send();
+  })();
+  setInterval(() => send(), RETRY_MS);
+  window.addEventListener("online", () => send());
+  window.addEventListener("focus", () => send());
+}
+
+const form = document.querySelector("form[data-autosave]");
+if (form) start(form);

@@ -1,0 +1,79 @@
+"""The operator's form autosaves on a phone through a lost connection: each description is
+stored while typing (the page says so), a change made offline waits on the device and is
+sent once when the connection is back, and Ajukan afterwards submits on the version the
+server holds. Every value is stored exactly once, recorded as typed in the form."""
+
+import pytest
+from django_scopes import scopes_disabled
+from playwright.sync_api import expect
+
+from evaluations.models import ScoreEntry, Sheet, ValueChange
+from tests.e2e.conftest import login
+from tests.evaluations.selfassessment import pdf_bytes
+
+pytestmark = pytest.mark.e2e
+
+
+def stored_texts(sheet_id):
+    with scopes_disabled():
+        return {
+            e.indicator.aspect.code: e.text
+            for e in ScoreEntry.objects.filter(sheet_id=sheet_id, indicator__kind="text")
+        }
+
+
+def test_the_operator_form_autosaves_and_keeps_an_offline_change(
+    browser, live_server, demo, tmp_path
+):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
+    page = context.new_page()
+    login(page, live_server, "op-banggai-balantak")
+    page.goto(f"{live_server.url}/banggai/periode/2026/lembar/")
+    page.click("main >> text=Balantak")
+    sheet_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    state = page.locator(".save-state")
+    expect(state).to_have_text("Tersimpan otomatis")
+
+    answers = page.locator("textarea[name^=sel-]")
+    answers.nth(0).fill("Rapat koordinasi kecamatan setiap bulan.")
+    answers.nth(1).fill("Struktur organisasi kecamatan lengkap.")
+    expect(state).to_have_text("Tersimpan otomatis")
+    for _ in range(50):  # the second answer may still be on its way
+        if len(stored_texts(sheet_id)) == 2:
+            break
+        page.wait_for_timeout(100)
+    assert stored_texts(sheet_id) == {
+        "a": "Rapat koordinasi kecamatan setiap bulan.",
+        "b": "Struktur organisasi kecamatan lengkap.",
+    }
+
+    # The connection drops: the change waits on the device and the page says so.
+    context.set_offline(True)
+    answers.nth(2).fill("Pelimpahan kewenangan dijalankan.")
+    expect(state).to_contain_text("1 perubahan tersimpan di perangkat ini")
+    assert "c" not in stored_texts(sheet_id)
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(state).to_have_text("Tersimpan otomatis")
+    assert stored_texts(sheet_id)["c"] == "Pelimpahan kewenangan dijalankan."
+
+    # Filling the rest and attaching the files, Ajukan submits on the current version.
+    for n in range(3, answers.count()):
+        answers.nth(n).fill(f"Capaian aspek {n + 1} tahun 2025 sesuai target.")
+    evidence = tmp_path / "laporan.pdf"
+    evidence.write_bytes(pdf_bytes("Laporan capaian"))
+    files = page.locator("input[type=file][name^=berkas-]")
+    for n in range(files.count()):
+        files.nth(n).set_input_files(str(evidence))
+    page.click("button[value=submit]")
+    expect(page.locator(".messages")).to_contain_text("Lembar diajukan.")
+    expect(page.locator("#sheet-state")).to_have_text("Diajukan")
+    context.close()
+
+    with scopes_disabled():
+        assert Sheet.objects.get(pk=sheet_id).state == Sheet.State.SUBMITTED
+        changes = ValueChange.objects.filter(sheet_id=sheet_id, indicator__aspect__code="c")
+        assert [(c.new_text, c.via) for c in changes] == [
+            ("Pelimpahan kewenangan dijalankan.", ValueChange.Via.FORM)
+        ]
+        assert ValueChange.objects.filter(sheet_id=sheet_id).exclude(via="form").count() == 0
