@@ -39,18 +39,24 @@ function start(form) {
     if (sending) return sending;
     sending = (async () => {
       show(TEXT.saving);
+      let conflicted = false;
+      const invalid = [];
       const result = await flush(
         sheet,
         url,
-        (event) => {
-          if (event === "conflict") show(TEXT.conflict, "warn");
+        (event, entry, data) => {
+          if (event === "conflict") conflicted = true;
+          if (event === "invalid") invalid.push(markInvalid(entry, data));
+          if (event === "stored") markInvalid(entry, null);
         },
         "form",
       );
       const snapshot = await getSnapshot(sheet);
       if (snapshot && version) version.value = snapshot.version;
       const left = (await getOutbox(sheet)).length;
-      if (result.state === "saved") show(TEXT.saved, "ok");
+      if (invalid.length) show(TEXT.refused(invalid.join(" ")), "err");
+      else if (conflicted) show(TEXT.conflict, "warn");
+      else if (result.state === "saved") show(TEXT.saved, "ok");
       else if (result.state === "auth") show(TEXT.auth, "warn");
       else if (result.state === "refused") show(TEXT.refused(result.message || ""), "err");
       else show(TEXT.waiting(left), "warn");
@@ -77,15 +83,46 @@ function start(form) {
     return text === "" ? null : text;
   };
 
+  // A value the server's rule refused (out of range, not a number …): nothing was stored;
+  // the message stays at the field until a value there is stored.
+  function markInvalid(entry, data) {
+    const field = fieldOf(entry);
+    if (!field) return "";
+    let slot = field.querySelector(".autosave-error");
+    if (!data) {
+      slot?.remove();
+      return "";
+    }
+    const errors = data.errors || [];
+    const message =
+      errors.find((e) => e.indicator === entry.indicator && (e.part || "") === entry.part)?.message ||
+      errors[0]?.message ||
+      data.message ||
+      "";
+    if (!slot) {
+      slot = document.createElement("p");
+      slot.className = "errorlist autosave-error";
+      slot.setAttribute("role", "alert");
+      field.append(slot);
+    }
+    slot.textContent = message;
+    return message;
+  }
+
+  function fieldOf(entry) {
+    if (entry.kind === "notes") return form.querySelector("textarea[name=notes]")?.closest(".field");
+    return [...form.querySelectorAll("[data-indicator]")].find(
+      (f) => f.dataset.indicator === entry.indicator && (f.dataset.part || "") === entry.part,
+    );
+  }
+
   function showPending(entry) {
     if (entry.kind === "notes") {
       const notes = form.querySelector("textarea[name=notes]");
       if (notes) notes.value = entry.value ?? "";
       return;
     }
-    const field = [...form.querySelectorAll("[data-indicator]")].find(
-      (f) => f.dataset.indicator === entry.indicator && (f.dataset.part || "") === entry.part,
-    );
+    const field = fieldOf(entry);
     if (!field) return;
     if (entry.kind === "choice") {
       for (const radio of field.querySelectorAll("input[type=radio]")) radio.checked = radio.value === entry.value;

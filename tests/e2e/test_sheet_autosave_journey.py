@@ -1,5 +1,6 @@
 """The operator's form autosaves on a phone through a lost connection: each description is
-stored while typing (the page says so), a change made offline waits on the device and is
+stored while typing (the page says so), a figure out of range is refused at its field with
+nothing stored, a change made offline waits on the device and is
 sent once when the connection is back, and Ajukan afterwards submits on the version the
 server holds. Every value is stored exactly once, recorded as typed in the form."""
 
@@ -46,6 +47,18 @@ def test_the_operator_form_autosaves_and_keeps_an_offline_change(
         "a": "Rapat koordinasi kecamatan setiap bulan.",
         "b": "Struktur organisasi kecamatan lengkap.",
     }
+
+    # A figure out of range is refused at its field; nothing is stored.
+    target = page.locator("[data-indicator][data-part=target] input").first
+    target.fill("-5")
+    refused = page.locator(".autosave-error")
+    expect(refused).to_have_text("nilai -5 di bawah nilai minimal 0")
+    expect(state).to_have_text("Tidak tersimpan: nilai -5 di bawah nilai minimal 0")
+    with scopes_disabled():
+        assert not ScoreEntry.objects.filter(sheet_id=sheet_id, part="target").exists()
+    target.fill("100")
+    expect(refused).to_have_count(0)
+    expect(state).to_have_text("Tersimpan otomatis")
 
     # The connection drops: the change waits on the device and the page says so.
     context.set_offline(True)
