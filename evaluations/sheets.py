@@ -430,10 +430,6 @@ def sheet_write(
     """
 
     with transaction.atomic():
-        if key:
-            receipt = WriteReceipt.objects.filter(user=by, key=key).first()
-            if receipt is not None:
-                return _replay(receipt, sheet, body_hash)
         # OF self: lock the sheet row only. Without it PostgreSQL refuses the outer join to
         # a nullable assessor, and would lock the joined period row too (every writer of the
         # period waiting on one row).
@@ -443,7 +439,8 @@ def sheet_write(
             .get(pk=sheet.pk)
         )
         if key:
-            # A retry sent while the first request still held the lock: its answer now.
+            # Looked up under the lock, so a retry sent while the first request still held
+            # it gets the first answer, not a version conflict.
             receipt = WriteReceipt.objects.filter(user=by, key=key).first()
             if receipt is not None:
                 return _replay(receipt, sheet, body_hash)
@@ -471,8 +468,10 @@ def sheet_write(
         changed = counts.changed
         if new_notes is not None and new_notes != locked.notes:
             _notes_apply(locked, new_notes, by=by, via=via, key=key, bump=not changed)
+            locked.notes = new_notes
             changed += 1
-        locked.refresh_from_db(fields=["version", "updated_at", "notes"])
+        if changed:  # the row is locked: one more than what was read, as written above
+            locked.version += 1
         outcome = WriteOutcome(200, sheet_as_data(locked, cells=cells), changed=changed)
         if key:
             try:

@@ -379,7 +379,7 @@ def test_an_autosave_reads_the_sheets_cells_once(
     assert sum('FROM "instruments_indicator"' in sql for sql in reads) == 1
 
 
-# Session, user, region, memberships, the sheet's access, then under the lock: receipt,
-# sheet, refusal checks, cells, entries, the write, the answer, the receipt (savepoints
+# Session, user, region, memberships, the sheet's access, then under the lock: sheet,
+# receipt, refusal checks, cells, entries, the write, the answer, the receipt (savepoints
 # included, as the test database counts them).
-PATCH_QUERIES = 29
+PATCH_QUERIES = 27
