@@ -190,4 +190,8 @@ function start(form) {
 }
 
 const form = document.querySelector("form[data-autosave]");
-if (form) start(form);
+if (form) {
+  // Ask the browser to keep the outbox (unsent changes) rather than evict it under pressure.
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+  start(form);
+}
