@@ -27,6 +27,16 @@ function start(form) {
   status.setAttribute("aria-live", "polite");
   form.prepend(status);
   const version = form.querySelector("input[name=version]");
+  async function loadSnapshot() {
+    try {
+      const { status: code, data } = await api(url, "GET");
+      if (code === 200) await mergeSnapshot(sheet, asSnapshot(data));
+    } catch {
+      // offline: the outbox keeps what is typed; the form shows what the page was given
+    }
+    return getSnapshot(sheet);
+  }
+  const ready = loadSnapshot();
   let sending = null;
   const timers = new WeakMap();
 
@@ -36,6 +46,12 @@ function start(form) {
   };
 
   async function send() {
+    await ready; // the server's snapshot first: the outbox sends against its version
+    if (!(await getSnapshot(sheet)) && !(await loadSnapshot())) {
+      const left = (await getOutbox(sheet)).length;
+      show(TEXT.waiting(left), "warn");
+      return { state: "offline" };
+    }
     if (sending) return sending;
     sending = (async () => {
       show(TEXT.saving);
@@ -133,6 +149,7 @@ function start(form) {
   }
 
   async function changed(input) {
+    await ready; // the change's base is the server's value, not nothing
     const cell = input.name === "notes" ? NOTES : cellOf(input);
     if (!cell) return;
     await enqueue(sheet, { ...cell, value: valueOf(input, cell.kind) });
@@ -150,16 +167,20 @@ function start(form) {
     if (form.dataset.flushed === "1") return; // the post after the flush below
     event.preventDefault();
     const submitter = event.submitter;
-    for (const input of form.querySelectorAll("input, textarea")) {
-      if (timers.has(input)) {
-        clearTimeout(timers.get(input));
-        await changed(input);
+    try {
+      for (const input of form.querySelectorAll("input, textarea")) {
+        if (timers.has(input)) {
+          clearTimeout(timers.get(input));
+          await changed(input);
+        }
       }
-    }
-    const result = await send();
-    if (result.state === "offline") {
-      show(TEXT.offlineSubmit, "warn");
-      return;
+      const result = await send();
+      if (result.state === "offline") {
+        show(TEXT.offlineSubmit, "warn");
+        return;
+      }
+    } catch {
+      // Something in the autosave broke: the plain post below still carries every value.
     }
     if (submitter?.name) {
       const action = document.createElement("input");
@@ -173,12 +194,7 @@ function start(form) {
   });
 
   (async () => {
-    try {
-      const { status: code, data } = await api(url, "GET");
-      if (code === 200) await mergeSnapshot(sheet, asSnapshot(data));
-    } catch {
-      // offline: the outbox keeps what is typed; the form shows what the page was given
-    }
+    await ready;
     const pending = await getOutbox(sheet);
     for (const entry of pending) showPending(entry); // typed here before, not yet sent
     show(pending.length ? TEXT.waiting(pending.length) : TEXT.saved, pending.length ? "warn" : "ok");

@@ -90,3 +90,38 @@ def test_the_operator_form_autosaves_and_keeps_an_offline_change(
             ("Pelimpahan kewenangan dijalankan.", ValueChange.Via.FORM)
         ]
         assert ValueChange.objects.filter(sheet_id=sheet_id).exclude(via="form").count() == 0
+
+
+def test_a_page_opened_while_the_api_failed_still_saves_and_submits(browser, live_server, demo):
+    """The sheet's first read through the API fails (a dropped request): what the operator
+    types waits, and is sent once the API answers again; Simpan still saves."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
+    page = context.new_page()
+    login(page, live_server, "op-banggai-balantak")
+    page.goto(f"{live_server.url}/banggai/periode/2026/lembar/")
+    failed = []
+
+    def drop_first_read(route):
+        if route.request.method == "GET" and not failed:
+            failed.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/banggai/sheets/*/", drop_first_read)
+    page.click("main >> text=Balantak")
+    sheet_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    expect(page.locator(".save-state")).to_be_visible()  # the autosave has started
+    page.locator("textarea[name^=sel-]").first.fill("Ditulis saat API belum menjawab.")
+    for _ in range(50):  # sent after the typing pause, on a second read of the sheet
+        if stored_texts(sheet_id):
+            break
+        page.wait_for_timeout(100)
+    assert failed
+    assert stored_texts(sheet_id) == {"a": "Ditulis saat API belum menjawab."}
+    expect(page.locator(".save-state")).to_have_text("Tersimpan otomatis")
+    page.click("button[value=save]")
+    expect(page.locator(".messages")).to_contain_text("Lembar disimpan.")
+    context.close()
+    with scopes_disabled():
+        assert ValueChange.objects.filter(sheet_id=sheet_id).count() == 1
