@@ -69,6 +69,7 @@ function start(form) {
       );
       const snapshot = await getSnapshot(sheet);
       if (snapshot && version) version.value = snapshot.version;
+      if (snapshot) status.dataset.version = snapshot.version; // the version the server holds
       const left = (await getOutbox(sheet)).length;
       if (invalid.length) show(TEXT.refused(invalid.join(" ")), "err");
       else if (conflicted) show(TEXT.conflict, "warn");
