@@ -32,7 +32,12 @@ from django.core.files.storage import FileSystemStorage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from config.xlsx import WorkbookRejected, check_archive_members, check_xml_declarations
+from config.xlsx import (
+    WorkbookRejected,
+    check_archive_members,
+    check_xml_declarations,
+    read_limited,
+)
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -139,7 +144,9 @@ def too_large_message() -> str:
 def inspect_evidence(source: bytes | IO[bytes], *, name: str = "") -> InspectedFile:
     """The checked upload, or EvidenceRejected (see the module doc)."""
     name = name or getattr(source, "name", "") or ""
-    data = _read_limited(source)
+    data = read_limited(
+        source, limit=max_evidence_bytes(), refusal=lambda: EvidenceTooLarge(too_large_message())
+    )
     if not data:
         raise EvidenceRejected(_("Berkas kosong; pilih berkas yang berisi data dukung."))
     detected = magic.from_buffer(data[:_SNIFF_BYTES], mime=True)
@@ -179,22 +186,6 @@ def display_name(name: str, content_type: str) -> str:
         name = stem.strip(" .")
     name = (name or _("berkas"))[: _MAX_NAME - len(extensions[0])]
     return name + extensions[0]
-
-
-def _read_limited(source: bytes | IO[bytes]) -> bytes:
-    limit = max_evidence_bytes()
-    if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
-    else:
-        size = getattr(source, "size", None)
-        if size is not None and size > limit:
-            raise EvidenceTooLarge(too_large_message())
-        if hasattr(source, "seek"):
-            source.seek(0)
-        data = source.read(limit + 1)
-    if len(data) > limit:
-        raise EvidenceTooLarge(too_large_message())
-    return data
 
 
 def _office_kind(data: bytes) -> str | None:

@@ -33,7 +33,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 from xml.parsers import expat
@@ -94,7 +94,7 @@ def open_workbook_safely(source: bytes | IO[bytes], *, name: str = "") -> openpy
                 '"Excel Workbook (.xlsx)" lalu unggah lagi.'
             )
         )
-    data = _read_limited(source)
+    data = read_limited(source)
     _check_archive(data)
     try:
         return openpyxl.load_workbook(
@@ -387,19 +387,27 @@ def _too_large_message() -> str:
     }
 
 
-def _read_limited(source: bytes | IO[bytes]) -> bytes:
-    limit = _max_bytes()
+def read_limited(
+    source: bytes | IO[bytes],
+    *,
+    limit: int | None = None,
+    refusal: Callable[[], Exception] | None = None,
+) -> bytes:
+    """The bytes of an upload, never more than `limit` + 1 read (default: the workbook
+    limit); `refusal()` is raised for a larger one (default: WorkbookRejected)."""
+    limit = _max_bytes() if limit is None else limit
+    refusal = refusal or (lambda: WorkbookRejected(_too_large_message()))
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
     else:
         size = getattr(source, "size", None)
         if size is not None and size > limit:
-            raise WorkbookRejected(_too_large_message())
+            raise refusal()
         if hasattr(source, "seek"):
             source.seek(0)
         data = source.read(limit + 1)
     if len(data) > limit:
-        raise WorkbookRejected(_too_large_message())
+        raise refusal()
     return data
 
 
