@@ -117,6 +117,8 @@ def absence_record(
 
 # How a recusal for a conflict of interest reads in the records and the Berita Acara, by who
 # raised it: the member on the tablet (`evaluations.tablet.conflict_declare`) or Tapem.
+# The kind a form or the command offers for it besides MemberAbsence.Kind (stored as recused).
+CONFLICT = "conflict"
 CONFLICT_RECORDED_BY_TAPEM = gettext_noop("Konflik kepentingan (dicatat Tapem): %(reason)s")
 
 

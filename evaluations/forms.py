@@ -19,6 +19,7 @@ from config.uploads import (
     evidence_type_refusal,
     inspect_evidence,
 )
+from evaluations.decisions import CONFLICT
 from evaluations.models import MemberAbsence, Sheet, TeamMember
 from evaluations.self_assessment import NewEvidence, capaian_reading
 from evaluations.services import SINGLE_POSITIONS, AppointmentInput, DeadlineInput, Seat
@@ -687,9 +688,6 @@ def _typed_number(raw: object) -> Decimal | None:
 def _plain_number(value: Decimal | None) -> str:
     # As Indonesians type it back: 85,5.
     return "" if value is None else plain_decimal(value).replace(".", ",")
-
-
-CONFLICT = "conflict"  # AbsenceForm.kind: a conflict of interest (recorded as a recusal)
 
 
 class AbsenceForm(forms.Form):

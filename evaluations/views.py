@@ -22,6 +22,7 @@ from evaluations.access import (
     sheets_visible_to,
 )
 from evaluations.decisions import (
+    CONFLICT,
     absence_book,
     absence_record,
     absence_withdraw,
@@ -31,7 +32,6 @@ from evaluations.decisions import (
     tie_decision_record,
 )
 from evaluations.forms import (
-    CONFLICT,
     AbsenceForm,
     AbsenceWithdrawForm,
     AssignmentForm,

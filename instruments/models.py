@@ -271,6 +271,13 @@ class Stage(AssumptionMixin):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def has_deadline_rule(self) -> bool:
+        """Whether the set gives this stage's deadlines in days (to fill, verify, repair)."""
+        return any(
+            days is not None for days in (self.submit_days, self.verify_days, self.repair_days)
+        )
+
 
 class Aspect(AssumptionMixin):
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="aspects")

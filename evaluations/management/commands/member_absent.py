@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from evaluations.decisions import absence_record, absence_withdraw, conflict_record
+from evaluations.decisions import CONFLICT, absence_record, absence_withdraw, conflict_record
 from evaluations.management.commands._period import (
     add_period_arguments,
     kecamatan_named,
@@ -12,8 +12,6 @@ from evaluations.management.commands._period import (
 from evaluations.models import MemberAbsence
 from instruments.models import Stage
 from regions.people import person_name
-
-CONFLICT = "conflict"  # a conflict of interest Tapem records: a recusal that says why
 
 
 class Command(BaseCommand):
