@@ -38,7 +38,7 @@ function start(form) {
   }
   const ready = loadSnapshot();
   let sending = null;
-  const timers = new WeakMap();
+  const timers = new Map(); // inputs whose typing pause has not yet turned into a change
 
   const show = (text, tone = "") => {
     status.textContent = text;
@@ -161,7 +161,14 @@ function start(form) {
     const input = event.target;
     if (input.type === "file" || input.type === "checkbox" || input.type === "hidden") return;
     clearTimeout(timers.get(input));
-    timers.set(input, setTimeout(() => changed(input), input.type === "radio" ? 0 : DEBOUNCE_MS));
+    const pause = input.type === "radio" ? 0 : DEBOUNCE_MS;
+    timers.set(
+      input,
+      setTimeout(() => {
+        timers.delete(input);
+        changed(input);
+      }, pause),
+    );
   });
 
   form.addEventListener("submit", async (event) => {
@@ -169,11 +176,10 @@ function start(form) {
     event.preventDefault();
     const submitter = event.submitter;
     try {
-      for (const input of form.querySelectorAll("input, textarea")) {
-        if (timers.has(input)) {
-          clearTimeout(timers.get(input));
-          await changed(input);
-        }
+      for (const [input, timer] of [...timers]) {
+        clearTimeout(timer);
+        timers.delete(input);
+        await changed(input);
       }
       const result = await send();
       if (result.state === "offline") {
